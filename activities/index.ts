@@ -1,0 +1,63 @@
+// Thin Temporal adapters: validate, call src/, heartbeat, return small results.
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { ConfigError, validateRunConfig } from '../src/config/config.ts';
+import type { BatchStats, RunPlan } from '../src/dataset/runPlan.ts';
+import { normaliseOutputLocation, openStore } from '../src/storage/openStore.ts';
+import { PermanentRunError, abandonRun, commitRun, planRun, stageBatch, type CommitSummary } from '../src/storage/runLifecycle.ts';
+
+function nonRetryable(error: unknown): never {
+  if (error instanceof ConfigError || error instanceof PermanentRunError) {
+    throw ApplicationFailure.nonRetryable(error.message, error.name);
+  }
+  throw error;
+}
+
+export async function planDatasetRun(request: { config: unknown; runId: string; workflowId: string; startedAt: string }): Promise<RunPlan> {
+  try {
+    const config = validateRunConfig(request.config);
+    let location: string;
+    try {
+      location = normaliseOutputLocation(config.outputDir);
+    } catch (error) {
+      throw new ConfigError(`invalid outputDir (--out): ${(error as Error).message}`, 'outputDir');
+    }
+    const plan = await planRun(openStore(location), { ...config, outputDir: location }, request);
+    log.info('run planned', { runId: plan.runId, runSeq: plan.runSeq, firstPatientIndex: plan.firstPatientIndex, batches: plan.batchCount, location });
+    return plan;
+  } catch (error) {
+    nonRetryable(error);
+  }
+}
+
+/** Simulates one batch of patients into staging; heartbeats once per patient. */
+export async function simulateBatch(request: { plan: RunPlan; batchIndex: number }): Promise<BatchStats> {
+  const context = Context.current();
+  const startedAt = Date.now();
+  const result = await stageBatch(openStore(request.plan.location), request.plan, request.batchIndex, async (done) => {
+    context.heartbeat({ batchIndex: request.batchIndex, patientsDone: done });
+    // Let the SDK send heartbeats and see cancellation between patients.
+    await yieldToEventLoop();
+    if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason ?? new Error('cancelled');
+  });
+  log.info('batch staged', {
+    batchIndex: request.batchIndex,
+    patients: result.patients,
+    rows: result.rows.train + result.rows.val + result.rows.test,
+    bytes: result.bytes,
+    seconds: Math.round((Date.now() - startedAt) / 100) / 10,
+  });
+  const { files: _files, batchIndex: _batchIndex, ...stats } = result;
+  return stats;
+}
+
+export async function commitDatasetRun(request: { plan: RunPlan; finishedAt: string }): Promise<CommitSummary> {
+  const summary = await commitRun(openStore(request.plan.location), request.plan, request.finishedAt);
+  log.info('run committed', { runId: summary.runId, patients: summary.patients, alreadyCommitted: summary.alreadyCommitted });
+  return summary;
+}
+
+export async function abandonDatasetRun(request: { plan: RunPlan }): Promise<void> {
+  await abandonRun(openStore(request.plan.location), request.plan.runId);
+  log.info('run abandoned; staging removed', { runId: request.plan.runId });
+}

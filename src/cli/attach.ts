@@ -1,0 +1,95 @@
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { GenerateResult } from '../../workflows/generateDataset.ts';
+import { LABEL_NAMES } from '../dataset/features.ts';
+import { runLogFileName } from '../storage/layout.ts';
+import type { RunLog } from '../util/logger.ts';
+import { formatBytes, showProgress } from './progressView.ts';
+import type { Session } from './session.ts';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 130 } as const;
+
+export interface AttachOptions {
+  quiet: boolean;
+  json: boolean;
+  location: string;
+  startedAtMs: number;
+}
+
+/**
+ * Follows a running generation to its end: progress bar, per-run log file in the dataset,
+ * summary. Ctrl-C detaches: the workers stop, the run stays durable in Temporal.
+ */
+export async function followRun(session: Session, handle: WorkflowHandle, log: RunLog, options: AttachOptions): Promise<number> {
+  if (!/^s3:/i.test(options.location)) {
+    mkdirSync(options.location, { recursive: true });
+    log.attachFile(join(options.location, runLogFileName(new Date(options.startedAtMs))));
+  }
+  const stopProgress = showProgress(handle, log, { quiet: options.quiet || options.json });
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) return;
+    interrupted = true;
+    void stopProgress();
+    log.logger.warn(`interrupted: detaching. The run is durable; continue it with: npm run resume -- --out ${options.location}`);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const interruption = new Promise<'interrupted'>((resolve) => {
+    process.once('SIGINT', () => resolve('interrupted'));
+    process.once('SIGTERM', () => resolve('interrupted'));
+  });
+  try {
+    const outcome = await Promise.race([handle.result() as Promise<GenerateResult>, interruption]);
+    await stopProgress();
+    if (outcome === 'interrupted') return EXIT.interrupted;
+    printSummary(outcome, log, options);
+    return EXIT.ok;
+  } catch (error) {
+    await stopProgress();
+    const message = failureMessage(error);
+    log.logger.error(`generation failed: ${message}`);
+    if (options.json) process.stdout.write(JSON.stringify({ ok: false, error: message }) + '\n');
+    return /invalid|not writable|is not empty|is a file/.test(message) ? EXIT.badInput : EXIT.failed;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+/** The innermost cause's message of a workflow failure: what the user needs to read. */
+export function failureMessage(error: unknown): string {
+  let current: unknown = error instanceof WorkflowFailedError ? error.cause ?? error : error;
+  while (current && typeof current === 'object' && 'cause' in current && (current as { cause?: unknown }).cause) {
+    current = (current as { cause: unknown }).cause;
+  }
+  return current instanceof Error ? current.message : String(current);
+}
+
+function printSummary(result: GenerateResult, log: RunLog, options: AttachOptions): void {
+  const wallSeconds = (Date.now() - options.startedAtMs) / 1000;
+  const { commit } = result;
+  const rows = {
+    train: commit.rowsPerTable.timeseries_features_train,
+    val: commit.rowsPerTable.timeseries_features_val,
+    test: commit.rowsPerTable.timeseries_features_test,
+  };
+  if (options.json) {
+    process.stdout.write(
+      JSON.stringify({ ok: true, location: options.location, runId: commit.runId, patients: commit.patients, firstPatientIndex: commit.firstPatientIndex, rows, labelCounts: commit.labelCounts, bytesWritten: commit.bytesWritten, datasetTotals: commit.datasetTotals, wallSeconds }) + '\n',
+    );
+    return;
+  }
+  const lines = [
+    `Dataset ${options.location}`,
+    `  run ${commit.runId.slice(0, 8)} (#${commit.runSeq}): ${commit.patients} patients (index ${commit.firstPatientIndex}–${commit.firstPatientIndex + commit.patients - 1})${commit.alreadyCommitted ? ' [already committed]' : ''}`,
+    `  rows: train ${rows.train.toLocaleString('en-US')}, val ${rows.val.toLocaleString('en-US')}, test ${rows.test.toLocaleString('en-US')}`,
+    '  label positives (train / val / test):',
+    ...LABEL_NAMES.map((name) => `    ${name.padEnd(32)} ${commit.labelCounts.train[name]} / ${commit.labelCounts.val[name]} / ${commit.labelCounts.test[name]}`),
+    `  written: ${formatBytes(commit.bytesWritten)}; dataset now ${commit.datasetTotals.patient_demographics.rows} patients, ${formatBytes(Object.values(commit.datasetTotals).reduce((s, t) => s + t.bytes, 0))}`,
+    `  wall time: ${wallSeconds.toFixed(1)} s`,
+  ];
+  for (const line of lines) log.line(line);
+  if (!options.quiet) process.stdout.write(lines.join('\n') + '\n');
+}

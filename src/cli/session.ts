@@ -1,0 +1,49 @@
+import { Client, Connection } from '@temporalio/client';
+import { isListening, temporalTarget, embeddedPort, embeddedUiPort, type TemporalTarget } from '../temporal/connection.ts';
+import { startDevServer, type DevServer } from '../temporal/devServer.ts';
+import { workflowBundlePath } from '../temporal/workflowBundle.ts';
+import { startWorkerPool, type WorkerPool } from '../temporal/workerPool.ts';
+import type { RunLog } from '../util/logger.ts';
+
+/** The Temporal side of a CLI command: a server (configured, already running, or embedded), a client, workers. */
+export interface Session {
+  target: TemporalTarget;
+  client: Client;
+  server?: DevServer;
+  workers?: WorkerPool;
+  close(): Promise<void>;
+}
+
+export async function openSession(log: RunLog, options: { startServer: boolean; workers: number }): Promise<Session> {
+  const target = temporalTarget();
+  let server: DevServer | undefined;
+  if (target.configured) {
+    log.logger.info(`using Temporal cluster ${target.address} (namespace ${target.namespace})`);
+  } else if (await isListening(target.address)) {
+    log.logger.info(`using the Temporal server already listening on ${target.address}`);
+  } else if (options.startServer) {
+    server = await startDevServer({ port: embeddedPort(), uiPort: embeddedUiPort() || undefined, onLine: (l) => log.line(l) });
+    log.logger.info(`started embedded Temporal dev server on ${server.address}${server.uiUrl ? `; Web UI ${server.uiUrl}` : ''}`);
+  } else {
+    throw new Error(`no Temporal server at ${target.address}; start one with npm run server, or set TEMPORAL_ADDRESS`);
+  }
+  const connection = await Connection.connect({ ...target.connectionOptions, address: target.address } as never);
+  const client = new Client({ connection, namespace: target.namespace });
+  let workers: WorkerPool | undefined;
+  if (options.workers > 0) {
+    const bundlePath = await workflowBundlePath();
+    workers = startWorkerPool({ count: options.workers, address: target.address, bundlePath, onLine: (l) => log.line(l) });
+    log.logger.info(`started ${options.workers} worker process(es)${workers.pinned ? ', each pinned to one core' : ''}`);
+  }
+  return {
+    target,
+    client,
+    server,
+    workers,
+    async close() {
+      await workers?.stop();
+      await connection.close();
+      await server?.stop();
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+
+/** The product's defaults (the original tool's): 1000 patients × 3 days, window 5, 70/15/15. */
+export const DEFAULT_CONFIG = {
+  numPatients: 1000,
+  simulationDaysPerPatient: 3,
+  windowSizeMinutes: 5,
+  outputDir: 'ml_dataset_output',
+  trainSplit: 0.7,
+  valSplit: 0.15,
+  batchSize: 50,
+  randomSeed: 42,
+  appendMode: true,
+} as const;
+
+export const MAX_PATIENTS_PER_RUN = 10_000_000;
+export const MAX_DAYS = 365;
+
+/**
+ * The run configuration: the one JSON argument of the `generateDataset` workflow. Workers
+ * count is not part of it (it is how the run is executed, not what it produces).
+ */
+export const runConfigSchema = z
+  .object({
+    numPatients: z.number().int().min(1).max(MAX_PATIENTS_PER_RUN),
+    simulationDaysPerPatient: z.number().finite().gt(0).max(MAX_DAYS),
+    windowSizeMinutes: z.number().int().min(1).max(1440),
+    outputDir: z.string().trim().min(1),
+    trainSplit: z.number().finite().gt(0).lt(1),
+    valSplit: z.number().finite().min(0).lt(1),
+    batchSize: z.number().int().min(1).max(10_000),
+    randomSeed: z.number().int().min(0).max(2 ** 32 - 1),
+    appendMode: z.boolean(),
+  })
+  .strict();
+
+export type RunConfig = z.infer<typeof runConfigSchema>;
+
+/** Human description of each field's allowed values, used in one-line error messages. */
+const ALLOWED: Record<keyof RunConfig, string> = {
+  numPatients: `an integer from 1 to ${MAX_PATIENTS_PER_RUN}`,
+  simulationDaysPerPatient: `a number > 0 and <= ${MAX_DAYS} (fractions allowed, e.g. 0.25)`,
+  windowSizeMinutes: 'an integer from 1 to 1440, shorter than the simulated minutes',
+  outputDir: 'a non-empty local path or s3://bucket/prefix',
+  trainSplit: 'a number > 0 and < 1; trainSplit + valSplit < 1',
+  valSplit: 'a number >= 0 and < 1; trainSplit + valSplit < 1',
+  batchSize: 'an integer from 1 to 10000',
+  randomSeed: 'an integer from 0 to 4294967295',
+  appendMode: 'true or false',
+};
+
+/** The CLI option that sets each config field, so errors speak the user's language. */
+export const CLI_OPTION: Record<keyof RunConfig, string> = {
+  numPatients: '--patients',
+  simulationDaysPerPatient: '--days',
+  windowSizeMinutes: '--window',
+  outputDir: '--out',
+  trainSplit: '--train-split',
+  valSplit: '--val-split',
+  batchSize: '--batch-size',
+  randomSeed: '--seed',
+  appendMode: '--no-append',
+};
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function describeField(field: string): string {
+  const option = (CLI_OPTION as Record<string, string>)[field];
+  return option ? `${field} (${option})` : field;
+}
+
+/** Validates a full config; throws ConfigError with one line naming the field and the allowed range. */
+export function validateRunConfig(input: unknown): RunConfig {
+  const parsed = runConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.join(', ');
+      throw new ConfigError(
+        `unknown config key ${keys}; allowed keys: ${Object.keys(ALLOWED).join(', ')}`,
+        issue.keys[0],
+      );
+    }
+    const field = String(issue.path[0] ?? 'config');
+    const allowed = (ALLOWED as Record<string, string>)[field] ?? 'a valid value';
+    const received = input && typeof input === 'object' ? (input as Record<string, unknown>)[field] : input;
+    throw new ConfigError(
+      `invalid ${describeField(field)}: got ${JSON.stringify(received) ?? String(received)}, expected ${allowed}`,
+      field,
+    );
+  }
+  const config = parsed.data;
+  if (config.trainSplit + config.valSplit >= 1 - 1e-9) {
+    throw new ConfigError(
+      `invalid trainSplit + valSplit (--train-split, --val-split): ${config.trainSplit} + ${config.valSplit} >= 1; the test split needs the rest, so their sum must be < 1`,
+      'trainSplit',
+    );
+  }
+  const totalMinutes = simulatedMinutes(config);
+  if (config.windowSizeMinutes + 1 > totalMinutes) {
+    throw new ConfigError(
+      `invalid ${describeField('windowSizeMinutes')}: window of ${config.windowSizeMinutes} min needs more than ${config.windowSizeMinutes} simulated minutes, but ${config.simulationDaysPerPatient} day(s) give ${totalMinutes}; use a shorter window or more days`,
+      'windowSizeMinutes',
+    );
+  }
+  return config;
+}
+
+/** Whole minutes simulated per patient. */
+export function simulatedMinutes(config: Pick<RunConfig, 'simulationDaysPerPatient'>): number {
+  return Math.round(config.simulationDaysPerPatient * 1440);
+}
+
+/** Windows per patient at stride 1: a window ends at m >= W-1 with m+1 < total. */
+export function windowsPerPatient(config: Pick<RunConfig, 'simulationDaysPerPatient' | 'windowSizeMinutes'>): number {
+  return Math.max(0, simulatedMinutes(config) - config.windowSizeMinutes);
+}

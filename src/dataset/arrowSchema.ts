@@ -1,0 +1,52 @@
+import { Field, Float64, Int32, Schema, TimestampMillisecond, Utf8 } from 'apache-arrow';
+import { FEATURE_NAMES, LABEL_NAMES, TARGETS, featureColumnName } from './features.ts';
+
+/** Bumped whenever the output contract changes (SCHEMA.md). */
+export const SCHEMA_VERSION = 1;
+
+/** Demographics columns: the contract's nine first, then the modeller's extras (README documents each). */
+export const DEMOGRAPHICS_COLUMNS = [
+  { name: 'patient_id', type: 'utf8' },
+  { name: 'age', type: 'int32' },
+  { name: 'gender', type: 'utf8' },
+  { name: 'bmi', type: 'float64' },
+  { name: 'height_cm', type: 'float64' },
+  { name: 'weight_kg', type: 'float64' },
+  { name: 'resting_hr_baseline', type: 'float64' },
+  { name: 'max_heart_rate', type: 'float64' },
+  { name: 'insulin_sensitivity_factor', type: 'float64' },
+  // Extras.
+  { name: 'patient_index', type: 'int32' },
+  { name: 'split', type: 'utf8' },
+  { name: 'diabetes_type', type: 'utf8' },
+  { name: 'therapy', type: 'utf8' },
+  { name: 'model_parameter_set', type: 'utf8' },
+  { name: 'carb_ratio_g_per_unit', type: 'float64' },
+  { name: 'correction_factor_mgdl_per_unit', type: 'float64' },
+  { name: 'basal_rate_units_per_hour', type: 'float64' },
+  { name: 'basal_glucose_mgdl', type: 'float64' },
+  { name: 'qtc_baseline_ms', type: 'float64' },
+] as const;
+
+const arrowType = (type: 'utf8' | 'int32' | 'float64') =>
+  type === 'utf8' ? new Utf8() : type === 'int32' ? new Int32() : new Float64();
+
+export const demographicsSchema = new Schema(DEMOGRAPHICS_COLUMNS.map((c) => new Field(c.name, arrowType(c.type), false)));
+
+/** Time-series column names in contract order (without patient_id and timestamp). */
+export function featureColumnNames(windowSizeMinutes: number): string[] {
+  const names: string[] = [];
+  for (let lag = 0; lag < windowSizeMinutes; lag++) for (const feature of FEATURE_NAMES) names.push(featureColumnName(lag, feature));
+  return names;
+}
+
+/** patient_id, timestamp (ms, UTC-adjusted), W×14 features, 4 targets, 6 labels; nothing nullable. */
+export function timeseriesSchema(windowSizeMinutes: number): Schema {
+  return new Schema([
+    new Field('patient_id', new Utf8(), false),
+    new Field('timestamp', new TimestampMillisecond('UTC'), false),
+    ...featureColumnNames(windowSizeMinutes).map((name) => new Field(name, new Float64(), false)),
+    ...TARGETS.map((t) => new Field(t.column, new Float64(), false)),
+    ...LABEL_NAMES.map((name) => new Field(name, new Int32(), false)),
+  ]);
+}

@@ -1,0 +1,94 @@
+import type { RecordBatch } from 'apache-arrow';
+import { drawPatientProfile, type PatientProfile } from '../cohort/patientProfile.ts';
+import { simulatedMinutes } from '../config/config.ts';
+import { SIMULATION_START_EPOCH_MS } from '../simulation/dailySchedule.ts';
+import { simulatePatient } from '../simulation/simulatePatient.ts';
+import { recordBatch, repeatedUtf8Data, typedData, utf8Data } from '../storage/parquetEncoding.ts';
+import { DEMOGRAPHICS_COLUMNS, demographicsSchema, timeseriesSchema } from './arrowSchema.ts';
+import { batchRange, emptyStats, type BatchStats, type RunPlan } from './runPlan.ts';
+import { SPLITS, assignSplits, type Split } from './splits.ts';
+import { cutWindows } from './windows.ts';
+
+/** A batch's rows as Arrow record batches per table (one record batch per patient). */
+export interface BatchTables {
+  demographics: RecordBatch;
+  timeseries: Record<Split, RecordBatch[]>;
+  stats: BatchStats;
+}
+
+/**
+ * Simulates the batch's patients and cuts their windows. `afterPatient` is awaited after each
+ * patient so the caller can heartbeat and let the event loop breathe.
+ */
+export async function buildBatchTables(plan: RunPlan, batchIndex: number, afterPatient: (done: number) => Promise<void>): Promise<BatchTables> {
+  const { config } = plan;
+  const [start, end] = batchRange(plan, batchIndex);
+  const splitCodes = assignSplits(config.randomSeed, plan.firstPatientIndex, config.numPatients, config.trainSplit, config.valSplit);
+  const totalMinutes = simulatedMinutes(config);
+  const schema = timeseriesSchema(config.windowSizeMinutes);
+  const timeseries: Record<Split, RecordBatch[]> = { train: [], val: [], test: [] };
+  const profiles: PatientProfile[] = [];
+  const patientSplits: Split[] = [];
+  const stats = emptyStats();
+
+  for (let offset = start; offset < end; offset++) {
+    const patientIndex = plan.firstPatientIndex + offset;
+    const split = SPLITS[splitCodes[offset]!]!;
+    const profile = drawPatientProfile(config.randomSeed, patientIndex);
+    const series = simulatePatient(config.randomSeed, profile, totalMinutes);
+    const windows = cutWindows(series.signals, config.windowSizeMinutes, SIMULATION_START_EPOCH_MS);
+    const fields = schema.fields;
+    const children = [
+      repeatedUtf8Data(fields[0]!, profile.patientId, windows.rows),
+      typedData(fields[1]!, windows.timestampMs),
+      ...[...windows.features, ...windows.targets, ...windows.labels].map((column, i) => typedData(fields[i + 2]!, column)),
+    ];
+    timeseries[split].push(recordBatch(schema, children, windows.rows));
+    profiles.push(profile);
+    patientSplits.push(split);
+
+    stats.patients++;
+    stats.patientsPerSplit[split]++;
+    stats.rows[split] += windows.rows;
+    windows.labels.forEach((column, l) => {
+      let positives = 0;
+      for (let row = 0; row < column.length; row++) positives += column[row]!;
+      stats.labelCounts[split][l]! += positives;
+    });
+    await afterPatient(stats.patients);
+  }
+  return { demographics: demographicsBatch(profiles, patientSplits), timeseries, stats };
+}
+
+function demographicsBatch(profiles: PatientProfile[], splits: Split[]): RecordBatch {
+  const values: Record<(typeof DEMOGRAPHICS_COLUMNS)[number]['name'], (p: PatientProfile, i: number) => string | number> = {
+    patient_id: (p) => p.patientId,
+    age: (p) => p.age,
+    gender: (p) => p.gender,
+    bmi: (p) => p.bmi,
+    height_cm: (p) => p.heightCm,
+    weight_kg: (p) => p.weightKg,
+    resting_hr_baseline: (p) => p.restingHeartRateBpm,
+    max_heart_rate: (p) => p.maxHeartRateBpm,
+    insulin_sensitivity_factor: (p) => p.insulinSensitivityFactor,
+    patient_index: (p) => p.patientIndex,
+    split: (_, i) => splits[i]!,
+    diabetes_type: () => 'T1D',
+    therapy: () => 'basal-bolus',
+    model_parameter_set: (p) => `${p.baseParameterSet} (perturbed)`,
+    carb_ratio_g_per_unit: (p) => p.therapy.carbRatioGramsPerUnit,
+    correction_factor_mgdl_per_unit: (p) => p.therapy.correctionFactorMgdlPerUnit,
+    basal_rate_units_per_hour: (p) => Math.round(p.therapy.basalUnitsPerMin * 60 * 1000) / 1000,
+    basal_glucose_mgdl: (p) => Math.round(p.basalGlucoseMgdl * 10) / 10,
+    qtc_baseline_ms: (p) => Math.round(p.wearable.qtcMs * 10) / 10,
+  };
+  const children = DEMOGRAPHICS_COLUMNS.map((column, c) => {
+    const field = demographicsSchema.fields[c]!;
+    const read = values[column.name];
+    if (column.type === 'utf8') return utf8Data(field, profiles.map((p, i) => String(read(p, i))));
+    const array = column.type === 'int32' ? new Int32Array(profiles.length) : new Float64Array(profiles.length);
+    profiles.forEach((p, i) => (array[i] = Number(read(p, i))));
+    return typedData(field, array);
+  });
+  return recordBatch(demographicsSchema, children, profiles.length);
+}

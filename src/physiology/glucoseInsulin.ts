@@ -1,0 +1,163 @@
+/**
+ * UVA/Padova T1D glucose–insulin model (Dalla Man et al. 2007; the 2008 academic simulator as
+ * implemented by simglucose) with the heart-rate-driven exercise extension of Dalla Man, Breton
+ * & Cobelli 2009 (after Breton 2008). Pure functions over a Float64Array state.
+ */
+
+/** Index of each state in the state vector. Units per kg body weight, as in the paper. */
+export const S = {
+  // Gut states are whole-body mg, as in simglucose (Ra divides by BW); the rest are per kg.
+  Qsto1: 0, // stomach, solid (mg)
+  Qsto2: 1, // stomach, liquid (mg)
+  Qgut: 2, // gut (mg)
+  Gp: 3, // plasma glucose (mg/kg)
+  Gt: 4, // tissue glucose (mg/kg)
+  Ip: 5, // plasma insulin (pmol/kg)
+  X: 6, // insulin action on glucose utilisation (pmol/L)
+  I1: 7, // delayed insulin signal I′ (pmol/L)
+  Id: 8, // delayed insulin signal for the liver (pmol/L)
+  Il: 9, // liver insulin (pmol/kg)
+  Isc1: 10, // subcutaneous insulin, first compartment (pmol/kg)
+  Isc2: 11, // subcutaneous insulin, second compartment (pmol/kg)
+  Gs: 12, // subcutaneous glucose (mg/kg)
+  Y: 13, // exercise: heart-rate signal above rest (bpm)
+  Z: 14, // exercise: insulin-independent/sensitivity effect (dimensionless)
+  W: 15, // exercise: accumulated heart-rate excess (bpm·min)
+} as const;
+export const STATE_SIZE = 16;
+
+export interface GlucoseInsulinParameters {
+  BW: number; // body weight, kg
+  kabs: number; kmax: number; kmin: number; b: number; d: number; f: number;
+  Vg: number; Vi: number; Ib: number;
+  Vmx: number; Km0: number; Vm0: number; k1: number; k2: number; p2u: number;
+  m1: number; m2: number; m4: number; m30: number; ki: number;
+  kp1: number; kp2: number; kp3: number;
+  ke1: number; ke2: number; Fsnc: number;
+  kd: number; ka1: number; ka2: number; ksc: number;
+  /** Resting heart rate HRb used by the exercise model, bpm. */
+  restingHeartRateBpm: number;
+}
+
+/** Inputs held constant over one integration step. */
+export interface ModelInputs {
+  /** Carbohydrate ingestion d, mg/min. */
+  carbIntakeMgPerMin: number;
+  /** Subcutaneous insulin infusion u, pmol/kg/min (= U/min × 6000 / BW). */
+  insulinPmolPerKgPerMin: number;
+  /** Amount D in the stomach when the current meal started plus the meal, mg (0: no meal). */
+  mealDoseMg: number;
+  /** Heart rate above rest driven by physical activity, bpm (HR − HRb, >= 0). */
+  heartRateExcessBpm: number;
+}
+
+// Exercise constants, Dalla Man, Breton & Cobelli 2009.
+const T_HR_MIN = 5;
+const T_IN_MIN = 1;
+const T_EX_MIN = 600;
+const EXERCISE_A = 0.1;
+const EXERCISE_N = 4;
+const EXERCISE_BETA_PER_BPM = 0.01;
+const EXERCISE_ALPHA = 3e-4;
+const EXERCISE_GAMMA = 1e-7;
+
+/** Writes dx/dt (per minute) into `out`. */
+export function glucoseInsulinDerivative(
+  x: Float64Array,
+  p: GlucoseInsulinParameters,
+  input: ModelInputs,
+  out: Float64Array,
+): void {
+  const Qsto1 = x[S.Qsto1]!, Qsto2 = x[S.Qsto2]!, Qgut = x[S.Qgut]!;
+  const Gp = Math.max(0, x[S.Gp]!), Gt = Math.max(0, x[S.Gt]!);
+  const Ip = Math.max(0, x[S.Ip]!), X = x[S.X]!, I1 = x[S.I1]!, Id = x[S.Id]!;
+  const Il = Math.max(0, x[S.Il]!), Isc1 = Math.max(0, x[S.Isc1]!), Isc2 = Math.max(0, x[S.Isc2]!);
+  const Gs = x[S.Gs]!, Y = x[S.Y]!, Z = x[S.Z]!, W = x[S.W]!;
+
+  // Gastric emptying (Dalla Man 2006 nonlinear kempt).
+  const Qsto = Qsto1 + Qsto2;
+  const D = input.mealDoseMg;
+  let kempt = p.kmax;
+  if (D > 0) {
+    const alpha = 5 / (2 * D * (1 - p.b));
+    const beta = 5 / (2 * D * p.d);
+    kempt = p.kmin + ((p.kmax - p.kmin) / 2) * (Math.tanh(alpha * (Qsto - p.b * D)) - Math.tanh(beta * (Qsto - p.d * D)) + 2);
+  }
+  out[S.Qsto1] = -p.kmax * Qsto1 + input.carbIntakeMgPerMin;
+  out[S.Qsto2] = p.kmax * Qsto1 - kempt * Qsto2;
+  out[S.Qgut] = kempt * Qsto2 - p.kabs * Qgut;
+
+  // Glucose subsystem.
+  const Ra = (p.f * p.kabs * Qgut) / p.BW;
+  const EGP = Math.max(0, p.kp1 - p.kp2 * Gp - p.kp3 * Id);
+  const renal = Gp > p.ke2 ? p.ke1 * (Gp - p.ke2) : 0;
+  out[S.Gp] = EGP + Ra - p.Fsnc - renal - p.k1 * Gp + p.k2 * Gt;
+
+  // Insulin-dependent utilisation with the exercise terms; Y = Z = 0 gives (Vm0 + Vmx·X)·Gt/(Km0 + Gt).
+  const ZW = Z * W;
+  const XabsIb = X + p.Ib;
+  const Uid =
+    ((p.Vm0 * (1 + EXERCISE_BETA_PER_BPM * Y) + p.Vmx * (1 + EXERCISE_ALPHA * ZW) * XabsIb - p.Vmx * p.Ib) * Gt) /
+    (p.Km0 * (1 - EXERCISE_GAMMA * ZW * XabsIb) + Gt);
+  out[S.Gt] = -Uid + p.k1 * Gp - p.k2 * Gt;
+
+  // Insulin subsystem.
+  const I = Ip / p.Vi;
+  out[S.Ip] = -(p.m2 + p.m4) * Ip + p.m1 * Il + p.ka1 * Isc1 + p.ka2 * Isc2;
+  out[S.X] = p.p2u * (I - p.Ib - X);
+  out[S.I1] = -p.ki * (I1 - I);
+  out[S.Id] = -p.ki * (Id - I1);
+  out[S.Il] = -(p.m1 + p.m30) * Il + p.m2 * Ip;
+  out[S.Isc1] = input.insulinPmolPerKgPerMin - (p.ka1 + p.kd) * Isc1;
+  out[S.Isc2] = p.kd * Isc1 - p.ka2 * Isc2;
+  out[S.Gs] = p.ksc * (Gp - Gs);
+
+  // Exercise (heart-rate driven).
+  out[S.Y] = -(Y - input.heartRateExcessBpm) / T_HR_MIN;
+  const ratio = Math.max(0, Y) / (EXERCISE_A * p.restingHeartRateBpm);
+  const ratioN = ratio ** EXERCISE_N;
+  const fY = ratioN / (1 + ratioN);
+  out[S.Z] = -(fY / T_IN_MIN + 1 / T_EX_MIN) * Z + fY;
+  // dW = HR − HRb during exercise. The paper resets W once Z is back to ~0; with daily activity Z
+  // rarely gets there (T_ex = 600 min), so W instead relaxes with T_ex between sessions.
+  out[S.W] = input.heartRateExcessBpm > 0 ? input.heartRateExcessBpm : -W / T_EX_MIN;
+}
+
+/** Integration workspace, allocated once per patient (no per-step allocation). */
+export class Rk4Integrator {
+  private readonly k1 = new Float64Array(STATE_SIZE);
+  private readonly k2 = new Float64Array(STATE_SIZE);
+  private readonly k3 = new Float64Array(STATE_SIZE);
+  private readonly k4 = new Float64Array(STATE_SIZE);
+  private readonly scratch = new Float64Array(STATE_SIZE);
+
+  /** Advances `state` in place by `minutes` using `subSteps` classic RK4 steps. */
+  step(state: Float64Array, p: GlucoseInsulinParameters, input: ModelInputs, minutes: number, subSteps: number): void {
+    const h = minutes / subSteps;
+    const { k1, k2, k3, k4, scratch } = this;
+    for (let s = 0; s < subSteps; s++) {
+      glucoseInsulinDerivative(state, p, input, k1);
+      for (let i = 0; i < STATE_SIZE; i++) scratch[i] = state[i]! + 0.5 * h * k1[i]!;
+      glucoseInsulinDerivative(scratch, p, input, k2);
+      for (let i = 0; i < STATE_SIZE; i++) scratch[i] = state[i]! + 0.5 * h * k2[i]!;
+      glucoseInsulinDerivative(scratch, p, input, k3);
+      for (let i = 0; i < STATE_SIZE; i++) scratch[i] = state[i]! + h * k3[i]!;
+      glucoseInsulinDerivative(scratch, p, input, k4);
+      for (let i = 0; i < STATE_SIZE; i++) {
+        const next = state[i]! + (h / 6) * (k1[i]! + 2 * k2[i]! + 2 * k3[i]! + k4[i]!);
+        // Masses and concentrations cannot go negative (simglucose clamps the same states).
+        state[i] = i === S.X || i === S.Y ? next : Math.max(0, next);
+      }
+    }
+  }
+}
+
+/** Plasma glucose, mg/dL. */
+export const plasmaGlucoseMgdl = (x: Float64Array, p: GlucoseInsulinParameters): number => x[S.Gp]! / p.Vg;
+/** Subcutaneous (interstitial) glucose that a CGM sees, mg/dL. */
+export const interstitialGlucoseMgdl = (x: Float64Array, p: GlucoseInsulinParameters): number => x[S.Gs]! / p.Vg;
+/** Insulin on board, U: insulin still in the subcutaneous depots (basal and bolus). */
+export const insulinOnBoardUnits = (x: Float64Array, p: GlucoseInsulinParameters): number =>
+  ((x[S.Isc1]! + x[S.Isc2]!) * p.BW) / 6000;
+/** Carbohydrate in the stomach, g (states are per kg). */
+export const carbsInStomachGrams = (x: Float64Array): number => (x[S.Qsto1]! + x[S.Qsto2]!) / 1000;

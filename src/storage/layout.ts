@@ -1,0 +1,39 @@
+import type { Split } from '../dataset/splits.ts';
+
+/** Dataset layout of SCHEMA.md. */
+export const TABLES = ['patient_demographics', 'timeseries_features_train', 'timeseries_features_val', 'timeseries_features_test'] as const;
+export type TableName = (typeof TABLES)[number];
+
+export const MANIFEST_KEY = '_manifest.json';
+export const SUCCESS_KEY = '_SUCCESS';
+export const STAGING_PREFIX = '_staging';
+export const LEASE_KEY = `${STAGING_PREFIX}/_lease.json`;
+
+export const timeseriesTable = (split: Split): TableName => `timeseries_features_${split}`;
+export const tableDirectory = (table: TableName): string => `${table}.parquet`;
+
+/** part-<runSeq>-<batch>-<first 8 chars of run id>.parquet */
+export function partFileName(runSeq: number, batchIndex: number, runId: string): string {
+  return `part-${String(runSeq).padStart(5, '0')}-${String(batchIndex).padStart(5, '0')}-${runId.slice(0, 8)}.parquet`;
+}
+
+export const stagingRunPrefix = (runId: string) => `${STAGING_PREFIX}/${runId}`;
+export const stagedPartKey = (runId: string, table: TableName, fileName: string) => `${stagingRunPrefix(runId)}/${tableDirectory(table)}/${fileName}`;
+export const finalPartKey = (table: TableName, fileName: string) => `${tableDirectory(table)}/${fileName}`;
+export const batchResultKey = (runId: string, batchIndex: number) => `${stagingRunPrefix(runId)}/batches/batch-${String(batchIndex).padStart(6, '0')}.json`;
+
+/** The original tool's log name: ml_dataset_generation_YYYYMMDD_HHMMSS.log (UTC). */
+export function runLogFileName(startedAt: Date): string {
+  const iso = startedAt.toISOString();
+  return `ml_dataset_generation_${iso.slice(0, 10).replaceAll('-', '')}_${iso.slice(11, 19).replaceAll(':', '')}.log`;
+}
+
+/** Names a dataset root may hold; anything else means the directory is not (only) a dataset. */
+export function isDatasetEntry(name: string): boolean {
+  return (
+    TABLES.some((t) => name === tableDirectory(t)) ||
+    [MANIFEST_KEY, SUCCESS_KEY, STAGING_PREFIX, 'DATASET_CARD.md', 'report.html'].includes(name) ||
+    /^ml_dataset_generation_\d{8}_\d{6}\.log$/.test(name) ||
+    /^_manifest\.json\..*\.tmp$/.test(name)
+  );
+}

@@ -1,0 +1,257 @@
+import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { ConfigError, type RunConfig } from '../config/config.ts';
+import { encodeParquet } from './parquetEncoding.ts';
+import { demographicsSchema, SCHEMA_VERSION, timeseriesSchema } from '../dataset/arrowSchema.ts';
+import { buildBatchTables } from '../dataset/batchTables.ts';
+import { LABEL_NAMES, type LabelName } from '../dataset/features.ts';
+import { addStats, emptyStats, type BatchResult, type RunPlan, type StagedFile } from '../dataset/runPlan.ts';
+import { SPLITS, type Split } from '../dataset/splits.ts';
+import { GENERATOR, GENERATOR_VERSION } from '../version.ts';
+import {
+  LEASE_KEY,
+  STAGING_PREFIX,
+  SUCCESS_KEY,
+  TABLES,
+  batchResultKey,
+  finalPartKey,
+  isDatasetEntry,
+  partFileName,
+  runLogFileName,
+  stagedPartKey,
+  stagingRunPrefix,
+  timeseriesTable,
+  type TableName,
+} from './layout.ts';
+import { readManifest, writeManifest, type LabelCounts, type Manifest, type ManifestRun } from './manifest.ts';
+import { getText, type ObjectStore } from './objectStore.ts';
+
+/** Refusals that no retry can fix (bad input, a dataset locked by another run). */
+export class PermanentRunError extends Error {
+  override name = 'PermanentRunError';
+}
+
+interface Lease {
+  runId: string;
+  workflowId: string;
+  startedAt: string;
+}
+
+/**
+ * Plans a run: checks the location, takes the dataset's lease (one run at a time, whatever
+ * started it), and allocates the patient index range. Idempotent for a retried attempt of the
+ * same run.
+ */
+export async function planRun(
+  store: ObjectStore,
+  config: RunConfig,
+  ids: { runId: string; workflowId: string; startedAt: string },
+): Promise<RunPlan> {
+  const existingLease = await readLease(store);
+  if (existingLease && existingLease.runId !== ids.runId) {
+    throw new PermanentRunError(
+      `dataset ${store.location} is being written by another run (workflow ${existingLease.workflowId}, run ${existingLease.runId}, since ${existingLease.startedAt}); wait for it, or cancel it with: npm run cancel -- --out ${store.location}`,
+    );
+  }
+  const manifest = await readManifest(store);
+  if (!manifest && !existingLease) await refuseForeignDirectory(store, config);
+
+  const runSeq = (manifest?.runs.reduce((max, r) => Math.max(max, r.runSeq), 0) ?? 0) + 1;
+  const firstPatientIndex = config.appendMode ? manifest?.nextPatientIndex ?? 0 : 0;
+  const plan: RunPlan = {
+    runId: ids.runId,
+    runSeq,
+    workflowId: ids.workflowId,
+    location: store.location,
+    config,
+    firstPatientIndex,
+    batchCount: Math.ceil(config.numPatients / config.batchSize),
+    startedAt: ids.startedAt,
+    logFileName: runLogFileName(new Date(ids.startedAt)),
+  };
+  if (!existingLease) {
+    const lease: Lease = { runId: ids.runId, workflowId: ids.workflowId, startedAt: ids.startedAt };
+    await store.put(LEASE_KEY, JSON.stringify(lease));
+  }
+  return plan;
+}
+
+async function readLease(store: ObjectStore): Promise<Lease | undefined> {
+  const text = await getText(store, LEASE_KEY);
+  return text === undefined ? undefined : (JSON.parse(text) as Lease);
+}
+
+/** A directory that holds anything but a dataset is never written into. */
+async function refuseForeignDirectory(store: ObjectStore, config: RunConfig): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(store.location);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      throw new ConfigError(`invalid outputDir (--out): ${store.location} is a file, expected a directory`, 'outputDir');
+    }
+    throw error;
+  }
+  const foreign = entries.filter((name) => !isDatasetEntry(name));
+  if (foreign.length > 0) {
+    throw new ConfigError(
+      `invalid outputDir (--out): ${store.location} is not empty and holds no dataset (found ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty or new directory`,
+      'outputDir',
+    );
+  }
+  void config;
+}
+
+/** Simulates one batch and stages its part files; returns only names and counts. */
+export async function stageBatch(
+  store: ObjectStore,
+  plan: RunPlan,
+  batchIndex: number,
+  afterPatient: (done: number) => Promise<void>,
+): Promise<BatchResult> {
+  const tables = await buildBatchTables(plan, batchIndex, afterPatient);
+  const fileName = partFileName(plan.runSeq, batchIndex, plan.runId);
+  const files: StagedFile[] = [];
+  const stage = async (table: TableName, bytes: Uint8Array, rows: number) => {
+    await store.put(stagedPartKey(plan.runId, table, fileName), bytes);
+    files.push({ table, fileName, rows, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+  };
+  await stage('patient_demographics', await encodeParquet(demographicsSchema, [tables.demographics], GENERATOR), tables.demographics.numRows);
+  const schema = timeseriesSchema(plan.config.windowSizeMinutes);
+  for (const split of SPLITS) {
+    const batches = tables.timeseries[split];
+    if (batches.length === 0) continue;
+    await stage(timeseriesTable(split), await encodeParquet(schema, batches, GENERATOR), tables.stats.rows[split]);
+    await afterPatient(tables.stats.patients);
+  }
+  const result: BatchResult = { ...tables.stats, batchIndex, bytes: files.reduce((s, f) => s + f.bytes, 0), files };
+  // The commit reads batch results from staging, so the workflow never has to carry file lists.
+  await store.put(batchResultKey(plan.runId, batchIndex), JSON.stringify(result));
+  return result;
+}
+
+export interface CommitSummary {
+  runId: string;
+  runSeq: number;
+  patients: number;
+  firstPatientIndex: number;
+  rowsPerTable: Record<TableName, number>;
+  labelCounts: Record<Split, LabelCounts>;
+  bytesWritten: number;
+  datasetTotals: Manifest['totals'];
+  alreadyCommitted: boolean;
+}
+
+const labelRecord = (counts: number[]): LabelCounts =>
+  Object.fromEntries(LABEL_NAMES.map((name, i) => [name, counts[i] ?? 0])) as LabelCounts;
+
+/**
+ * Publishes a run: staged parts → table directories, then the manifest (atomic), then deletes
+ * what an overwrite replaced, then `_SUCCESS`, then staging and the lease. Every step is
+ * idempotent, so a retried or resumed commit finishes the job without duplicates.
+ */
+export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: string): Promise<CommitSummary> {
+  let manifest = await readManifest(store);
+  const committed = manifest?.runs.find((r) => r.runId === plan.runId);
+  if (committed && manifest) {
+    await finishCommit(store, manifest, plan);
+    return summaryFromRun(committed, manifest, true);
+  }
+
+  const results: BatchResult[] = [];
+  for (let batchIndex = 0; batchIndex < plan.batchCount; batchIndex++) {
+    const text = await getText(store, batchResultKey(plan.runId, batchIndex));
+    if (text === undefined) throw new Error(`batch ${batchIndex} of run ${plan.runId} has no staged result; it must be re-run before commit`);
+    results.push(JSON.parse(text) as BatchResult);
+  }
+  const stats = results.reduce((total, r) => addStats(total, r), emptyStats());
+  const newFiles = results.flatMap((r) => r.files.map((f) => ({ ...f, path: finalPartKey(f.table, f.fileName), runId: plan.runId })));
+  for (const file of newFiles) await store.publish(stagedPartKey(plan.runId, file.table, file.fileName), file.path);
+
+  const now = finishedAt;
+  const rowsPerTable = Object.fromEntries(TABLES.map((t) => [t, newFiles.filter((f) => f.table === t).reduce((s, f) => s + f.rows, 0)])) as Record<TableName, number>;
+  const run: ManifestRun = {
+    runId: plan.runId,
+    runSeq: plan.runSeq,
+    workflowId: plan.workflowId,
+    config: plan.config,
+    firstPatientIndex: plan.firstPatientIndex,
+    numPatients: plan.config.numPatients,
+    patientsPerSplit: stats.patientsPerSplit,
+    rowsPerTable,
+    labelCounts: { train: labelRecord(stats.labelCounts.train), val: labelRecord(stats.labelCounts.val), test: labelRecord(stats.labelCounts.test) },
+    startedAt: plan.startedAt,
+    finishedAt: now,
+    generatorVersion: GENERATOR_VERSION,
+  };
+  const keptRuns = plan.config.appendMode ? manifest?.runs ?? [] : [];
+  const keptFiles = plan.config.appendMode ? manifest?.files ?? [] : [];
+  const replaced = plan.config.appendMode ? [] : (manifest?.files ?? []).map((f) => f.path);
+  const files = [...keptFiles, ...newFiles.map(({ table, path, rows, bytes, sha256, runId }) => ({ table, path, rows, bytes, sha256, runId }))];
+  const runs = [...keptRuns, run];
+  manifest = {
+    schemaVersion: SCHEMA_VERSION,
+    datasetId: manifest?.datasetId ?? plan.runId,
+    generator: GENERATOR,
+    createdAt: plan.config.appendMode ? manifest?.createdAt ?? now : now,
+    updatedAt: now,
+    nextPatientIndex: plan.firstPatientIndex + plan.config.numPatients,
+    runs,
+    files,
+    totals: Object.fromEntries(
+      TABLES.map((t) => {
+        const own = files.filter((f) => f.table === t);
+        return [t, { files: own.length, rows: own.reduce((s, f) => s + f.rows, 0), bytes: own.reduce((s, f) => s + f.bytes, 0) }];
+      }),
+    ) as Manifest['totals'],
+    labelCounts: Object.fromEntries(
+      SPLITS.map((split) => [split, labelRecord(LABEL_NAMES.map((name) => runs.reduce((s, r) => s + (r.labelCounts[split][name as LabelName] ?? 0), 0)))]),
+    ) as Record<Split, LabelCounts>,
+    pendingDeletes: [...(manifest?.pendingDeletes ?? []), ...replaced],
+  };
+  await writeManifest(store, manifest);
+  await finishCommit(store, manifest, plan);
+  return summaryFromRun(run, manifest, false);
+}
+
+/** The idempotent tail of a commit: replaced files, `_SUCCESS`, staging, lease. */
+async function finishCommit(store: ObjectStore, manifest: Manifest, plan: RunPlan): Promise<void> {
+  if (manifest.pendingDeletes.length > 0) {
+    const keep = new Set(manifest.files.map((f) => f.path));
+    for (const path of manifest.pendingDeletes) if (!keep.has(path)) await store.delete(path);
+    manifest.pendingDeletes = [];
+    await writeManifest(store, manifest);
+  }
+  await store.put(SUCCESS_KEY, new Uint8Array(0));
+  await store.deletePrefix(stagingRunPrefix(plan.runId));
+  await releaseLease(store, plan.runId);
+}
+
+function summaryFromRun(run: ManifestRun, manifest: Manifest, alreadyCommitted: boolean): CommitSummary {
+  return {
+    runId: run.runId,
+    runSeq: run.runSeq,
+    patients: run.numPatients,
+    firstPatientIndex: run.firstPatientIndex,
+    rowsPerTable: run.rowsPerTable,
+    labelCounts: run.labelCounts,
+    bytesWritten: manifest.files.filter((f) => f.runId === run.runId).reduce((s, f) => s + f.bytes, 0),
+    datasetTotals: manifest.totals,
+    alreadyCommitted,
+  };
+}
+
+/** Drops an unfinished run: its staging and its lease. Committed data is untouched. */
+export async function abandonRun(store: ObjectStore, runId: string): Promise<void> {
+  await store.deletePrefix(stagingRunPrefix(runId));
+  await releaseLease(store, runId);
+}
+
+async function releaseLease(store: ObjectStore, runId: string): Promise<void> {
+  const lease = await readLease(store);
+  if (lease?.runId === runId) await store.delete(LEASE_KEY);
+  // Leave no empty _staging/ behind once nothing is in flight.
+  if ((await store.list(STAGING_PREFIX)).length === 0) await store.deletePrefix(STAGING_PREFIX);
+}
+

@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { EMBEDDED_HOST, isListening } from './connection.ts';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const TEMPORAL_BINARY = join(PROJECT_ROOT, '.tools/bin/temporal');
+/** Embedded server state lives here so an interrupted run can be resumed (DIABETIC_TWIN_STATE_DIR overrides). */
+export const stateDirectory = () => process.env.DIABETIC_TWIN_STATE_DIR ?? join(PROJECT_ROOT, '.temporal');
+
+export interface DevServer {
+  address: string;
+  uiUrl?: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the official Temporal CLI dev server (`temporal server start-dev`) on 127.0.0.1 with its
+ * state in a SQLite file, and waits until it accepts connections.
+ */
+export async function startDevServer(options: { port: number; uiPort?: number; onLine?: (line: string) => void }): Promise<DevServer> {
+  const dir = stateDirectory();
+  mkdirSync(dir, { recursive: true });
+  const args = [
+    'server', 'start-dev',
+    '--ip', EMBEDDED_HOST,
+    '--port', String(options.port),
+    '--db-filename', join(dir, 'temporal-dev.db'),
+    '--log-level', 'warn',
+    '--namespace', 'default',
+  ];
+  if (options.uiPort) args.push('--ui-port', String(options.uiPort), '--ui-ip', EMBEDDED_HOST);
+  else args.push('--headless');
+  const child = spawn(TEMPORAL_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) options.onLine?.(`[temporal] ${line}`);
+  };
+  child.stdout!.on('data', forward);
+  child.stderr!.on('data', forward);
+  const address = `${EMBEDDED_HOST}:${options.port}`;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const deadline = Date.now() + 60_000;
+  while (!(await isListening(address))) {
+    if (exited) throw new Error(`the Temporal dev server exited during start-up (port ${options.port} in use?)`);
+    if (Date.now() > deadline) throw new Error('the Temporal dev server did not start within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    address,
+    uiUrl: options.uiPort ? `http://${EMBEDDED_HOST}:${options.uiPort}` : undefined,
+    process: child,
+    stop: () => stopProcess(child),
+  };
+}
+
+export function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

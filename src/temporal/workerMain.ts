@@ -1,0 +1,39 @@
+// One worker process: polls the task queue, runs one CPU-bound batch at a time.
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
+import * as activities from '../../activities/index.ts';
+import { TASK_QUEUE, temporalTarget } from './connection.ts';
+
+const label = process.env.DIABETIC_TWIN_WORKER_LABEL ?? `worker pid ${process.pid}`;
+
+Runtime.install({
+  logger: new DefaultLogger('INFO', (entry: LogEntry) => {
+    const meta = entry.meta ? Object.entries(entry.meta).filter(([k]) => !['sdkComponent', 'taskQueue', 'namespace', 'workflowType'].includes(k)) : [];
+    const extras = meta.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
+    process.stdout.write(`${entry.level} [${label}] ${entry.message}${extras ? ' ' + extras : ''}\n`);
+  }),
+  // Ctrl-C / SIGTERM: stop polling, let the current batch finish or fail cleanly.
+  shutdownSignals: ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'],
+});
+
+const target = temporalTarget();
+const connection = await NativeConnection.connect(target.connectionOptions);
+const bundlePath = process.env.DIABETIC_TWIN_WORKFLOW_BUNDLE;
+const worker = await Worker.create({
+  connection,
+  namespace: target.namespace,
+  taskQueue: TASK_QUEUE,
+  ...(bundlePath
+    ? { workflowBundle: { codePath: bundlePath } }
+    : { workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)) }),
+  activities,
+  // One batch per process: each process is pinned to one core.
+  maxConcurrentActivityTaskExecutions: 1,
+  shutdownGraceTime: '20 seconds',
+});
+process.stdout.write(`INFO [${label}] polling ${TASK_QUEUE} on ${target.address} (namespace ${target.namespace})\n`);
+try {
+  await worker.run();
+} finally {
+  await connection.close();
+}

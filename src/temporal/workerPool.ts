@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT, stopProcess } from './devServer.ts';
+
+export interface WorkerPoolOptions {
+  count: number;
+  address: string;
+  bundlePath: string;
+  onLine: (line: string) => void;
+  /** First core to pin to (workers take cores first, first+1, …, wrapping). */
+  firstCore?: number;
+  labelPrefix?: string;
+}
+
+export interface WorkerPool {
+  readonly pinned: boolean;
+  /** Child processes currently alive, by slot. */
+  readonly processes: (ChildProcess | undefined)[];
+  restarts: number;
+  stop(): Promise<void>;
+}
+
+const TASKSET = '/usr/bin/taskset';
+
+/**
+ * Starts N worker processes, each pinned to one core with `taskset -c i` (Linux; unpinned
+ * elsewhere, said in the log). A worker that dies is restarted, after a short pause.
+ */
+export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
+  const cores = availableParallelism();
+  const pinned = process.platform === 'linux' && existsSync(TASKSET);
+  if (!pinned) options.onLine('worker processes are not pinned to cores (taskset unavailable on this platform)');
+  let stopping = false;
+  const processes: (ChildProcess | undefined)[] = new Array(options.count).fill(undefined);
+  const pool: WorkerPool = {
+    pinned,
+    processes,
+    restarts: 0,
+    async stop() {
+      stopping = true;
+      await Promise.all(processes.map((child) => (child ? stopProcess(child, 25_000) : undefined)));
+    },
+  };
+
+  const launch = (slot: number) => {
+    const core = ((options.firstCore ?? 0) + slot) % cores;
+    const label = `${options.labelPrefix ?? 'worker'} ${slot + 1}${pinned ? ` core ${core}` : ''}`;
+    const nodeArgs = ['--import', 'tsx', join(PROJECT_ROOT, 'src/temporal/workerMain.ts')];
+    const command = pinned ? TASKSET : process.execPath;
+    const args = pinned ? ['-c', String(core), process.execPath, ...nodeArgs] : nodeArgs;
+    const child = spawn(command, args, {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: options.address,
+        DIABETIC_TWIN_WORKFLOW_BUNDLE: options.bundlePath,
+        DIABETIC_TWIN_WORKER_LABEL: label,
+      },
+    });
+    processes[slot] = child;
+    const forward = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) options.onLine(line.includes(`[${label}]`) ? line : `[${label}] ${line}`);
+    };
+    child.stdout!.on('data', forward);
+    child.stderr!.on('data', forward);
+    child.once('exit', (code, signal) => {
+      processes[slot] = undefined;
+      if (stopping) return;
+      pool.restarts++;
+      options.onLine(`WARN [${label}] exited (${signal ?? `code ${code}`}); restarting it`);
+      setTimeout(() => !stopping && launch(slot), 1000);
+    });
+  };
+  for (let slot = 0; slot < options.count; slot++) launch(slot);
+  return pool;
+}

@@ -1,0 +1,151 @@
+// Deterministic orchestration only: plan → batches (bounded concurrency) → commit.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  ActivityFailure,
+  continueAsNew,
+  defineQuery,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type * as activities from '../activities/index.ts';
+import type { CommitSummary } from '../src/storage/runLifecycle.ts';
+import { addStats, emptyStats, type BatchStats, type RunPlan } from '../src/dataset/runPlan.ts';
+
+import { PROGRESS_QUERY } from '../src/temporal/names.ts';
+
+/** Batches scheduled at once; workers take one each, the rest wait in the task queue. */
+const MAX_BATCHES_IN_FLIGHT = 100;
+/** Continue-as-new well before Temporal's 10,240-event warning. */
+const HISTORY_EVENTS_BEFORE_CONTINUE = 6000;
+
+export type RunPhase = 'planning' | 'simulating' | 'committing' | 'done' | 'cancelling';
+
+export interface RunProgress {
+  phase: RunPhase;
+  runId?: string;
+  location?: string;
+  batchesDone: number;
+  batchesTotal: number;
+  patientsDone: number;
+  patientsTotal: number;
+  rows: number;
+  bytes: number;
+  startedAt: string;
+}
+
+export interface GenerateResult {
+  plan: RunPlan;
+  commit: CommitSummary;
+  stats: BatchStats;
+}
+
+/** State carried across continue-as-new: everything below nextBatch is staged. */
+export interface Continuation {
+  plan: RunPlan;
+  nextBatch: number;
+  stats: BatchStats;
+}
+
+export const progressQuery = defineQuery<RunProgress>(PROGRESS_QUERY);
+
+const { planDatasetRun } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+const { simulateBatch } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '2 hours',
+  // A SIGKILLed worker is noticed through the heartbeat: keep it short so the batch is retried soon.
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+const { commitDatasetRun, abandonDatasetRun } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+/** The one workflow type: `generateDataset`, one JSON argument with the camelCase config fields. */
+export async function generateDataset(config: unknown, continuation?: Continuation): Promise<GenerateResult> {
+  const info = workflowInfo();
+  const progress: RunProgress = {
+    phase: 'planning',
+    batchesDone: 0,
+    batchesTotal: 0,
+    patientsDone: 0,
+    patientsTotal: 0,
+    rows: 0,
+    bytes: 0,
+    startedAt: continuation?.plan.startedAt ?? info.startTime.toISOString(),
+  };
+  setHandler(progressQuery, () => progress);
+
+  let plan: RunPlan;
+  if (continuation) {
+    plan = continuation.plan;
+  } else {
+    try {
+      plan = await planDatasetRun({ config, runId: info.firstExecutionRunId, workflowId: info.workflowId, startedAt: progress.startedAt });
+    } catch (error) {
+      // Bad input and a locked dataset are final: surface the activity's own message.
+      if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
+        throw ApplicationFailure.nonRetryable(error.cause.message, error.cause.type ?? 'InvalidRun');
+      }
+      throw error;
+    }
+  }
+  const stats = continuation?.stats ?? emptyStats();
+  Object.assign(progress, {
+    phase: 'simulating',
+    runId: plan.runId,
+    location: plan.location,
+    batchesTotal: plan.batchCount,
+    batchesDone: continuation?.nextBatch ?? 0,
+    patientsTotal: plan.config.numPatients,
+  });
+  const refresh = () => {
+    progress.patientsDone = stats.patients;
+    progress.rows = stats.rows.train + stats.rows.val + stats.rows.test;
+    progress.bytes = stats.bytes;
+  };
+  refresh();
+
+  try {
+    let nextBatch = continuation?.nextBatch ?? 0;
+    const inFlight = new Map<number, Promise<void>>();
+    const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_CONTINUE;
+    while (nextBatch < plan.batchCount || inFlight.size > 0) {
+      while (nextBatch < plan.batchCount && inFlight.size < MAX_BATCHES_IN_FLIGHT && !historyIsLarge()) {
+        const batchIndex = nextBatch++;
+        inFlight.set(
+          batchIndex,
+          simulateBatch({ plan, batchIndex }).then((batchStats) => {
+            addStats(stats, batchStats);
+            progress.batchesDone++;
+            refresh();
+            inFlight.delete(batchIndex);
+          }),
+        );
+      }
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight.values());
+    }
+    if (nextBatch < plan.batchCount) {
+      // Every batch below nextBatch is staged (in-flight ones were drained above).
+      await continueAsNew<typeof generateDataset>(config, { plan, nextBatch, stats });
+    }
+  } catch (error) {
+    if (isCancellation(error)) {
+      progress.phase = 'cancelling';
+      await CancellationScope.nonCancellable(() => abandonDatasetRun({ plan }));
+    }
+    throw error;
+  }
+
+  // Once committing, finish: a half-cancelled commit would leave the dataset between two states.
+  progress.phase = 'committing';
+  const commit = await CancellationScope.nonCancellable(() => commitDatasetRun({ plan, finishedAt: new Date().toISOString() }));
+  progress.phase = 'done';
+  return { plan, commit, stats };
+}
