@@ -313,7 +313,7 @@ async function workersOnly(flags: { workers?: string; verbose?: boolean }): Prom
 
 async function serverOnly(): Promise<number> {
   const log = createRunLog({ verbose: true });
-  const server = await startDevServer({ port: embeddedPort(), uiPort: embeddedUiPort() || undefined, onLine: (l) => log.line(l) });
+  const server = await startDevServer({ port: embeddedPort(), uiPort: embeddedUiPort() || undefined, onLine: (l) => log.fileLine(l) });
   log.logger.info(`Temporal dev server on ${server.address}${server.uiUrl ? `, Web UI ${server.uiUrl}` : ''}; state in .temporal/; Ctrl-C to stop`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());

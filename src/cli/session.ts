@@ -22,7 +22,7 @@ export async function openSession(log: RunLog, options: { startServer: boolean; 
   } else if (await isListening(target.address)) {
     log.logger.info(`using the Temporal server already listening on ${target.address}`);
   } else if (options.startServer) {
-    server = await startDevServer({ port: embeddedPort(), uiPort: embeddedUiPort() || undefined, onLine: (l) => log.line(l) });
+    server = await startDevServer({ port: embeddedPort(), uiPort: embeddedUiPort() || undefined, onLine: (l) => log.fileLine(l) });
     log.logger.info(`started embedded Temporal dev server on ${server.address}${server.uiUrl ? `; Web UI ${server.uiUrl}` : ''}`);
   } else {
     throw new Error(`no Temporal server at ${target.address}; start one with npm run server, or set TEMPORAL_ADDRESS`);

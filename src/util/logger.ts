@@ -10,6 +10,8 @@ export interface RunLog {
   logger: Logger;
   /** A raw line from a child process (worker, server): console (unless quiet) and file. */
   line(text: string): void;
+  /** A line for the log file only (server chatter). */
+  fileLine(text: string): void;
   /** Start writing to a file; lines logged before are flushed into it. */
   attachFile(path: string): void;
   /** While a progress bar owns the terminal, console output is routed through it. */
@@ -51,6 +53,10 @@ export function createRunLog(options: { quiet?: boolean; verbose?: boolean } = {
     line(text) {
       toFile(`${new Date().toISOString()} ${text}`);
       if (options.verbose || /\b(WARN|ERROR|FATAL|panic)\b/i.test(text)) toConsole(text);
+    },
+    fileLine(text) {
+      toFile(`${new Date().toISOString()} ${text}`);
+      if (options.verbose) toConsole(text);
     },
     attachFile(path) {
       if (file) return;

@@ -1,0 +1,24 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDevServer, type DevServer } from '../../src/temporal/devServer.ts';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** The real Temporal dev server (official CLI binary) on a free port, headless, with its state in a temp dir. */
+export async function startTestTemporal(): Promise<DevServer & { stateDir: string }> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'temporal-state-'));
+  process.env.DIABETIC_TWIN_STATE_DIR = stateDir;
+  const server = await startDevServer({ port: await freePort() });
+  return Object.assign(server, { stateDir });
+}

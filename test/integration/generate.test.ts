@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { featureColumnNames } from '../../src/dataset/arrowSchema.ts';
+import { LABEL_NAMES } from '../../src/dataset/features.ts';
+import { TEMPORAL_BINARY, type DevServer } from '../../src/temporal/devServer.ts';
+import { runCli, startCli } from '../helpers/cli.ts';
+import { duckdb, rows, scalar, tableGlob } from '../helpers/duckdb.ts';
+import { freePort, startTestTemporal } from '../helpers/servers.ts';
+
+const exec = promisify(execFile);
+const TABLES = ['patient_demographics', 'timeseries_features_train', 'timeseries_features_val', 'timeseries_features_test'];
+const SPLIT_TABLES = TABLES.slice(1);
+
+let server: DevServer;
+let db: DuckDBConnection;
+let env: Record<string, string>;
+const root = mkdtempSync(join(tmpdir(), 'twin-e2e-'));
+
+before(async () => {
+  server = await startTestTemporal();
+  env = { TEMPORAL_ADDRESS: server.address };
+  db = await duckdb();
+});
+after(async () => {
+  await server?.stop();
+});
+
+const small = (out: string, extra: string[] = []) => ['generate', '--patients', '6', '--days', '0.2', '--seed', '11', '--out', out, ...extra];
+const allRows = (dataset: string) => SPLIT_TABLES.map((t) => `SELECT * FROM ${tableGlob(dataset, t)}`).join(' UNION ALL ');
+
+describe('generate through the real Temporal server and worker processes', () => {
+  const a = join(root, 'a');
+  const b = join(root, 'b');
+
+  it('writes the SCHEMA.md layout with 2 workers and batches of 4', async () => {
+    const result = await runCli(small(a, ['--workers', '2', '--batch-size', '4']), env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /6 patients \(index 0–5\)/);
+    const entries = readdirSync(a).sort();
+    const logs = entries.filter((e) => /^ml_dataset_generation_\d{8}_\d{6}\.log$/.test(e));
+    assert.equal(logs.length, 1);
+    assert.deepEqual(entries.filter((e) => !logs.includes(e)), ['_SUCCESS', '_manifest.json', ...TABLES.map((t) => `${t}.parquet`)].sort());
+    assert.equal(statSync(join(a, '_SUCCESS')).size, 0);
+    for (const table of TABLES) {
+      for (const file of readdirSync(join(a, `${table}.parquet`))) assert.match(file, /^part-00001-\d{5}-[0-9a-f]{8}\.parquet$/);
+    }
+    const log = readFileSync(join(a, logs[0]!), 'utf8');
+    assert.match(log, /worker 1/);
+    assert.match(log, /batch staged/);
+    const manifest = JSON.parse(readFileSync(join(a, '_manifest.json'), 'utf8'));
+    assert.equal(manifest.schemaVersion, 1);
+    assert.equal(manifest.runs.length, 1);
+    assert.equal(manifest.totals.patient_demographics.rows, 6);
+  });
+
+  it('has exactly the contract schema, types and nullability (read by DuckDB)', async () => {
+    const file = join(a, 'timeseries_features_train.parquet', readdirSync(join(a, 'timeseries_features_train.parquet'))[0]!);
+    const columns = (await rows(db, `SELECT name, type, logical_type, repetition_type, num_children FROM parquet_schema('${file}')`)).filter((r) => r[4] === null || Number(r[4]) === 0);
+    assert.deepEqual(
+      columns.map((r) => r[0]),
+      ['patient_id', 'timestamp', ...featureColumnNames(5), 'target_glucose_mgdl', 'target_heart_rate_bpm', 'target_hrv_sdnn', 'target_respiratory_rate_rpm', ...LABEL_NAMES],
+    );
+    for (const [name, type, logical, repetition] of columns) {
+      assert.equal(repetition, 'REQUIRED', `${name} must not be nullable`);
+      if (name === 'patient_id') assert.match(String(logical), /String/);
+      else if (name === 'timestamp') {
+        assert.equal(type, 'INT64');
+        assert.match(String(logical), /isAdjustedToUTC=1/);
+        assert.match(String(logical), /MILLIS=MilliSeconds\(\), MICROS=<null>, NANOS=<null>/);
+      } else if (String(name).startsWith('label_')) assert.equal(type, 'INT32');
+      else assert.equal(type, 'DOUBLE', String(name));
+    }
+    const demo = await rows(db, `DESCRIBE SELECT * FROM ${tableGlob(a, 'patient_demographics')}`);
+    assert.deepEqual(
+      demo.slice(0, 9).map((r) => `${r[0]}:${r[1]}`),
+      ['patient_id:VARCHAR', 'age:INTEGER', 'gender:VARCHAR', 'bmi:DOUBLE', 'height_cm:DOUBLE', 'weight_kg:DOUBLE', 'resting_hr_baseline:DOUBLE', 'max_heart_rate:DOUBLE', 'insulin_sensitivity_factor:DOUBLE'],
+    );
+  });
+
+  it('row counts are patients × (minutes − window); no patient is in two splits', async () => {
+    const minutes = Math.round(0.2 * 1440);
+    assert.equal(await scalar(db, `SELECT count(*) FROM (${allRows(a)})`), 6 * (minutes - 5));
+    assert.equal(await scalar(db, `SELECT count(*) FROM (SELECT patient_id, count(*) c FROM (${allRows(a)}) GROUP BY 1) WHERE c <> ${minutes - 5}`), 0);
+    const owners = await scalar(db, `SELECT max(n) FROM (SELECT patient_id, count(DISTINCT split) n FROM (${SPLIT_TABLES.map((t) => `SELECT patient_id, '${t}' split FROM ${tableGlob(a, t)}`).join(' UNION ALL ')}) GROUP BY 1)`);
+    assert.equal(owners, 1);
+    // The demographics' split column agrees with where the rows are.
+    for (const split of ['train', 'val', 'test']) {
+      const mismatched = await scalar(db, `SELECT count(*) FROM ${tableGlob(a, `timeseries_features_${split}`)} t JOIN ${tableGlob(a, 'patient_demographics')} d USING (patient_id) WHERE d.split <> '${split}'`);
+      assert.equal(mismatched, 0);
+    }
+    assert.equal(await scalar(db, `SELECT count(DISTINCT patient_id) FROM ${tableGlob(a, 'patient_demographics')}`), 6);
+    // Timestamps are the window end: consecutive minutes per patient.
+    const gaps = await scalar(db, `SELECT count(*) FROM (SELECT timestamp - lag(timestamp) OVER (PARTITION BY patient_id ORDER BY timestamp) d FROM (${allRows(a)})) WHERE d IS NOT NULL AND d <> INTERVAL 1 MINUTE`);
+    assert.equal(gaps, 0);
+  });
+
+  it('labels recomputed from the feature columns agree on every row', async () => {
+    const g0 = 'feature_t0_glucose_mgdl', g1 = 'feature_t1_glucose_mgdl', hr0 = 'feature_t0_heart_rate_bpm', hr1 = 'feature_t1_heart_rate_bpm';
+    const hrv = 'feature_t0_hrv_sdnn', eda = 'feature_t0_eda_microsiemens', qt = 'feature_t0_qt_interval_ms', act = 'feature_t0_activity_intensity';
+    const rules: Record<string, string> = {
+      label_hypoglycemia_risk: `${g0} < 70 OR (${g0} < 80 AND ${g0} - ${g1} < -3)`,
+      label_hyperglycemia_risk: `${g0} > 250 OR (${g0} > 180 AND ${g0} - ${g1} > 5)`,
+      label_fall_risk: `${g0} < 70 AND ${act} > 0.5 AND ${hrv} < 20`,
+      label_cardiac_anomaly: `${qt} / sqrt(60.0 / ${hr0}) > 470 OR ${hr0} < 45 OR (${hr0} > 160 AND ${act} < 0.3)`,
+      label_severe_hypotension_risk: `${g0} < 70 AND ${act} > 0.3 AND ${hr0} - ${hr1} < -10`,
+      label_autonomic_dysregulation: `${eda} > 12 AND ${hrv} < 15 AND (${g0} < 70 OR ${g0} > 200)`,
+    };
+    for (const [label, rule] of Object.entries(rules)) {
+      const disagreements = await scalar(db, `SELECT count(*) FROM (${allRows(a)}) WHERE ${label} <> CASE WHEN ${rule} THEN 1 ELSE 0 END`);
+      assert.equal(disagreements, 0, label);
+    }
+    // Targets are the next minute's features.
+    const targetMismatch = await scalar(
+      db,
+      `SELECT count(*) FROM (SELECT target_glucose_mgdl t, lead(feature_t0_glucose_mgdl) OVER (PARTITION BY patient_id ORDER BY timestamp) n FROM (${allRows(a)})) WHERE n IS NOT NULL AND n <> t`,
+    );
+    assert.equal(targetMismatch, 0);
+  });
+
+  it('gives identical rows with 1 worker and batches of 3', async () => {
+    const result = await runCli(small(b, ['--workers', '1', '--batch-size', '3']), env);
+    assert.equal(result.code, 0, result.stderr);
+    for (const table of TABLES) {
+      const [x, y] = [tableGlob(a, table), tableGlob(b, table)];
+      assert.equal(await scalar(db, `SELECT count(*) FROM (SELECT * FROM ${x} EXCEPT ALL SELECT * FROM ${y})`), 0, table);
+      assert.equal(await scalar(db, `SELECT count(*) FROM (SELECT * FROM ${y} EXCEPT ALL SELECT * FROM ${x})`), 0, table);
+    }
+  });
+
+  it('a second run appends new, unique patients; --no-append replaces them', async () => {
+    const again = await runCli(small(a, ['--workers', '2']), env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /6 patients \(index 6–11\)/);
+    assert.equal(await scalar(db, `SELECT count(*) FROM ${tableGlob(a, 'patient_demographics')}`), 12);
+    assert.equal(await scalar(db, `SELECT count(DISTINCT patient_id) FROM ${tableGlob(a, 'patient_demographics')}`), 12);
+    assert.equal(await scalar(db, `SELECT count(DISTINCT patient_id) FROM (${allRows(a)})`), 12);
+    // New patients, not copies: no identical glucose traces.
+    assert.equal(await scalar(db, `SELECT count(*) FROM (SELECT list(feature_t0_glucose_mgdl ORDER BY timestamp) g FROM (${allRows(a)}) GROUP BY patient_id) GROUP BY g HAVING count(*) > 1`).catch(() => 0), 0);
+
+    const replaced = await runCli(small(a, ['--workers', '2', '--no-append']), env);
+    assert.equal(replaced.code, 0, replaced.stderr);
+    assert.equal(await scalar(db, `SELECT count(*) FROM ${tableGlob(a, 'patient_demographics')}`), 6);
+    const manifest = JSON.parse(readFileSync(join(a, '_manifest.json'), 'utf8'));
+    assert.equal(manifest.runs.length, 1);
+    assert.deepEqual(manifest.pendingDeletes, []);
+    const onDisk = TABLES.flatMap((t) => readdirSync(join(a, `${t}.parquet`)).map((f) => `${t}.parquet/${f}`)).sort();
+    assert.deepEqual(onDisk, manifest.files.map((f: { path: string }) => f.path).sort());
+  });
+
+  it('refuses a second concurrent run on the same dataset with a clear message', async () => {
+    const c = join(root, 'c');
+    const first = startCli(['generate', '--patients', '24', '--days', '0.5', '--batch-size', '2', '--workers', '1', '--out', c], env);
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(join(c, '_staging', '_lease.json'))) {
+      assert.ok(Date.now() < deadline, 'first run never started');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const second = await runCli(['generate', '--patients', '3', '--days', '0.1', '--out', c, '--workers', '1'], env);
+    assert.equal(second.code, 1);
+    assert.match(second.stderr, /already running/);
+    assert.match(second.stderr, /npm run resume -- --out/);
+    const done = await first.done;
+    assert.equal(done.code, 0, done.stderr);
+    assert.equal(await scalar(db, `SELECT count(*) FROM ${tableGlob(c, 'patient_demographics')}`), 24);
+  });
+
+  it('the README temporal workflow start line works against `worker`; bad input fails the workflow for good', async () => {
+    const d = join(root, 'd');
+    const worker = startCli(['worker', '--workers', '1'], env);
+    try {
+      const input = JSON.stringify({ numPatients: 3, simulationDaysPerPatient: 0.1, windowSizeMinutes: 5, outputDir: d, trainSplit: 0.7, valSplit: 0.15, batchSize: 2, randomSeed: 5, appendMode: true });
+      await exec(TEMPORAL_BINARY, ['workflow', 'start', '--address', server.address, '--type', 'generateDataset', '--task-queue', 'diabetic-twin-dataset', '--workflow-id', 'cli-start-test', '--input', input]);
+      const connection = await Connection.connect({ address: server.address });
+      const client = new Client({ connection });
+      await client.workflow.getHandle('cli-start-test').result();
+      assert.equal(await scalar(db, `SELECT count(*) FROM ${tableGlob(d, 'patient_demographics')}`), 3);
+
+      const badInput = JSON.stringify({ numPatients: -3, simulationDaysPerPatient: 0.1, windowSizeMinutes: 5, outputDir: join(root, 'never'), trainSplit: 0.7, valSplit: 0.15, batchSize: 2, randomSeed: 5, appendMode: true });
+      await exec(TEMPORAL_BINARY, ['workflow', 'start', '--address', server.address, '--type', 'generateDataset', '--task-queue', 'diabetic-twin-dataset', '--workflow-id', 'cli-bad-input', '--input', badInput]);
+      await assert.rejects(client.workflow.getHandle('cli-bad-input').result(), (error: Error & { cause?: Error }) => /numPatients/.test(error.cause?.message ?? ''));
+      const description = await client.workflow.getHandle('cli-bad-input').describe();
+      assert.equal(description.status.name, 'FAILED');
+      assert.equal(existsSync(join(root, 'never')), false);
+      await connection.close();
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.done;
+    }
+  });
+
+  it('starts its own embedded dev server when no address is configured', async () => {
+    const e = join(root, 'e');
+    const port = await freePort();
+    const result = await runCli(['generate', '--patients', '2', '--days', '0.1', '--out', e, '--workers', '1'], {
+      TEMPORAL_ADDRESS: undefined,
+      DIABETIC_TWIN_TEMPORAL_PORT: String(port),
+      DIABETIC_TWIN_TEMPORAL_UI_PORT: '0',
+      DIABETIC_TWIN_STATE_DIR: mkdtempSync(join(tmpdir(), 'embedded-state-')),
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, new RegExp(`started embedded Temporal dev server on 127.0.0.1:${port}`));
+    assert.equal(await scalar(db, `SELECT count(*) FROM ${tableGlob(e, 'patient_demographics')}`), 2);
+  });
+});

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, DEFAULT_CONFIG, validateRunConfig, windowsPerPatient } from '../../src/config/config.ts';
+import { resolveRunConfig } from '../../src/cli/runOptions.ts';
+import { runCli } from '../helpers/cli.ts';
+
+describe('config validation', () => {
+  it('defaults are the product defaults', () => {
+    const { config } = resolveRunConfig({});
+    assert.deepEqual(config, { ...DEFAULT_CONFIG });
+    assert.equal(windowsPerPatient(config), 3 * 1440 - 5);
+  });
+
+  it('flags override the config file; fractions of days are allowed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, 'run.json');
+    writeFileSync(file, JSON.stringify({ numPatients: 30, randomSeed: 9, workers: 1 }));
+    const { config, workers } = resolveRunConfig({ config: file, patients: '12', days: '0.25' });
+    assert.equal(config.numPatients, 12);
+    assert.equal(config.randomSeed, 9);
+    assert.equal(config.simulationDaysPerPatient, 0.25);
+    assert.equal(workers, 1);
+  });
+
+  const bad: [string, Record<string, unknown>, RegExp][] = [
+    ['negative patients', { numPatients: -1 }, /numPatients \(--patients\).*-1.*integer from 1/],
+    ['zero days', { simulationDaysPerPatient: 0 }, /simulationDaysPerPatient \(--days\)/],
+    ['NaN seed', { randomSeed: Number.NaN }, /randomSeed \(--seed\)/],
+    ['fractional batch', { batchSize: 2.5 }, /batchSize \(--batch-size\)/],
+    ['splits above 1', { trainSplit: 0.9, valSplit: 0.2 }, /trainSplit \+ valSplit.*< 1/],
+    ['window longer than the simulation', { simulationDaysPerPatient: 0.002, windowSizeMinutes: 5 }, /windowSizeMinutes \(--window\).*give 3/],
+    ['unknown key', { numPatientz: 3 }, /unknown config key numPatientz/],
+    ['string patients', { numPatients: 'ten' }, /numPatients \(--patients\): got "ten"/],
+  ];
+  for (const [name, override, pattern] of bad) {
+    it(`rejects ${name} with one line naming the field`, () => {
+      assert.throws(
+        () => validateRunConfig({ ...DEFAULT_CONFIG, ...override }),
+        (error: unknown) => error instanceof ConfigError && pattern.test(error.message) && !error.message.includes('\n'),
+      );
+    });
+  }
+});
+
+describe('CLI bad input: one clear line, exit status 2, nothing written', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['non-numeric patients', ['--patients', 'abc'], /--patients.*"abc"/],
+    ['negative days', ['--days', '-1'], /--days/],
+    ['splits summing above 1', ['--train-split', '0.8', '--val-split', '0.3'], /trainSplit \+ valSplit/],
+    ['unknown option', ['--patinets', '3'], /unknown option '--patinets'/],
+    ['zero workers', ['--workers', '0'], /--workers.*integer from 1 to 256/],
+    ['missing config file', ['--config', '/nonexistent/run.json'], /--config: cannot read/],
+  ];
+  for (const [name, args, pattern] of cases) {
+    it(name, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'badinput-'));
+      const out = join(dir, 'ds');
+      const result = await runCli(['generate', '--out', out, ...args], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+      assert.equal(result.code, 2, result.stderr);
+      const lines = result.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, result.stderr);
+      assert.match(lines[0]!, pattern);
+      assert.doesNotMatch(result.stderr, /\n\s+at /);
+      assert.equal(existsSync(out), false);
+      assert.deepEqual(readdirSync(dir), []);
+    });
+  }
+
+  it('malformed JSON config and a non-dataset directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'badinput-'));
+    const file = join(dir, 'run.json');
+    writeFileSync(file, '{"numPatients": 3,');
+    const malformed = await runCli(['generate', '--config', file, '--out', join(dir, 'ds')]);
+    assert.equal(malformed.code, 2);
+    assert.match(malformed.stderr, /--config: .* is not valid JSON/);
+
+    const foreign = join(dir, 'notes');
+    writeFileSync(join(dir, 'keep.txt'), 'mine');
+    const notDataset = await runCli(['generate', '--out', dir, '--no-append', '--patients', '1', '--days', '0.1']);
+    assert.equal(notDataset.code, 2);
+    assert.match(notDataset.stderr, /--out.*not empty and holds no dataset/);
+    assert.deepEqual(readdirSync(dir).sort(), ['keep.txt', 'run.json']);
+    void foreign;
+  });
+});
