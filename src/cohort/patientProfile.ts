@@ -39,6 +39,17 @@ export interface TherapySettings {
 
 /** Per-patient behaviour that spreads control from good to poor (PHYSIOLOGY.md, meals and therapy). */
 export interface Habits {
+  /** 0 = meticulous, 1 = struggling: one latent trait behind the behaviours below. */
+  controlStruggle: number;
+  snackBolusProbability: number;
+  /** Chance per minute of noticing (and acting on) a CGM below 70 while awake. */
+  hypoNoticeProbabilityPerMin: number;
+  /** Chance that a night-time CGM alarm (< 55 mg/dL) wakes the person, per 15-minute alarm. */
+  nightAlarmWakeProbability: number;
+  /** SD of the slowly varying log insulin sensitivity (day-to-day variability). */
+  sensitivityVariabilitySd: number;
+  /** Fractional sensitivity loss in the early morning (dawn phenomenon). */
+  dawnPhenomenon: number;
   carbCountErrorSd: number; // relative SD of carb estimates
   carbCountBias: number; // relative bias (people tend to under-count)
   missedBolusProbability: number;
@@ -54,6 +65,8 @@ export interface Habits {
 
 /** Resting values of the wearable signals. */
 export interface WearableBaselines {
+  /** Cardiac autonomic neuropathy: low HRV, higher resting HR (a common T1D complication). */
+  autonomicNeuropathy: boolean;
   qtcMs: number; // Bazett-corrected QT at rest
   sdnnRestMs: number; // short-term SDNN at resting heart rate
   respiratoryRateRestRpm: number;
@@ -115,8 +128,11 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number): Pa
   const steady = solveSteadyState(modelWithoutBasal, u2ss, basalGlucoseMgdl);
   const model: GlucoseInsulinParameters = { ...modelWithoutBasal, Ib: steady.Ib, kp1: steady.kp1 };
 
-  // Real basal doses are not perfectly titrated: ±15% mismatch drifts glucose between meals.
-  const basalMismatch = Math.exp(normalBetween(rng, 0, 0.15, -0.4, 0.4));
+  // One latent trait spreads control from good to poor (PHYSIOLOGY.md: that variability is what
+  // makes the realistic spread of time in range).
+  const struggle = rng.uniform() ** 0.8;
+  // Real basal doses are not perfectly titrated, and more often too low than too high.
+  const basalMismatch = Math.exp(normalBetween(rng, -0.5 - 0.5 * struggle ** 2, 0.12, -1.1, 0.05));
   const therapy: TherapySettings = {
     basalUnitsPerMin: ((u2ss * weightKg) / 6000) * basalMismatch,
     carbRatioGramsPerUnit: round(quest.carbRatioGramsPerUnit * sensitivity * jitter(), 1),
@@ -127,22 +143,32 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number): Pa
 
   const fitness = Math.max(0.05, Math.min(0.8, 0.5 - 0.005 * (age - 30) - 0.02 * (bmi - 25)));
   const habits: Habits = {
-    carbCountErrorSd: uniformBetween(rng, 0.1, 0.35),
-    carbCountBias: normalBetween(rng, -0.05, 0.1, -0.3, 0.2),
-    missedBolusProbability: Math.min(0.3, logNormal(rng, 0.04, 0.8)),
-    lateBolusProbability: Math.min(0.4, logNormal(rng, 0.1, 0.6)),
-    correctionProbability: uniformBetween(rng, 0.3, 0.95),
-    hypoTreatmentGrams: Math.round(uniformBetween(rng, 10, 25)),
+    controlStruggle: struggle,
+    snackBolusProbability: 0.7 - 0.5 * struggle,
+    sensitivityVariabilitySd: uniformBetween(rng, 0.25, 0.45),
+    dawnPhenomenon: uniformBetween(rng, 0, 0.3),
+    carbCountErrorSd: 0.15 + 0.3 * struggle,
+    carbCountBias: normalBetween(rng, -0.08 - 0.25 * struggle, 0.08, -0.5, 0.2),
+    // Impaired hypo awareness in ~25–35% of T1D (Geddes 2008): low glucose is noticed much later.
+    hypoNoticeProbabilityPerMin: rng.uniform() < 0.35 ? 0.03 : 0.1,
+    nightAlarmWakeProbability: uniformBetween(rng, 0.1, 0.5),
+    missedBolusProbability: 0.01 + 0.35 * struggle ** 2,
+    lateBolusProbability: 0.05 + 0.3 * struggle,
+    correctionProbability: 0.95 - 0.6 * struggle,
+    hypoTreatmentGrams: Math.round(uniformBetween(rng, 8, 22)),
     exerciseProbabilityPerDay: fitness,
-    walkingBoutsPerDay: uniformBetween(rng, 1, 5),
+    walkingBoutsPerDay: uniformBetween(rng, 2, 7),
     sleepOnsetHour: normalBetween(rng, 23, 0.8, 21, 25.5),
     sleepDurationHours: normalBetween(rng, 7.3, 0.7, 5.5, 9.5),
-    mealPortionScale: Math.min(1.6, Math.max(0.6, (weightKg / 75) ** 0.5 * jitter())),
+    mealPortionScale: Math.min(1.3, Math.max(0.7, (weightKg / 75) ** 0.5 * jitter())),
   };
 
+  // Cardiac autonomic neuropathy: ~20% of adults with T1D, more with age (DCCT/EDIC; Pop-Busui 2017).
+  const autonomicNeuropathy = rng.uniform() < Math.min(0.45, 0.05 + 0.005 * (age - 18));
   const wearable: WearableBaselines = {
+    autonomicNeuropathy,
     qtcMs: normalBetween(rng, 405 + (gender === 'F' ? 10 : 0), 18, 360, 460),
-    sdnnRestMs: Math.max(18, logNormal(rng, 62 - 0.5 * (age - 20), 0.22)),
+    sdnnRestMs: Math.max(8, logNormal(rng, 62 - 0.5 * (age - 20), 0.22) * (autonomicNeuropathy ? 0.4 : 1)),
     respiratoryRateRestRpm: normalBetween(rng, 14.5, 1.5, 11, 19),
     spo2RestPct: normalBetween(rng, 97.8, 0.8, 95.5, 99.5),
     skinTemperatureDayC: normalBetween(rng, 33.3, 0.6, 31.5, 35),

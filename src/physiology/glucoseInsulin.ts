@@ -49,6 +49,12 @@ export interface ModelInputs {
   mealDoseMg: number;
   /** Heart rate above rest driven by physical activity, bpm (HR − HRb, >= 0). */
   heartRateExcessBpm: number;
+  /**
+   * Momentary insulin sensitivity relative to the patient's own (1 = as parameterised). Scales
+   * Vmx and kp3: day-to-day and circadian variability (dawn phenomenon) that basal–bolus therapy
+   * does not see. Departing from 1 moves glucose away from the basal steady state, as it should.
+   */
+  insulinSensitivityMultiplier: number;
 }
 
 // Exercise constants, Dalla Man, Breton & Cobelli 2009.
@@ -89,7 +95,8 @@ export function glucoseInsulinDerivative(
 
   // Glucose subsystem.
   const Ra = (p.f * p.kabs * Qgut) / p.BW;
-  const EGP = Math.max(0, p.kp1 - p.kp2 * Gp - p.kp3 * Id);
+  const sensitivity = input.insulinSensitivityMultiplier;
+  const EGP = Math.max(0, p.kp1 - p.kp2 * Gp - sensitivity * p.kp3 * Id);
   const renal = Gp > p.ke2 ? p.ke1 * (Gp - p.ke2) : 0;
   out[S.Gp] = EGP + Ra - p.Fsnc - renal - p.k1 * Gp + p.k2 * Gt;
 
@@ -97,7 +104,7 @@ export function glucoseInsulinDerivative(
   const ZW = Z * W;
   const XabsIb = X + p.Ib;
   const Uid =
-    ((p.Vm0 * (1 + EXERCISE_BETA_PER_BPM * Y) + p.Vmx * (1 + EXERCISE_ALPHA * ZW) * XabsIb - p.Vmx * p.Ib) * Gt) /
+    ((p.Vm0 * (1 + EXERCISE_BETA_PER_BPM * Y) + sensitivity * p.Vmx * ((1 + EXERCISE_ALPHA * ZW) * XabsIb - p.Ib)) * Gt) /
     (p.Km0 * (1 - EXERCISE_GAMMA * ZW * XabsIb) + Gt);
   out[S.Gt] = -Uid + p.k1 * Gp - p.k2 * Gt;
 

@@ -67,7 +67,7 @@ export function skinTemperatureTargetC(dayC: number, asleep: boolean, intensity:
  * activation; higher tonic EDA in hypoglycemia in smartwatch studies), lower in sleep.
  */
 export function edaTargetMicroSiemens(tonic: number, asleep: boolean, intensity: number, hypoSeverity: number): number {
-  return tonic * (asleep ? 0.7 : 1) + 5 * Math.max(0, intensity - 0.4) + 16 * hypoSeverity ** 1.3;
+  return tonic * (asleep ? 0.7 : 1) + 14 * Math.max(0, intensity - 0.4) + 24 * hypoSeverity;
 }
 
 /** Steps per minute for the activity (Tudor-Locke 2019: ~100 moderate walking, ~130 vigorous). */

@@ -35,6 +35,9 @@ const MEAL_PLAN = [
   { probability: 0.3, hour: 21.5, sdMin: 30, earliest: 20.5, latest: 22.5, grams: 10, gramsSd: 5, snack: true },
 ] as const;
 
+/** A very large meal; beyond this, portions are capped. */
+const MAX_MEAL_GRAMS = 130;
+
 export function planSchedule(randomSeed: number, patientIndex: number, habits: Habits, totalMinutes: number): DailySchedule {
   const rng = randomStream(randomSeed, patientIndex, 'schedule');
   const intensityTarget = new Float64Array(totalMinutes);
@@ -80,7 +83,10 @@ export function planSchedule(randomSeed: number, patientIndex: number, habits: H
       if (!bernoulli(rng, meal.probability)) continue;
       let minuteOfDay = normalBetween(rng, meal.hour * 60, meal.sdMin, meal.earliest * 60, meal.latest * 60);
       if (minuteOfDay < wake + 10) minuteOfDay = wake + uniformBetween(rng, 10, 40);
-      const grams = Math.max(5, meal.grams + meal.gramsSd * rng.normal()) * (meal.snack ? 1 : habits.mealPortionScale);
+      // simglucose's ±10 g is narrower than free-living intake; real portions vary ~±35% (log-normal).
+      const grams = meal.snack
+        ? Math.max(5, meal.grams + meal.gramsSd * rng.normal())
+        : Math.min(MAX_MEAL_GRAMS, meal.grams * habits.mealPortionScale * Math.exp(0.3 * rng.normal() - 0.045));
       const minute = Math.round(dayStart + minuteOfDay);
       if (minute >= totalMinutes || kind[minute] === ActivityKind.Sleep) continue;
       mealMinutes.push(minute);
@@ -95,7 +101,7 @@ export function planSchedule(randomSeed: number, patientIndex: number, habits: H
     }
     const walks = poisson(rng, habits.walkingBoutsPerDay);
     for (let i = 0; i < walks; i++) {
-      fill(dayStart + uniformBetween(rng, wake + 20, wake + 15 * 60), uniformBetween(rng, 5, 35), uniformBetween(rng, 0.3, 0.48), ActivityKind.Walking);
+      fill(dayStart + uniformBetween(rng, wake + 20, wake + 15 * 60), uniformBetween(rng, 5, 35), uniformBetween(rng, 0.35, 0.58), ActivityKind.Walking);
     }
 
     // 0–1 exercise session a day, more likely at weekends; some are interval sessions.
@@ -106,7 +112,7 @@ export function planSchedule(randomSeed: number, patientIndex: number, habits: H
       const vigorous = bernoulli(rng, 0.3);
       const level = vigorous ? uniformBetween(rng, 0.7, 0.88) : uniformBetween(rng, 0.5, 0.66);
       const start = dayStart + startHour * 60;
-      if (bernoulli(rng, 0.3)) {
+      if (bernoulli(rng, 0.45)) {
         // Intervals: 3 min hard, 2 min easy.
         for (let t = 0; t < duration; t += 5) {
           fill(start + t, 3, Math.min(0.95, level + 0.1), ActivityKind.Exercise);

@@ -16,10 +16,16 @@ import { ActivityKind, planSchedule } from './dailySchedule.ts';
 
 /** RK4 sub-steps per simulated minute (measured against a fine-step reference in the tests). */
 export const RK4_SUBSTEPS_PER_MINUTE = 2;
-/** Eating speed, g/min (simglucose). */
-const EATING_RATE_G_PER_MIN = 5;
+/** Eating speed of fast carbs (snacks, hypo treatment), g/min (simglucose). */
+const FAST_EATING_RATE_G_PER_MIN = 5;
+/** A mixed meal is eaten over ~20–30 min: carbohydrate reaches the stomach more slowly. */
+const MEAL_EATING_RATE_G_PER_MIN = 2.5;
 /** Intensity of everyday sitting and pottering, below which the exercise model sees no exercise. */
 const SEDENTARY_INTENSITY = 0.2;
+/** Sweating and a racing heart during exercise mask hypoglycemia symptoms: noticed less often. */
+const EXERCISE_MASKS_HYPO_FACTOR = 0.15;
+/** Time constant of day-to-day insulin-sensitivity drift, min. */
+const SENSITIVITY_TAU_MIN = 240;
 
 /** One patient's simulated minutes: one Float64Array per signal, in FEATURE_NAMES order. */
 export interface PatientSeries {
@@ -53,7 +59,7 @@ export function simulatePatient(randomSeed: number, profile: PatientProfile, tot
   const plasmaGlucoseMgdl = new Float64Array(totalMinutes);
   const state = Float64Array.from(profile.initialState);
   const integrator = new Rk4Integrator();
-  const inputs: ModelInputs = { carbIntakeMgPerMin: 0, insulinPmolPerKgPerMin: 0, mealDoseMg: 0, heartRateExcessBpm: 0 };
+  const inputs: ModelInputs = { carbIntakeMgPerMin: 0, insulinPmolPerKgPerMin: 0, mealDoseMg: 0, heartRateExcessBpm: 0, insulinSensitivityMultiplier: 1 };
   const unitsPerMinToPmolPerKgPerMin = 6000 / model.BW;
   // Units that sit in the subcutaneous depots at steady basal delivery (Isc1 = u/(ka1+kd), Isc2 = kd·Isc1/ka2).
   const basalDepotUnits = (therapy.basalUnitsPerMin / (model.ka1 + model.kd)) * (1 + model.kd / model.ka2);
@@ -61,12 +67,14 @@ export function simulatePatient(randomSeed: number, profile: PatientProfile, tot
 
   // Behaviour state.
   let carbsLeftToEatGrams = 0;
+  let eatingRateGPerMin = FAST_EATING_RATE_G_PER_MIN;
   let nextMeal = 0;
   let pendingBolusMinute = -1; // a late bolus waiting to be given
   let pendingBolusCarbs = 0;
   let lastHypoTreatmentMinute = -1e9;
   let lastBolusMinute = -1e9;
   let lastCorrectionCheckMinute = -1e9;
+  let lastAlarmMinute = -1e9;
 
   // Wearable dynamic states.
   let intensity = schedule.intensityTarget[0]!;
@@ -74,6 +82,11 @@ export function simulatePatient(randomSeed: number, profile: PatientProfile, tot
   let skinTemperature = wearable.skinTemperatureDayC;
   let eda = wearable.edaTonicMicroSiemens;
   let nocturnalDip = 0;
+  let restUntilMinute = -1; // hypoglycemia stops exercise: the person sits down and treats it
+  // Slowly varying log insulin sensitivity (Ornstein–Uhlenbeck, τ = 4 h) plus the dawn phenomenon.
+  const sensitivityDecay = Math.exp(-1 / SENSITIVITY_TAU_MIN);
+  const sensitivityKick = habits.sensitivityVariabilitySd * Math.sqrt(1 - sensitivityDecay ** 2);
+  let logSensitivity = habits.sensitivityVariabilitySd * behaviourRng.normal();
 
   for (let minute = 0; minute < totalMinutes; minute++) {
     const asleep = schedule.kind[minute] === ActivityKind.Sleep;
@@ -86,9 +99,9 @@ export function simulatePatient(randomSeed: number, profile: PatientProfile, tot
     while (nextMeal < schedule.meals.count && schedule.meals.minute[nextMeal]! <= minute) {
       const grams = schedule.meals.carbsGrams[nextMeal]!;
       const snack = schedule.meals.isSnack[nextMeal] === 1;
-      startEating(grams);
+      startEating(grams, snack ? FAST_EATING_RATE_G_PER_MIN : MEAL_EATING_RATE_G_PER_MIN);
       events.meals++;
-      const bolusesThisMeal = !snack || bernoulli(behaviourRng, 0.5);
+      const bolusesThisMeal = !snack || bernoulli(behaviourRng, habits.snackBolusProbability);
       if (!bolusesThisMeal || bernoulli(behaviourRng, habits.missedBolusProbability)) {
         events.missedBoluses += bolusesThisMeal ? 1 : 0;
       } else if (bernoulli(behaviourRng, habits.lateBolusProbability)) {
@@ -103,11 +116,18 @@ export function simulatePatient(randomSeed: number, profile: PatientProfile, tot
       bolusUnits += mealBolusUnits(therapy, habits, pendingBolusCarbs, cgm, bolusIob, behaviourRng.normal());
       pendingBolusMinute = -1;
     }
-    // Hypo treatment: fast carbs below 70 when awake (below 55 a CGM alarm wakes the sleeper); re-treat after 15 min.
-    if ((cgm < 70 && !asleep) || cgm < 55) {
-      if (minute - lastHypoTreatmentMinute >= 15) {
-        startEating(habits.hypoTreatmentGrams);
+    // Hypoglycemia: awake, the person notices a CGM below 70 after a while (impaired awareness:
+    // much later), stops any activity and takes fast carbs, re-treating after 15 min; asleep, only
+    // a CGM alarm below 55 can wake them, and alarms are slept through.
+    const movingNow = schedule.kind[minute] === ActivityKind.Walking || schedule.kind[minute] === ActivityKind.Exercise;
+    if (cgm < 70 && minute - lastHypoTreatmentMinute >= 15) {
+      const notices = asleep
+        ? cgm < 55 && minute - lastAlarmMinute >= 15 && ((lastAlarmMinute = minute), bernoulli(behaviourRng, habits.nightAlarmWakeProbability))
+        : bernoulli(behaviourRng, habits.hypoNoticeProbabilityPerMin * (movingNow ? EXERCISE_MASKS_HYPO_FACTOR : 1));
+      if (notices) {
+        startEating(habits.hypoTreatmentGrams, FAST_EATING_RATE_G_PER_MIN);
         lastHypoTreatmentMinute = minute;
+        restUntilMinute = minute + 20 + Math.round(10 * behaviourRng.uniform());
         events.hypoTreatments++;
       }
     }
@@ -128,16 +148,18 @@ export function simulatePatient(randomSeed: number, profile: PatientProfile, tot
       lastBolusMinute = minute;
     }
 
-    // Activity and heart rate (first-order responses, ~1 min and ~1.5 min).
-    const intensityTarget = schedule.intensityTarget[minute]!;
-    intensity += (intensityTarget - intensity) * 0.63;
+    // Activity and heart rate (first-order responses, ~2 min and ~0.7 min); a treated hypo means rest.
+    const intensityTarget = minute < restUntilMinute ? Math.min(schedule.intensityTarget[minute]!, 0.12) : schedule.intensityTarget[minute]!;
+    intensity += (intensityTarget - intensity) * 0.4;
     const glucoseForSymptoms = state[S.Gp]! / model.Vg;
     const hypoSeverity = wear.hypoglycemiaSeverity(glucoseForSymptoms);
     const activityHr = wear.activityHeartRateBpm(profile.restingHeartRateBpm, profile.maxHeartRateBpm, intensity, asleep);
-    heartRate += (activityHr + wear.hypoglycemiaHeartRateRiseBpm(hypoSeverity) - heartRate) * 0.49;
+    // Fast vagal recovery: heart rate falls 12–25 bpm in the first minute after effort (Cole 1999).
+    heartRate += (activityHr + wear.hypoglycemiaHeartRateRiseBpm(hypoSeverity) - heartRate) * 0.75;
 
     // Record the minute.
-    const hrReading = Math.round(heartRate + 1.5 * wearableRng.normal());
+    // Wrist PPG heart rate: ±1.5 bpm at rest, motion artefacts grow with movement (Bent 2020).
+    const hrReading = Math.round(heartRate + (1.5 + 12 * Math.max(0, intensity - 0.25)) * wearableRng.normal());
     const sdnn = wear.hrvSdnnMs(wearable.sdnnRestMs, profile.restingHeartRateBpm, heartRate, asleep, hypoSeverity) * Math.exp(0.12 * wearableRng.normal());
     const qt = wear.qtIntervalMs(wear.qtcMs(wearable.qtcMs, glucoseForSymptoms), heartRate) + 4 * wearableRng.normal();
     nocturnalDip = asleep ? Math.max(0, 0.9 * nocturnalDip + 0.5 * wearableRng.normal()) : 0;
@@ -162,17 +184,22 @@ export function simulatePatient(randomSeed: number, profile: PatientProfile, tot
     plasmaGlucoseMgdl[minute] = glucoseForSymptoms;
 
     // Advance the body one minute.
-    const eatenGrams = Math.min(carbsLeftToEatGrams, EATING_RATE_G_PER_MIN);
+    const eatenGrams = Math.min(carbsLeftToEatGrams, eatingRateGPerMin);
     carbsLeftToEatGrams -= eatenGrams;
     inputs.carbIntakeMgPerMin = eatenGrams * 1000;
     inputs.insulinPmolPerKgPerMin = (therapy.basalUnitsPerMin + bolusUnits) * unitsPerMinToPmolPerKgPerMin;
     // The exercise model's HRb is the person's everyday (sedentary) heart rate, not the sleeping one.
+    logSensitivity = logSensitivity * sensitivityDecay + sensitivityKick * behaviourRng.normal();
+    const hourOfDay = (minute % 1440) / 60;
+    const dawn = habits.dawnPhenomenon * Math.exp(-(((hourOfDay - 6) / 1.5) ** 2));
+    inputs.insulinSensitivityMultiplier = Math.exp(Math.max(-0.7, Math.min(0.5, logSensitivity))) * (1 - dawn);
     inputs.heartRateExcessBpm = Math.max(0, intensity - SEDENTARY_INTENSITY) * (profile.maxHeartRateBpm - profile.restingHeartRateBpm);
     integrator.step(state, model, inputs, 1, subSteps);
   }
   return { totalMinutes, signals, plasmaGlucoseMgdl, events };
 
-  function startEating(grams: number) {
+  function startEating(grams: number, rateGPerMin: number) {
+    eatingRateGPerMin = carbsLeftToEatGrams > 0 ? Math.max(eatingRateGPerMin, rateGPerMin) : rateGPerMin;
     // D: what is in the stomach when the meal starts plus the meal (Dalla Man 2006), mg.
     inputs.mealDoseMg = state[S.Qsto1]! + state[S.Qsto2]! + (carbsLeftToEatGrams + grams) * 1000;
     carbsLeftToEatGrams += grams;

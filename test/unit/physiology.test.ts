@@ -22,7 +22,7 @@ function runModel(p: GlucoseInsulinParameters, x0: Float64Array, basal: number, 
   const state = Float64Array.from(x0);
   const rk4 = new Rk4Integrator();
   const glucose = new Float64Array(minutes);
-  const inputs: ModelInputs = { carbIntakeMgPerMin: 0, insulinPmolPerKgPerMin: 0, mealDoseMg: 0, heartRateExcessBpm: 0 };
+  const inputs: ModelInputs = { carbIntakeMgPerMin: 0, insulinPmolPerKgPerMin: 0, mealDoseMg: 0, heartRateExcessBpm: 0, insulinSensitivityMultiplier: 1 };
   let carbsLeft = 0;
   for (let m = 0; m < minutes; m++) {
     let bolusUnits = 0;
