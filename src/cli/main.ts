@@ -16,7 +16,10 @@ import { openStore } from '../storage/openStore.ts';
 import { getText } from '../storage/objectStore.ts';
 import { LEASE_KEY } from '../storage/layout.ts';
 import type { RunProgress } from '../../workflows/generateDataset.ts';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { formatRealismReport, realismReport } from '../realism/realismReport.ts';
 
 interface OutputFlags {
   quiet?: boolean;
@@ -64,6 +67,26 @@ Examples:
 ).action(async (flags: GenerateFlags & OutputFlags) => {
   process.exitCode = await generate(flags);
 });
+
+program
+  .command('realism')
+  .description('Generate a dataset (or read --in DIR) and compare its CGM metrics, label prevalence and signal ranges with the realism bands of PHYSIOLOGY.md; exit 0 only if all hold.')
+  .option('--in <dir>', 'read an existing dataset instead of generating one')
+  .option('--json-out <file>', 'where to write the JSON report (default <dataset>/realism_report.json)')
+  .option('--patients <n>', 'patients to generate (default 300)')
+  .option('--days <d>', 'days per patient (default 3)')
+  .option('--window <w>', 'window size')
+  .option('--out <dir>', 'where to generate (default: a new temporary directory)')
+  .option('--train-split <f>', 'train fraction')
+  .option('--val-split <f>', 'val fraction')
+  .option('--batch-size <n>', 'patients per batch')
+  .option('--seed <n>', 'random seed')
+  .option('--workers <n>', 'worker processes')
+  .option('--config <file>', 'JSON config file')
+  .addHelpText('after', '\nExamples:\n  npm run realism -- --patients 300 --days 3\n  npm run realism -- --in ml_dataset_output')
+  .action(async (flags: GenerateFlags & { in?: string; jsonOut?: string }) => {
+    process.exitCode = await realism(flags);
+  });
 
 outputOptions(
   program
@@ -162,6 +185,24 @@ async function generate(flags: GenerateFlags & OutputFlags): Promise<number> {
     await session?.close();
     await log.close();
   }
+}
+
+async function realism(flags: GenerateFlags & { in?: string; jsonOut?: string }): Promise<number> {
+  let dataset = flags.in;
+  if (!dataset) {
+    const out = flags.out ?? join(tmpdir(), `diabetic-twin-realism-${Date.now()}`);
+    const code = await generate({ ...flags, out, patients: flags.patients ?? '300', days: flags.days ?? '3', quiet: false });
+    if (code !== EXIT.ok) return code;
+    dataset = out;
+  } else if (!existsSync(join(dataset, '_manifest.json'))) {
+    process.stderr.write(`error: invalid --in: ${dataset} holds no committed dataset (no _manifest.json)\n`);
+    return EXIT.badInput;
+  }
+  const report = await realismReport(resolve(dataset));
+  const jsonPath = flags.jsonOut ?? join(dataset, 'realism_report.json');
+  writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n');
+  process.stdout.write(formatRealismReport(report) + `\nJSON report: ${jsonPath}\n`);
+  return report.allBandsHold ? EXIT.ok : EXIT.failed;
 }
 
 async function resume(flags: { out: string; workers?: string } & OutputFlags): Promise<number> {

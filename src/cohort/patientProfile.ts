@@ -50,6 +50,8 @@ export interface Habits {
   sensitivityVariabilitySd: number;
   /** Fractional sensitivity loss in the early morning (dawn phenomenon). */
   dawnPhenomenon: number;
+  /** Fractional sensitivity rise in the small hours (circadian; the classic night-time hypo window). */
+  nocturnalSensitivityRise: number;
   carbCountErrorSd: number; // relative SD of carb estimates
   carbCountBias: number; // relative bias (people tend to under-count)
   missedBolusProbability: number;
@@ -132,7 +134,7 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number): Pa
   // makes the realistic spread of time in range).
   const struggle = rng.uniform() ** 0.8;
   // Real basal doses are not perfectly titrated, and more often too low than too high.
-  const basalMismatch = Math.exp(normalBetween(rng, -0.5 - 0.5 * struggle ** 2, 0.12, -1.1, 0.05));
+  const basalMismatch = Math.exp(normalBetween(rng, -0.6 - 0.5 * struggle ** 2, 0.12, -1.2, 0.0));
   const therapy: TherapySettings = {
     basalUnitsPerMin: ((u2ss * weightKg) / 6000) * basalMismatch,
     carbRatioGramsPerUnit: round(quest.carbRatioGramsPerUnit * sensitivity * jitter(), 1),
@@ -145,17 +147,18 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number): Pa
   const habits: Habits = {
     controlStruggle: struggle,
     snackBolusProbability: 0.7 - 0.5 * struggle,
-    sensitivityVariabilitySd: uniformBetween(rng, 0.25, 0.45),
+    sensitivityVariabilitySd: uniformBetween(rng, 0.2, 0.38),
     dawnPhenomenon: uniformBetween(rng, 0, 0.3),
+    nocturnalSensitivityRise: uniformBetween(rng, 0, 0.35),
     carbCountErrorSd: 0.15 + 0.3 * struggle,
     carbCountBias: normalBetween(rng, -0.08 - 0.25 * struggle, 0.08, -0.5, 0.2),
     // Impaired hypo awareness in ~25–35% of T1D (Geddes 2008): low glucose is noticed much later.
-    hypoNoticeProbabilityPerMin: rng.uniform() < 0.35 ? 0.03 : 0.1,
-    nightAlarmWakeProbability: uniformBetween(rng, 0.1, 0.5),
+    hypoNoticeProbabilityPerMin: rng.uniform() < 0.3 ? 0.02 : 0.12,
+    nightAlarmWakeProbability: uniformBetween(rng, 0.05, 0.35),
     missedBolusProbability: 0.01 + 0.35 * struggle ** 2,
     lateBolusProbability: 0.05 + 0.3 * struggle,
     correctionProbability: 0.95 - 0.6 * struggle,
-    hypoTreatmentGrams: Math.round(uniformBetween(rng, 8, 22)),
+    hypoTreatmentGrams: Math.round(uniformBetween(rng, 12, 25)),
     exerciseProbabilityPerDay: fitness,
     walkingBoutsPerDay: uniformBetween(rng, 2, 7),
     sleepOnsetHour: normalBetween(rng, 23, 0.8, 21, 25.5),

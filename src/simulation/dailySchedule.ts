@@ -101,7 +101,7 @@ export function planSchedule(randomSeed: number, patientIndex: number, habits: H
     }
     const walks = poisson(rng, habits.walkingBoutsPerDay);
     for (let i = 0; i < walks; i++) {
-      fill(dayStart + uniformBetween(rng, wake + 20, wake + 15 * 60), uniformBetween(rng, 5, 35), uniformBetween(rng, 0.35, 0.58), ActivityKind.Walking);
+      fill(dayStart + uniformBetween(rng, wake + 20, wake + 15 * 60), uniformBetween(rng, 5, 35), uniformBetween(rng, 0.4, 0.6), ActivityKind.Walking);
     }
 
     // 0–1 exercise session a day, more likely at weekends; some are interval sessions.

@@ -24,6 +24,8 @@ const MEAL_EATING_RATE_G_PER_MIN = 2.5;
 const SEDENTARY_INTENSITY = 0.2;
 /** Sweating and a racing heart during exercise mask hypoglycemia symptoms: noticed less often. */
 const EXERCISE_MASKS_HYPO_FACTOR = 0.15;
+/** Short-term SDNN rarely exceeds ~180 ms even in deep sleep of the young. */
+const MAX_SDNN_MS = 180;
 /** Time constant of day-to-day insulin-sensitivity drift, min. */
 const SENSITIVITY_TAU_MIN = 240;
 
@@ -159,7 +161,7 @@ export function simulatePatient(randomSeed: number, profile: PatientProfile, tot
 
     // Record the minute.
     // Wrist PPG heart rate: ±1.5 bpm at rest, motion artefacts grow with movement (Bent 2020).
-    const hrReading = Math.round(heartRate + (1.5 + 12 * Math.max(0, intensity - 0.25)) * wearableRng.normal());
+    const hrReading = Math.round(heartRate + (1.5 + 14 * Math.max(0, intensity - 0.25)) * wearableRng.normal());
     const sdnn = wear.hrvSdnnMs(wearable.sdnnRestMs, profile.restingHeartRateBpm, heartRate, asleep, hypoSeverity) * Math.exp(0.12 * wearableRng.normal());
     const qt = wear.qtIntervalMs(wear.qtcMs(wearable.qtcMs, glucoseForSymptoms), heartRate) + 4 * wearableRng.normal();
     nocturnalDip = asleep ? Math.max(0, 0.9 * nocturnalDip + 0.5 * wearableRng.normal()) : 0;
@@ -169,9 +171,9 @@ export function simulatePatient(randomSeed: number, profile: PatientProfile, tot
 
     signals[F.glucose_mgdl]![minute] = cgm;
     signals[F.heart_rate_bpm]![minute] = hrReading;
-    signals[F.hrv_sdnn]![minute] = round(Math.max(3, sdnn), 0.1);
+    signals[F.hrv_sdnn]![minute] = round(Math.min(MAX_SDNN_MS, Math.max(3, sdnn)), 0.1);
     signals[F.respiratory_rate_rpm]![minute] = round(wear.respiratoryRateRpm(wearable.respiratoryRateRestRpm, intensity, asleep, hypoSeverity) + 0.5 * wearableRng.normal(), 0.1);
-    signals[F.spo2_pct]![minute] = Math.round(wear.spo2Pct(wearable.spo2RestPct, intensity, nocturnalDip) + 0.4 * wearableRng.normal());
+    signals[F.spo2_pct]![minute] = Math.min(100, Math.round(wear.spo2Pct(wearable.spo2RestPct, intensity, nocturnalDip) + 0.4 * wearableRng.normal()));
     signals[F.steps_per_minute]![minute] = steps;
     signals[F.vertical_acceleration_g]![minute] = round(wear.verticalAccelerationG(steps, intensity, wearableRng.normal()), 0.01);
     signals[F.skin_temperature_c]![minute] = round(skinTemperature + 0.05 * wearableRng.normal(), 0.01);
@@ -192,7 +194,8 @@ export function simulatePatient(randomSeed: number, profile: PatientProfile, tot
     logSensitivity = logSensitivity * sensitivityDecay + sensitivityKick * behaviourRng.normal();
     const hourOfDay = (minute % 1440) / 60;
     const dawn = habits.dawnPhenomenon * Math.exp(-(((hourOfDay - 6) / 1.5) ** 2));
-    inputs.insulinSensitivityMultiplier = Math.exp(Math.max(-0.7, Math.min(0.5, logSensitivity))) * (1 - dawn);
+    const smallHours = habits.nocturnalSensitivityRise * Math.exp(-(((hourOfDay - 2) / 1.5) ** 2));
+    inputs.insulinSensitivityMultiplier = Math.exp(Math.max(-0.7, Math.min(0.5, logSensitivity))) * (1 - dawn) * (1 + smallHours);
     inputs.heartRateExcessBpm = Math.max(0, intensity - SEDENTARY_INTENSITY) * (profile.maxHeartRateBpm - profile.restingHeartRateBpm);
     integrator.step(state, model, inputs, 1, subSteps);
   }

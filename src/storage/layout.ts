@@ -32,7 +32,7 @@ export function runLogFileName(startedAt: Date): string {
 export function isDatasetEntry(name: string): boolean {
   return (
     TABLES.some((t) => name === tableDirectory(t)) ||
-    [MANIFEST_KEY, SUCCESS_KEY, STAGING_PREFIX, 'DATASET_CARD.md', 'report.html'].includes(name) ||
+    [MANIFEST_KEY, SUCCESS_KEY, STAGING_PREFIX, 'DATASET_CARD.md', 'report.html', 'realism_report.json'].includes(name) ||
     /^ml_dataset_generation_\d{8}_\d{6}\.log$/.test(name) ||
     /^_manifest\.json\..*\.tmp$/.test(name)
   );

@@ -116,7 +116,7 @@ describe('patient simulation', () => {
     const ranges: [keyof typeof F, number, number][] = [
       ['glucose_mgdl', 40, 400], ['heart_rate_bpm', 35, 210], ['hrv_sdnn', 1, 200], ['respiratory_rate_rpm', 6, 45],
       ['spo2_pct', 85, 100], ['steps_per_minute', 0, 220], ['vertical_acceleration_g', 0.9, 4], ['skin_temperature_c', 28, 38],
-      ['eda_microsiemens', 0, 40], ['qt_interval_ms', 250, 560], ['insulin_on_board', 0, 40], ['carbs_in_stomach', 0, 200],
+      ['eda_microsiemens', 0, 40], ['qt_interval_ms', 200, 600], ['insulin_on_board', 0, 40], ['carbs_in_stomach', 0, 200],
       ['activity_intensity', 0, 1], ['hour_of_day', 0, 24 - 1e-9],
     ];
     for (const [name, min, max] of ranges) {

@@ -1,0 +1,172 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tableFromIPC, type Table } from 'apache-arrow';
+import { readParquet, readSchema } from 'parquet-wasm/node';
+import { FEATURE_NAMES, LABEL_NAMES, featureColumnName } from '../dataset/features.ts';
+import { SPLITS, type Split } from '../dataset/splits.ts';
+import { cgmMetrics, LABEL_PREVALENCE_BANDS, quantile, REALISM_BANDS, type CgmMetrics } from './cgmMetrics.ts';
+
+export interface MetricRow {
+  metric: string;
+  label: string;
+  p10: number;
+  median: number;
+  p90: number;
+  band: [number, number];
+  ok: boolean;
+  source: string;
+}
+
+export interface RealismReport {
+  dataset: string;
+  patients: number;
+  windows: number;
+  cohorts: Record<'all' | Split, { patients: number; metrics: MetricRow[] }>;
+  labelPrevalencePct: Record<Split | 'all', Record<string, { pct: number; positives: number; band: [number, number]; ok: boolean }>>;
+  signalRanges: Record<string, { min: number; p1: number; median: number; p99: number; max: number }>;
+  allBandsHold: boolean;
+}
+
+async function readSchemaNames(path: string): Promise<string[]> {
+  const bytes = new Uint8Array(await readFile(path));
+  const table = tableFromIPC(readSchema(bytes).intoIPCStream());
+  return table.schema.fields.map((f) => f.name);
+}
+
+/** Reads a Parquet file's chosen columns as an Arrow table (parquet-wasm, then apache-arrow). */
+async function readColumns(path: string, columns: string[]): Promise<Table> {
+  const bytes = new Uint8Array(await readFile(path));
+  const wasmTable = readParquet(bytes, { columns });
+  return tableFromIPC(wasmTable.intoIPCStream());
+}
+
+/**
+ * Computes the realism report of a committed dataset directory: per-patient CGM metrics from the
+ * t0 glucose of consecutive windows (one window per minute), label prevalence per split, and the
+ * range of every signal.
+ */
+export async function realismReport(datasetDir: string): Promise<RealismReport> {
+  const perSplit: Record<Split, CgmMetrics[]> = { train: [], val: [], test: [] };
+  const positives: Record<Split, number[]> = { train: [0, 0, 0, 0, 0, 0], val: [0, 0, 0, 0, 0, 0], test: [0, 0, 0, 0, 0, 0] };
+  const windows: Record<Split, number> = { train: 0, val: 0, test: 0 };
+  const signalSamples: number[][] = FEATURE_NAMES.map(() => []);
+  const signalMin = FEATURE_NAMES.map(() => Infinity);
+  const signalMax = FEATURE_NAMES.map(() => -Infinity);
+  const featureColumns = FEATURE_NAMES.map((f) => featureColumnName(0, f));
+
+  for (const split of SPLITS) {
+    const dir = join(datasetDir, `timeseries_features_${split}.parquet`);
+    const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => /^part-.*\.parquet$/.test(f)).sort();
+    for (const file of files) {
+      const lagColumns = (await readSchemaNames(join(dir, file))).filter((name) => /^feature_t\d+_glucose_mgdl$/.test(name));
+      const table = await readColumns(join(dir, file), ['patient_id', ...featureColumns, ...LABEL_NAMES, ...lagColumns.slice(1), 'target_glucose_mgdl']);
+      const ids = table.getChild('patient_id')!.toArray() as string[];
+      const glucose = table.getChild(featureColumns[0]!)!.toArray() as Float64Array;
+      const lags = lagColumns.map((name) => table.getChild(name)!.toArray() as Float64Array);
+      const target = table.getChild('target_glucose_mgdl')!.toArray() as Float64Array;
+      windows[split] += table.numRows;
+      LABEL_NAMES.forEach((label, l) => {
+        const values = table.getChild(label)!.toArray() as Int32Array;
+        let sum = 0;
+        for (let i = 0; i < values.length; i++) sum += values[i]!;
+        positives[split][l]! += sum;
+      });
+      featureColumns.forEach((column, f) => {
+        const values = table.getChild(column)!.toArray() as Float64Array;
+        for (let i = 0; i < values.length; i++) {
+          const v = values[i]!;
+          if (v < signalMin[f]!) signalMin[f] = v;
+          if (v > signalMax[f]!) signalMax[f] = v;
+          if (i % 97 === 0) signalSamples[f]!.push(v);
+        }
+      });
+      // Rows are written patient by patient, minute by minute. The whole simulated series is the
+      // first window's lags, every window's t0, and the last window's target.
+      let start = 0;
+      for (let i = 1; i <= ids.length; i++) {
+        if (i === ids.length || ids[i] !== ids[start]) {
+          const series = new Float64Array(lags.length + (i - start));
+          for (let k = lags.length - 1; k >= 1; k--) series[lags.length - 1 - k] = lags[k]![start]!;
+          series.set(glucose.subarray(start, i), lags.length - 1);
+          series[series.length - 1] = target[i - 1]!;
+          perSplit[split].push(cgmMetrics(series));
+          start = i;
+        }
+      }
+    }
+  }
+
+  const metricRows = (metrics: CgmMetrics[]): MetricRow[] =>
+    REALISM_BANDS.map((band) => {
+      const values = metrics.map((m) => m[band.metric]);
+      const median = quantile(values, 0.5);
+      return { metric: band.metric, label: band.label, p10: quantile(values, 0.1), median, p90: quantile(values, 0.9), band: [band.min, band.max], ok: median >= band.min && median <= band.max, source: band.source };
+    });
+  const all = [...perSplit.train, ...perSplit.val, ...perSplit.test];
+  const prevalence = (counts: number[], rows: number) =>
+    Object.fromEntries(
+      LABEL_NAMES.map((label, l) => {
+        const pct = rows > 0 ? (100 * counts[l]!) / rows : 0;
+        const band = LABEL_PREVALENCE_BANDS[label]!;
+        return [label, { pct, positives: counts[l]!, band, ok: pct >= band[0] && pct <= band[1] }];
+      }),
+    );
+  const allCounts = LABEL_NAMES.map((_, l) => positives.train[l]! + positives.val[l]! + positives.test[l]!);
+  const totalWindows = windows.train + windows.val + windows.test;
+  const report: RealismReport = {
+    dataset: datasetDir,
+    patients: all.length,
+    windows: totalWindows,
+    cohorts: {
+      all: { patients: all.length, metrics: metricRows(all) },
+      train: { patients: perSplit.train.length, metrics: metricRows(perSplit.train) },
+      val: { patients: perSplit.val.length, metrics: metricRows(perSplit.val) },
+      test: { patients: perSplit.test.length, metrics: metricRows(perSplit.test) },
+    },
+    labelPrevalencePct: {
+      all: prevalence(allCounts, totalWindows),
+      train: prevalence(positives.train, windows.train),
+      val: prevalence(positives.val, windows.val),
+      test: prevalence(positives.test, windows.test),
+    },
+    signalRanges: Object.fromEntries(
+      FEATURE_NAMES.map((name, f) => [name, { min: signalMin[f]!, p1: quantile(signalSamples[f]!, 0.01), median: quantile(signalSamples[f]!, 0.5), p99: quantile(signalSamples[f]!, 0.99), max: signalMax[f]! }]),
+    ),
+    allBandsHold: false,
+  };
+  report.allBandsHold =
+    report.cohorts.all.metrics.every((m) => m.ok) && (['all', ...SPLITS] as const).every((s) => Object.values(report.labelPrevalencePct[s]).every((p) => p.ok));
+  return report;
+}
+
+const fmt = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
+
+/** The report as a terminal table. */
+export function formatRealismReport(report: RealismReport): string {
+  const lines: string[] = [];
+  lines.push(`Realism report for ${report.dataset}: ${report.patients} patients, ${report.windows.toLocaleString('en-US')} windows`);
+  lines.push('');
+  lines.push('CGM metrics per patient (cohort p10 / median / p90; the median is held to the band, PHYSIOLOGY.md)');
+  lines.push(`  ${'metric'.padEnd(34)} ${'p10'.padStart(8)} ${'median'.padStart(8)} ${'p90'.padStart(8)}   band             ok`);
+  for (const row of report.cohorts.all.metrics) {
+    lines.push(`  ${row.label.padEnd(34)} ${fmt(row.p10).padStart(8)} ${fmt(row.median).padStart(8)} ${fmt(row.p90).padStart(8)}   ${`[${fmt(row.band[0])}, ${fmt(row.band[1])}]`.padEnd(16)} ${row.ok ? 'yes' : 'NO'}`);
+  }
+  lines.push('');
+  lines.push('Medians per split: ' + (['train', 'val', 'test'] as const).map((s) => `${s} (${report.cohorts[s].patients} patients) TIR ${fmt(report.cohorts[s].metrics[0]!.median, 1)}%`).join(', '));
+  lines.push('');
+  lines.push('Label prevalence, % of windows');
+  lines.push(`  ${'label'.padEnd(32)} ${'all'.padStart(8)} ${'train'.padStart(8)} ${'val'.padStart(8)} ${'test'.padStart(8)}   band          ok`);
+  for (const label of LABEL_NAMES) {
+    const cells = (['all', 'train', 'val', 'test'] as const).map((s) => report.labelPrevalencePct[s][label]!);
+    const ok = cells.every((c) => c.ok);
+    lines.push(`  ${label.padEnd(32)} ${cells.map((c) => fmt(c.pct, 3).padStart(8)).join(' ')}   ${`[${cells[0]!.band[0]}, ${cells[0]!.band[1]}]`.padEnd(13)} ${ok ? 'yes' : 'NO'}`);
+  }
+  lines.push('');
+  lines.push('Signal ranges (min / p1 / median / p99 / max)');
+  for (const [name, r] of Object.entries(report.signalRanges)) {
+    lines.push(`  ${name.padEnd(24)} ${[r.min, r.p1, r.median, r.p99, r.max].map((v) => fmt(v).padStart(9)).join(' ')}`);
+  }
+  lines.push('');
+  lines.push(report.allBandsHold ? 'All bands hold.' : 'Some bands do NOT hold (marked NO).');
+  return lines.join('\n');
+}
