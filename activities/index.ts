@@ -1,10 +1,23 @@
 // Thin Temporal adapters: validate, call src/, heartbeat, return small results.
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import { existsSync, writeFileSync } from 'node:fs';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ConfigError, validateRunConfig } from '../src/config/config.ts';
 import type { BatchStats, RunPlan } from '../src/dataset/runPlan.ts';
 import { normaliseOutputLocation, openStore } from '../src/storage/openStore.ts';
 import { PermanentRunError, abandonRun, commitRun, planRun, stageBatch, type CommitSummary } from '../src/storage/runLifecycle.ts';
+
+/**
+ * Fault injection for the crash tests: when DIABETIC_TWIN_CRASH_AT names this point, the worker
+ * process SIGKILLs itself there, once (a marker file records that it happened).
+ */
+function crashPointForTests(point: string): void {
+  if (process.env.DIABETIC_TWIN_CRASH_AT !== point) return;
+  const marker = process.env.DIABETIC_TWIN_CRASH_MARKER;
+  if (!marker || existsSync(marker)) return;
+  writeFileSync(marker, `${point} ${new Date().toISOString()}\n`);
+  process.kill(process.pid, 'SIGKILL');
+}
 
 function nonRetryable(error: unknown): never {
   if (error instanceof ConfigError || error instanceof PermanentRunError) {
@@ -31,11 +44,34 @@ export async function planDatasetRun(request: { config: unknown; runId: string; 
 }
 
 /** Simulates one batch of patients into staging; heartbeats once per patient. */
+/** Storage failures that a person must act on get a message that says so; they stay retryable. */
+function explainStorageError(error: unknown, location: string): never {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    throw new Error(`no space left on the device holding ${location}; committed data is intact. Free space: the batch is retried automatically (or continue later with npm run resume -- --out ${location})`);
+  }
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+    throw new Error(`cannot write to ${location} (${code}); committed data is intact. Fix permissions: the batch is retried automatically`);
+  }
+  throw error;
+}
+
 export async function simulateBatch(request: { plan: RunPlan; batchIndex: number }): Promise<BatchStats> {
+  try {
+    return await simulateBatchUnchecked(request);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'CancelledFailure') throw error;
+    log.warn(`batch ${request.batchIndex} failed: ${(error as Error).message}`);
+    explainStorageError(error, request.plan.location);
+  }
+}
+
+async function simulateBatchUnchecked(request: { plan: RunPlan; batchIndex: number }): Promise<BatchStats> {
   const context = Context.current();
   const startedAt = Date.now();
   const result = await stageBatch(openStore(request.plan.location), request.plan, request.batchIndex, async (done) => {
     context.heartbeat({ batchIndex: request.batchIndex, patientsDone: done });
+    if (done === 2) crashPointForTests('batch-mid');
     // Let the SDK send heartbeats and see cancellation between patients.
     await yieldToEventLoop();
     if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason ?? new Error('cancelled');
@@ -52,7 +88,17 @@ export async function simulateBatch(request: { plan: RunPlan; batchIndex: number
 }
 
 export async function commitDatasetRun(request: { plan: RunPlan; finishedAt: string }): Promise<CommitSummary> {
-  const summary = await commitRun(openStore(request.plan.location), request.plan, request.finishedAt);
+  const context = Context.current();
+  let summary: CommitSummary;
+  try {
+    summary = await commitRun(openStore(request.plan.location), request.plan, request.finishedAt, (step) => {
+      context.heartbeat(step);
+      crashPointForTests('commit-after-publish');
+    });
+  } catch (error) {
+    log.warn(`commit failed: ${(error as Error).message}`);
+    explainStorageError(error, request.plan.location);
+  }
   log.info('run committed', { runId: summary.runId, patients: summary.patients, alreadyCommitted: summary.alreadyCommitted });
   return summary;
 }

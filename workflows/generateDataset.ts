@@ -58,11 +58,13 @@ const { planDatasetRun } = proxyActivities<typeof activities>({
 const { simulateBatch } = proxyActivities<typeof activities>({
   startToCloseTimeout: '2 hours',
   // A SIGKILLed worker is noticed through the heartbeat: keep it short so the batch is retried soon.
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 const { commitDatasetRun, abandonDatasetRun } = proxyActivities<typeof activities>({
   startToCloseTimeout: '30 minutes',
+  // The commit heartbeats per file, so a crash mid-commit is retried (and finished) promptly.
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 

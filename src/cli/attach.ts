@@ -5,8 +5,12 @@ import { runLogFileName } from '../storage/layout.ts';
 import type { RunLog } from '../util/logger.ts';
 import { formatBytes, showProgress } from './progressView.ts';
 import type { Session } from './session.ts';
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openStore } from '../storage/openStore.ts';
+import { isS3Uri } from '../storage/s3Location.ts';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 130 } as const;
 
@@ -22,10 +26,17 @@ export interface AttachOptions {
  * summary. Ctrl-C detaches: the workers stop, the run stays durable in Temporal.
  */
 export async function followRun(session: Session, handle: WorkflowHandle, log: RunLog, options: AttachOptions): Promise<number> {
-  if (!/^s3:/i.test(options.location)) {
-    mkdirSync(options.location, { recursive: true });
-    log.attachFile(join(options.location, runLogFileName(new Date(options.startedAtMs))));
-  }
+  const logName = runLogFileName(new Date(options.startedAtMs));
+  const s3 = isS3Uri(options.location);
+  // On S3 the log is kept locally during the run and uploaded next to the data at the end.
+  const logPath = s3 ? join(tmpdir(), `${createHash('sha256').update(options.location).digest('hex').slice(0, 12)}-${logName}`) : join(options.location, logName);
+  if (!s3) mkdirSync(options.location, { recursive: true });
+  log.attachFile(logPath);
+  const uploadLog = async () => {
+    if (!s3) return;
+    await log.flush();
+    await openStore(options.location).put(logName, readFileSync(logPath));
+  };
   const stopProgress = showProgress(handle, log, { quiet: options.quiet || options.json });
   let interrupted = false;
   const onSignal = () => {
@@ -45,12 +56,14 @@ export async function followRun(session: Session, handle: WorkflowHandle, log: R
     await stopProgress();
     if (outcome === 'interrupted') return EXIT.interrupted;
     printSummary(outcome, log, options);
+    await uploadLog();
     return EXIT.ok;
   } catch (error) {
     await stopProgress();
     const message = failureMessage(error);
     log.logger.error(`generation failed: ${message}`);
     if (options.json) process.stdout.write(JSON.stringify({ ok: false, error: message }) + '\n');
+    await uploadLog().catch(() => undefined);
     return /invalid|not writable|is not empty|is a file/.test(message) ? EXIT.badInput : EXIT.failed;
   } finally {
     process.removeListener('SIGINT', onSignal);

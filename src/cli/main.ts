@@ -1,3 +1,5 @@
+// The project targets Node 20 (the machine's); the AWS SDK's Node-22 notice would break one-line errors.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { Command, CommanderError } from 'commander';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ConfigError, DEFAULT_CONFIG } from '../config/config.ts';
@@ -15,11 +17,13 @@ import { readManifest } from '../storage/manifest.ts';
 import { openStore } from '../storage/openStore.ts';
 import { getText } from '../storage/objectStore.ts';
 import { LEASE_KEY } from '../storage/layout.ts';
+import { abandonRun } from '../storage/runLifecycle.ts';
 import type { RunProgress } from '../../workflows/generateDataset.ts';
 import { availableParallelism, tmpdir } from 'node:os';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatRealismReport, realismReport } from '../realism/realismReport.ts';
+import { addScheduleCommands } from './scheduleCommands.ts';
 
 interface OutputFlags {
   quiet?: boolean;
@@ -135,6 +139,8 @@ program
     process.exitCode = await serverOnly();
   });
 
+addScheduleCommands(program);
+
 function reportConfigError(error: unknown, log?: RunLog): number {
   if (error instanceof ConfigError) {
     process.stderr.write(`error: ${error.message}\n`);
@@ -187,6 +193,13 @@ async function generate(flags: GenerateFlags & OutputFlags): Promise<number> {
   }
 }
 
+/** The workflow writing a dataset: the lease's (scheduled runs carry their fire time), else the dataset's own id. */
+async function datasetWorkflowId(location: string): Promise<{ workflowId: string; lease?: { runId: string; workflowId: string; startedAt: string } }> {
+  const text = await getText(openStore(location), LEASE_KEY).catch(() => undefined);
+  const lease = text ? (JSON.parse(text) as { runId: string; workflowId: string; startedAt: string }) : undefined;
+  return { workflowId: lease?.workflowId ?? workflowIdFor(location), lease };
+}
+
 async function realism(flags: GenerateFlags & { in?: string; jsonOut?: string }): Promise<number> {
   let dataset = flags.in;
   if (!dataset) {
@@ -218,7 +231,7 @@ async function resume(flags: { out: string; workers?: string } & OutputFlags): P
   let session: Session | undefined;
   try {
     session = await openSession(log, { startServer: true, workers });
-    const handle = session.client.workflow.getHandle(workflowIdFor(location));
+    const handle = session.client.workflow.getHandle((await datasetWorkflowId(location)).workflowId);
     let description;
     try {
       description = await handle.describe();
@@ -259,7 +272,7 @@ async function status(flags: { out: string; json?: boolean }): Promise<number> {
     const { Connection, Client } = await import('@temporalio/client');
     const connection = await Connection.connect({ ...target.connectionOptions, address: target.address, connectTimeout: 2000 } as never);
     try {
-      const handle = new Client({ connection, namespace: target.namespace }).workflow.getHandle(workflowIdFor(location));
+      const handle = new Client({ connection, namespace: target.namespace }).workflow.getHandle((await datasetWorkflowId(location)).workflowId);
       const description = await handle.describe();
       workflow = { status: description.status.name };
       if (description.status.name === 'RUNNING') workflow.progress = await handle.query<RunProgress>(PROGRESS_QUERY).catch(() => undefined);
@@ -286,7 +299,7 @@ async function status(flags: { out: string; json?: boolean }): Promise<number> {
     else lines.push(`  ${result.committedRuns} committed run(s), ${result.patients} patients, rows train ${result.rows!.train} / val ${result.rows!.val} / test ${result.rows!.test}, ${formatBytes(result.bytes)}`);
     if (result.runInProgress) lines.push(`  run in progress: ${result.runInProgress.runId} since ${result.runInProgress.startedAt}`);
     if (workflow) {
-      lines.push(`  workflow ${workflowIdFor(location)}: ${workflow.status}`);
+      lines.push(`  workflow ${(await datasetWorkflowId(location)).workflowId}: ${workflow.status}`);
       if (workflow.progress) lines.push(`  ${workflow.progress.phase}: batches ${workflow.progress.batchesDone}/${workflow.progress.batchesTotal}, patients ${workflow.progress.patientsDone}/${workflow.progress.patientsTotal}`);
     } else if (result.runInProgress) {
       lines.push(`  Temporal server at ${target.address} not reachable; continue with: npm run resume -- --out ${location}`);
@@ -308,13 +321,20 @@ async function cancel(flags: { out: string }): Promise<number> {
   try {
     // One worker, so the workflow can run its clean-up (remove staging, release the lease).
     session = await openSession(log, { startServer: true, workers: 1 });
-    const handle = session.client.workflow.getHandle(workflowIdFor(location));
+    const { workflowId, lease } = await datasetWorkflowId(location);
+    const handle = session.client.workflow.getHandle(workflowId);
     const description = await handle.describe().catch((error) => {
       if (error instanceof WorkflowNotFoundError) return undefined;
       throw error;
     });
     if (!description || description.status.name !== 'RUNNING') {
-      process.stdout.write(`no running generation of ${location}\n`);
+      if (lease) {
+        // A run that ended without cleaning up (terminated, or its history lost): drop its staging and lease.
+        await abandonRun(openStore(location), lease.runId);
+        process.stdout.write(`no running generation of ${location}; removed the stale lease and staging of run ${lease.runId}\n`);
+      } else {
+        process.stdout.write(`no running generation of ${location}\n`);
+      }
       return EXIT.ok;
     }
     await handle.cancel();

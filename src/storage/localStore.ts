@@ -76,6 +76,15 @@ export class LocalStore implements ObjectStore {
     return keys.sort();
   }
 
+  async topLevelNames(): Promise<string[]> {
+    try {
+      return await readdir(this.location);
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw error;
+    }
+  }
+
   async publish(fromKey: string, toKey: string): Promise<void> {
     const target = this.path(toKey);
     await mkdir(dirname(target), { recursive: true });

@@ -16,6 +16,8 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   /** Deletes everything under a prefix. */
   deletePrefix(prefix: string): Promise<void>;
+  /** Names directly under the root (files and directories / common prefixes). */
+  topLevelNames(): Promise<string[]>;
   /** Sizes of objects, for the summary. */
   size(key: string): Promise<number | undefined>;
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
 import { ConfigError, type RunConfig } from '../config/config.ts';
 import { encodeParquet } from './parquetEncoding.ts';
 import { demographicsSchema, SCHEMA_VERSION, timeseriesSchema } from '../dataset/arrowSchema.ts';
@@ -54,7 +53,7 @@ export async function planRun(
     );
   }
   const manifest = await readManifest(store);
-  if (!manifest && !existingLease) await refuseForeignDirectory(store, config);
+  if (!manifest && !existingLease) await refuseForeignDirectory(store);
 
   const runSeq = (manifest?.runs.reduce((max, r) => Math.max(max, r.runSeq), 0) ?? 0) + 1;
   const firstPatientIndex = config.appendMode ? manifest?.nextPatientIndex ?? 0 : 0;
@@ -81,26 +80,15 @@ async function readLease(store: ObjectStore): Promise<Lease | undefined> {
   return text === undefined ? undefined : (JSON.parse(text) as Lease);
 }
 
-/** A directory that holds anything but a dataset is never written into. */
-async function refuseForeignDirectory(store: ObjectStore, config: RunConfig): Promise<void> {
-  let entries: string[];
-  try {
-    entries = await readdir(store.location);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') {
-      throw new ConfigError(`invalid outputDir (--out): ${store.location} is a file, expected a directory`, 'outputDir');
-    }
-    throw error;
-  }
-  const foreign = entries.filter((name) => !isDatasetEntry(name));
+/** A directory (or prefix) that holds anything but a dataset is never written into. */
+async function refuseForeignDirectory(store: ObjectStore): Promise<void> {
+  const foreign = (await store.topLevelNames()).filter((name) => !isDatasetEntry(name));
   if (foreign.length > 0) {
     throw new ConfigError(
       `invalid outputDir (--out): ${store.location} is not empty and holds no dataset (found ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty or new directory`,
       'outputDir',
     );
   }
-  void config;
 }
 
 /** Simulates one batch and stages its part files; returns only names and counts. */
@@ -151,7 +139,7 @@ const labelRecord = (counts: number[]): LabelCounts =>
  * what an overwrite replaced, then `_SUCCESS`, then staging and the lease. Every step is
  * idempotent, so a retried or resumed commit finishes the job without duplicates.
  */
-export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: string): Promise<CommitSummary> {
+export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: string, onProgress: (step: string) => void = () => {}): Promise<CommitSummary> {
   let manifest = await readManifest(store);
   const committed = manifest?.runs.find((r) => r.runId === plan.runId);
   if (committed && manifest) {
@@ -167,7 +155,10 @@ export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: s
   }
   const stats = results.reduce((total, r) => addStats(total, r), emptyStats());
   const newFiles = results.flatMap((r) => r.files.map((f) => ({ ...f, path: finalPartKey(f.table, f.fileName), runId: plan.runId })));
-  for (const file of newFiles) await store.publish(stagedPartKey(plan.runId, file.table, file.fileName), file.path);
+  for (const [i, file] of newFiles.entries()) {
+    await store.publish(stagedPartKey(plan.runId, file.table, file.fileName), file.path);
+    onProgress(`published ${i + 1}/${newFiles.length}`);
+  }
 
   const now = finishedAt;
   const rowsPerTable = Object.fromEntries(TABLES.map((t) => [t, newFiles.filter((f) => f.table === t).reduce((s, f) => s + f.rows, 0)])) as Record<TableName, number>;

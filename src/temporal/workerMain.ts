@@ -1,3 +1,5 @@
+// The project targets Node 20 (the machine's); the AWS SDK's Node-22 notice would break one-line errors.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // One worker process: polls the task queue, runs one CPU-bound batch at a time.
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +10,7 @@ const label = process.env.DIABETIC_TWIN_WORKER_LABEL ?? `worker pid ${process.pi
 
 Runtime.install({
   logger: new DefaultLogger('INFO', (entry: LogEntry) => {
-    const meta = entry.meta ? Object.entries(entry.meta).filter(([k]) => !['sdkComponent', 'taskQueue', 'namespace', 'workflowType'].includes(k)) : [];
+    const meta = entry.meta ? Object.entries(entry.meta).filter(([k]) => !['sdkComponent', 'taskQueue', 'namespace', 'workflowType', 'taskToken', 'isLocal'].includes(k)) : [];
     const extras = meta.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
     process.stdout.write(`${entry.level} [${label}] ${entry.message}${extras ? ' ' + extras : ''}\n`);
   }),

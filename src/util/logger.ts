@@ -16,6 +16,8 @@ export interface RunLog {
   attachFile(path: string): void;
   /** While a progress bar owns the terminal, console output is routed through it. */
   setConsoleWriter(writer: ((text: string) => void) | undefined): void;
+  /** Waits until everything written so far is on disk. */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,9 @@ export function createRunLog(options: { quiet?: boolean; verbose?: boolean } = {
     },
     setConsoleWriter(writer) {
       consoleWriter = writer;
+    },
+    flush() {
+      return new Promise((resolve) => (file ? file.write('', () => resolve()) : resolve()));
     },
     close() {
       return new Promise((resolve) => (file ? file.end(resolve) : resolve()));

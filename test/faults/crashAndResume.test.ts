@@ -1,0 +1,107 @@
+// Real crashes (SIGKILL of real processes) against the real Temporal server; the final data must be
+// identical to an uninterrupted run with the same seed, with no patient missing or duplicated.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DevServer } from '../../src/temporal/devServer.ts';
+import { runCli, startCli } from '../helpers/cli.ts';
+import { assertCommittedLayout, assertUniquePatients, datasetHash, watchTableDirectories } from '../helpers/datasetChecks.ts';
+import { duckdb } from '../helpers/duckdb.ts';
+import { freePort, startTestTemporal } from '../helpers/servers.ts';
+import { count, runLog, waitFor } from '../helpers/wait.ts';
+import { isListening } from '../../src/temporal/connection.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'twin-faults-'));
+const RUN = ['--patients', '12', '--days', '0.5', '--batch-size', '3', '--seed', '21'];
+let server: DevServer;
+let db: DuckDBConnection;
+let baseline: Record<string, string>;
+
+before(async () => {
+  server = await startTestTemporal();
+  db = await duckdb();
+  const base = join(root, 'baseline');
+  const result = await runCli(['generate', ...RUN, '--out', base, '--workers', '2'], { TEMPORAL_ADDRESS: server.address });
+  assert.equal(result.code, 0, result.stderr);
+  baseline = await datasetHash(db, base);
+});
+after(async () => {
+  await server?.stop();
+});
+
+async function assertSameAsBaseline(dataset: string): Promise<void> {
+  assertCommittedLayout(dataset);
+  await assertUniquePatients(db, dataset, 12);
+  assert.deepEqual(await datasetHash(db, dataset), baseline);
+}
+
+describe('crash and resume', () => {
+  it('a worker SIGKILLed mid-batch is restarted, the batch retried, the run completes identically', async () => {
+    const out = join(root, 'worker-killed');
+    const marker = join(root, 'worker-killed.marker');
+    const watcher = watchTableDirectories(out);
+    const result = await runCli(['generate', ...RUN, '--out', out, '--workers', '2'], {
+      TEMPORAL_ADDRESS: server.address,
+      DIABETIC_TWIN_CRASH_AT: 'batch-mid',
+      DIABETIC_TWIN_CRASH_MARKER: marker,
+    });
+    assert.deepEqual(watcher.stop(), []);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(existsSync(marker), 'the worker really crashed');
+    assert.match(runLog(out), /exited \(SIGKILL\); restarting it/);
+    assert.ok(count(runLog(out), /batch staged/) >= 4);
+    await assertSameAsBaseline(out);
+  });
+
+  it('the whole process tree (CLI, embedded server, workers) SIGKILLed mid-run; resume completes it', async () => {
+    const out = join(root, 'tree-killed');
+    const port = await freePort();
+    const env = {
+      TEMPORAL_ADDRESS: undefined,
+      DIABETIC_TWIN_TEMPORAL_PORT: String(port),
+      DIABETIC_TWIN_TEMPORAL_UI_PORT: '0',
+      DIABETIC_TWIN_STATE_DIR: mkdtempSync(join(tmpdir(), 'tree-state-')),
+    };
+    const watcher = watchTableDirectories(out);
+    const first = startCli(['generate', ...RUN, '--out', out, '--workers', '1'], env);
+    await waitFor('a first staged batch', () => count(runLog(out), /batch staged/) >= 1);
+    process.kill(-first.child.pid!, 'SIGKILL');
+    await first.done;
+    await waitFor('the embedded server to die', async () => !(await isListening(`127.0.0.1:${port}`)), 10_000);
+    assert.equal(existsSync(join(out, '_manifest.json')), false, 'nothing committed yet');
+
+    const resumed = await runCli(['resume', '--out', out, '--workers', '2'], env);
+    assert.deepEqual(watcher.stop(), []);
+    assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
+    assert.match(resumed.stderr, /resuming workflow/);
+    await assertSameAsBaseline(out);
+  });
+
+  it('killed during commit: resume finishes the commit without duplicates', async () => {
+    const out = join(root, 'commit-killed');
+    const marker = join(root, 'commit-killed.marker');
+    const port = await freePort();
+    const env = {
+      TEMPORAL_ADDRESS: undefined,
+      DIABETIC_TWIN_TEMPORAL_PORT: String(port),
+      DIABETIC_TWIN_TEMPORAL_UI_PORT: '0',
+      DIABETIC_TWIN_STATE_DIR: mkdtempSync(join(tmpdir(), 'commit-state-')),
+      DIABETIC_TWIN_CRASH_AT: 'commit-after-publish',
+      DIABETIC_TWIN_CRASH_MARKER: marker,
+    };
+    const first = startCli(['generate', ...RUN, '--out', out, '--workers', '1'], env);
+    // The worker kills itself after publishing the first part; then everything else dies too.
+    await waitFor('the crash inside the commit', () => existsSync(marker));
+    process.kill(-first.child.pid!, 'SIGKILL');
+    await first.done;
+    assert.equal(existsSync(join(out, '_manifest.json')), false, 'the manifest is not written yet');
+
+    const resumed = await runCli(['resume', '--out', out, '--workers', '1'], env);
+    assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
+    assert.ok(readFileSync(marker, 'utf8').startsWith('commit-after-publish'));
+    await assertSameAsBaseline(out);
+  });
+});

@@ -1,0 +1,60 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { rows, scalar, tableGlob } from './duckdb.ts';
+
+export const TABLES = ['patient_demographics', 'timeseries_features_train', 'timeseries_features_val', 'timeseries_features_test'];
+const PART = /^part-\d{5}-\d{5}-[0-9a-f]{8}\.parquet$/;
+
+/** md5 of the sorted rows of every table (DuckDB): equal hashes mean identical data. */
+export async function datasetHash(db: DuckDBConnection, dataset: string): Promise<Record<string, string>> {
+  const hashes: Record<string, string> = {};
+  for (const table of TABLES) {
+    const result = await rows(db, `SELECT md5(string_agg(r, '\n' ORDER BY r)) FROM (SELECT CAST(t AS VARCHAR) r FROM ${tableGlob(dataset, table)} t)`);
+    hashes[table] = String(result[0]![0]);
+  }
+  return hashes;
+}
+
+/** Every file in every table directory is a finished part file listed by the manifest; no staging left. */
+export function assertCommittedLayout(dataset: string): void {
+  const manifest = JSON.parse(readFileSync(join(dataset, '_manifest.json'), 'utf8')) as { files: { path: string }[]; pendingDeletes: string[] };
+  const onDisk = TABLES.flatMap((t) => (existsSync(join(dataset, `${t}.parquet`)) ? readdirSync(join(dataset, `${t}.parquet`)).map((f) => `${t}.parquet/${f}`) : [])).sort();
+  const listed = manifest.files.map((f) => f.path).sort();
+  if (JSON.stringify(onDisk) !== JSON.stringify(listed)) throw new Error(`table directories differ from the manifest:\n${onDisk.join('\n')}\nvs\n${listed.join('\n')}`);
+  if (manifest.pendingDeletes.length) throw new Error('pending deletes left');
+  if (existsSync(join(dataset, '_staging'))) throw new Error('_staging left behind');
+}
+
+/** No patient twice, and patient indexes 0..n-1 without gaps. */
+export async function assertUniquePatients(db: DuckDBConnection, dataset: string, expected: number): Promise<void> {
+  const total = await scalar(db, `SELECT count(*) FROM ${tableGlob(dataset, 'patient_demographics')}`);
+  const distinct = await scalar(db, `SELECT count(DISTINCT patient_id) FROM ${tableGlob(dataset, 'patient_demographics')}`);
+  const maxIndex = await scalar(db, `SELECT max(patient_index) FROM ${tableGlob(dataset, 'patient_demographics')}`);
+  if (total !== expected || distinct !== expected || maxIndex !== expected - 1) throw new Error(`patients: ${total} rows, ${distinct} distinct, max index ${maxIndex}; expected ${expected}`);
+}
+
+/**
+ * Watches table directories while a run is in flight: anything but a finished part file
+ * (a temp file, a staging name) inside a table directory is recorded.
+ */
+export function watchTableDirectories(dataset: string): { stop(): string[] } {
+  const violations = new Set<string>();
+  const timer = setInterval(() => {
+    for (const table of TABLES) {
+      let files: string[] = [];
+      try {
+        files = readdirSync(join(dataset, `${table}.parquet`));
+      } catch {
+        continue;
+      }
+      for (const f of files) if (!PART.test(f)) violations.add(`${table}.parquet/${f}`);
+    }
+  }, 25);
+  return {
+    stop() {
+      clearInterval(timer);
+      return [...violations];
+    },
+  };
+}
