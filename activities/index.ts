@@ -45,15 +45,15 @@ export async function planDatasetRun(request: { config: unknown; runId: string; 
 
 /** Simulates one batch of patients into staging; heartbeats once per patient. */
 /** Storage failures that a person must act on get a message that says so; they stay retryable. */
-function explainStorageError(error: unknown, location: string): never {
+function explainStorageError(error: unknown, location: string): unknown {
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    throw new Error(`no space left on the device holding ${location}; committed data is intact. Free space: the batch is retried automatically (or continue later with npm run resume -- --out ${location})`);
+    return new Error(`no space left on the device holding ${location}; committed data is intact. Free space: the work is retried automatically (or continue later with npm run resume -- --out ${location})`);
   }
   if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
-    throw new Error(`cannot write to ${location} (${code}); committed data is intact. Fix permissions: the batch is retried automatically`);
+    return new Error(`cannot write to ${location} (${code}); committed data is intact. Fix permissions: the work is retried automatically`);
   }
-  throw error;
+  return error;
 }
 
 export async function simulateBatch(request: { plan: RunPlan; batchIndex: number }): Promise<BatchStats> {
@@ -61,8 +61,9 @@ export async function simulateBatch(request: { plan: RunPlan; batchIndex: number
     return await simulateBatchUnchecked(request);
   } catch (error) {
     if (error instanceof Error && error.name === 'CancelledFailure') throw error;
-    log.warn(`batch ${request.batchIndex} failed: ${(error as Error).message}`);
-    explainStorageError(error, request.plan.location);
+    const explained = explainStorageError(error, request.plan.location);
+    log.warn(`batch ${request.batchIndex} failed (will retry): ${(explained as Error).message}`);
+    throw explained;
   }
 }
 
@@ -96,8 +97,9 @@ export async function commitDatasetRun(request: { plan: RunPlan; finishedAt: str
       crashPointForTests('commit-after-publish');
     });
   } catch (error) {
-    log.warn(`commit failed: ${(error as Error).message}`);
-    explainStorageError(error, request.plan.location);
+    const explained = explainStorageError(error, request.plan.location);
+    log.warn(`commit failed (will retry): ${(explained as Error).message}`);
+    throw explained;
   }
   log.info('run committed', { runId: summary.runId, patients: summary.patients, alreadyCommitted: summary.alreadyCommitted });
   return summary;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test with node's test runner. Integration tests start their own real Temporal dev
-# server (the pinned CLI binary in .tools/bin) on free ports and stop it afterwards.
+# Runs every test with node's test runner. Tests start their own real servers on free ports of
+# 127.0.0.1 (the pinned Temporal CLI dev server, versitygw for S3) and stop them afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-files=(test/unit/*.test.ts test/integration/*.test.ts)
-exec node --import tsx --test --test-concurrency=1 --test-reporter=spec "$@" "${files[@]}"
+bash scripts/ensure-test-tools.sh
+files=(test/unit/*.test.ts test/integration/*.test.ts test/s3/*.test.ts test/faults/*.test.ts)
+if compgen -G "test/interop/*.test.ts" > /dev/null; then files+=(test/interop/*.test.ts); fi
+exec node --import tsx --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout "$@" "${files[@]}"

@@ -11,7 +11,7 @@ const label = process.env.DIABETIC_TWIN_WORKER_LABEL ?? `worker pid ${process.pi
 Runtime.install({
   logger: new DefaultLogger('INFO', (entry: LogEntry) => {
     const meta = entry.meta ? Object.entries(entry.meta).filter(([k]) => !['sdkComponent', 'taskQueue', 'namespace', 'workflowType', 'taskToken', 'isLocal'].includes(k)) : [];
-    const extras = meta.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
+    const extras = meta.map(([k, v]) => `${k}=${typeof v === 'string' ? v : v instanceof Error ? JSON.stringify(v.message) : JSON.stringify(v)}`).join(' ');
     process.stdout.write(`${entry.level} [${label}] ${entry.message}${extras ? ' ' + extras : ''}\n`);
   }),
   // Ctrl-C / SIGTERM: stop polling, let the current batch finish or fail cleanly.

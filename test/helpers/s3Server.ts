@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT, stopProcess } from '../../src/temporal/devServer.ts';
+import { isListening } from '../../src/temporal/connection.ts';
+import { freePort } from './servers.ts';
+
+export const S3_ACCESS_KEY = 'AKIADIABETICTWINTEST';
+export const S3_SECRET_KEY = 'test-secret-Zq8Xw3vLr5NpT0yUe2sK';
+
+/** A real S3-compatible server (versitygw, posix backend) on 127.0.0.1; objects live as files under root/bucket/key. */
+export interface TestS3 {
+  endpoint: string;
+  root: string;
+  port: number;
+  env: Record<string, string>;
+  createBucket(name: string): string;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+export async function startTestS3(): Promise<TestS3> {
+  const root = mkdtempSync(join(tmpdir(), 'versitygw-'));
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawn(join(PROJECT_ROOT, '.tools/bin/versitygw'), ['--access', S3_ACCESS_KEY, '--secret', S3_SECRET_KEY, '--port', `127.0.0.1:${port}`, 'posix', root], { stdio: 'ignore' });
+    const deadline = Date.now() + 20_000;
+    while (!(await isListening(`127.0.0.1:${port}`))) {
+      if (Date.now() > deadline) throw new Error('versitygw did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  await start();
+  const endpoint = `http://127.0.0.1:${port}`;
+  return {
+    endpoint,
+    root,
+    port,
+    env: { AWS_ACCESS_KEY_ID: S3_ACCESS_KEY, AWS_SECRET_ACCESS_KEY: S3_SECRET_KEY, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_S3: endpoint },
+    createBucket(name: string) {
+      mkdirSync(join(root, name), { recursive: true });
+      return join(root, name);
+    },
+    async stop() {
+      if (child) await stopProcess(child, 2000);
+    },
+    async restart() {
+      await start();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+// S3 output against a real S3-compatible server (versitygw) on 127.0.0.1, through @aws-sdk/client-s3.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DevServer } from '../../src/temporal/devServer.ts';
+import { runCli, startCli } from '../helpers/cli.ts';
+import { assertCommittedLayout, assertUniquePatients, datasetHash } from '../helpers/datasetChecks.ts';
+import { duckdb } from '../helpers/duckdb.ts';
+import { S3_SECRET_KEY, startTestS3, type TestS3 } from '../helpers/s3Server.ts';
+import { startTestTemporal } from '../helpers/servers.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const RUN = ['--patients', '8', '--days', '0.3', '--batch-size', '2', '--seed', '33'];
+let temporal: DevServer;
+let s3: TestS3;
+let db: DuckDBConnection;
+let env: Record<string, string>;
+let localReference: Record<string, string>;
+
+before(async () => {
+  temporal = await startTestTemporal();
+  s3 = await startTestS3();
+  env = { TEMPORAL_ADDRESS: temporal.address, ...s3.env };
+  db = await duckdb();
+  const reference = join(mkdtempSync(join(tmpdir(), 's3-ref-')), 'ds');
+  const result = await runCli(['generate', ...RUN, '--out', reference, '--workers', '2'], env);
+  assert.equal(result.code, 0, result.stderr);
+  localReference = await datasetHash(db, reference);
+});
+after(async () => {
+  await s3?.stop();
+  await temporal?.stop();
+});
+
+const allFiles = (dir: string): string[] =>
+  existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)) : [];
+
+describe('S3 output', () => {
+  it('a full run writes the same layout and rows as a local run; append adds new patients; no secret in any log', async () => {
+    const bucketDir = s3.createBucket('twins');
+    const first = await runCli(['generate', ...RUN, '--out', 's3://twins/cohort-a', '--workers', '2'], env);
+    assert.equal(first.code, 0, first.stderr);
+    const dataset = join(bucketDir, 'cohort-a');
+    assertCommittedLayout(dataset);
+    assert.deepEqual(await datasetHash(db, dataset), localReference);
+    const logs = readdirSync(dataset).filter((f) => /^ml_dataset_generation_\d{8}_\d{6}\.log$/.test(f));
+    assert.equal(logs.length, 1, 'the run log is uploaded at commit');
+
+    const second = await runCli(['generate', ...RUN, '--out', 's3://twins/cohort-a', '--workers', '2'], env);
+    assert.equal(second.code, 0, second.stderr);
+    assertCommittedLayout(dataset);
+    await assertUniquePatients(db, dataset, 16);
+
+    const status = await runCli(['status', '--out', 's3://twins/cohort-a'], env);
+    assert.match(status.stdout, /2 committed run\(s\), 16 patients/);
+    for (const text of [first.stdout, first.stderr, second.stdout, second.stderr, ...logs.map((f) => readFileSync(join(dataset, f), 'utf8'))]) {
+      assert.ok(!text.includes(S3_SECRET_KEY), 'the secret key never appears in output or logs');
+    }
+    assert.deepEqual(allFiles(join(dataset, '_staging')), [], 'no staging objects left');
+  });
+
+  it('the S3 server stopped mid-run and restarted: the run completes after it returns, identical rows', async () => {
+    const bucketDir = s3.createBucket('outage');
+    const dataset = join(bucketDir, 'ds');
+    const run = startCli(['generate', ...RUN, '--out', 's3://outage/ds', '--workers', '1'], env);
+    await waitFor('staged parts on S3', () => allFiles(join(dataset, '_staging')).some((f) => f.endsWith('.parquet')), 60_000);
+    await s3.stop();
+    await new Promise((r) => setTimeout(r, 4000));
+    await s3.restart();
+    const result = await run.done;
+    assert.equal(result.code, 0, result.stderr);
+    assertCommittedLayout(dataset);
+    assert.deepEqual(await datasetHash(db, dataset), localReference);
+  });
+
+  it('bad S3 locations: one clear line, exit 2, nothing written', async () => {
+    const malformed = await runCli(['generate', '--out', 's3://Not_A_Bucket/x', '--patients', '1', '--days', '0.1'], env);
+    assert.equal(malformed.code, 2);
+    assert.equal(malformed.stderr.trim().split('\n').length, 1, malformed.stderr);
+    assert.match(malformed.stderr, /invalid outputDir \(--out\): .*invalid bucket name/);
+    const missing = await runCli(['generate', '--out', 's3://no-such-bucket/x', '--patients', '1', '--days', '0.1'], env);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /the bucket does not exist/);
+    assert.equal(existsSync(join(s3.root, 'no-such-bucket')), false);
+    const denied = await runCli(['generate', '--out', 's3://twins/denied', '--patients', '1', '--days', '0.1'], { ...env, AWS_SECRET_ACCESS_KEY: 'wrong-secret' });
+    assert.equal(denied.code, 2);
+    assert.match(denied.stderr, /access denied|not reachable/);
+    assert.ok(!denied.stderr.includes('wrong-secret'));
+  });
+});
