@@ -26,6 +26,15 @@ export const DEMOGRAPHICS_COLUMNS = [
   { name: 'basal_rate_units_per_hour', type: 'float64' },
   { name: 'basal_glucose_mgdl', type: 'float64' },
   { name: 'qtc_baseline_ms', type: 'float64' },
+  { name: 'cardiac_autonomic_neuropathy', type: 'int32' },
+  { name: 'impaired_hypo_awareness', type: 'int32' },
+  { name: 'control_struggle', type: 'float64' },
+  { name: 'cgm_mean_mgdl', type: 'float64' },
+  { name: 'cgm_time_in_range_pct', type: 'float64' },
+  { name: 'cgm_time_below_70_pct', type: 'float64' },
+  { name: 'cgm_time_above_180_pct', type: 'float64' },
+  { name: 'cgm_cv_pct', type: 'float64' },
+  { name: 'gmi_pct', type: 'float64' },
 ] as const;
 
 const arrowType = (type: 'utf8' | 'int32' | 'float64') =>

@@ -8,12 +8,16 @@ import { DEMOGRAPHICS_COLUMNS, demographicsSchema, timeseriesSchema } from './ar
 import { batchRange, emptyStats, type BatchStats, type RunPlan } from './runPlan.ts';
 import { SPLITS, assignSplits, type Split } from './splits.ts';
 import { cutWindows } from './windows.ts';
+import { F } from './features.ts';
+import { cgmMetrics, type CgmMetrics } from '../realism/cgmMetrics.ts';
+import { addPatientToSummary, emptySummary, type SummaryStats } from './summaryStats.ts';
 
 /** A batch's rows as Arrow record batches per table (one record batch per patient). */
 export interface BatchTables {
   demographics: RecordBatch;
   timeseries: Record<Split, RecordBatch[]>;
   stats: BatchStats;
+  summary: SummaryStats;
 }
 
 /**
@@ -28,8 +32,10 @@ export async function buildBatchTables(plan: RunPlan, batchIndex: number, afterP
   const schema = timeseriesSchema(config.windowSizeMinutes);
   const timeseries: Record<Split, RecordBatch[]> = { train: [], val: [], test: [] };
   const profiles: PatientProfile[] = [];
+  const patientMetrics: CgmMetrics[] = [];
   const patientSplits: Split[] = [];
   const stats = emptyStats();
+  const summary = emptySummary();
 
   for (let offset = start; offset < end; offset++) {
     const patientIndex = plan.firstPatientIndex + offset;
@@ -37,6 +43,9 @@ export async function buildBatchTables(plan: RunPlan, batchIndex: number, afterP
     const profile = drawPatientProfile(config.randomSeed, patientIndex);
     const series = simulatePatient(config.randomSeed, profile, totalMinutes);
     const windows = cutWindows(series.signals, config.windowSizeMinutes, SIMULATION_START_EPOCH_MS);
+    const metrics = cgmMetrics(series.signals[F.glucose_mgdl]!);
+    addPatientToSummary(summary, series.signals, metrics, profile);
+    patientMetrics.push(metrics);
     const fields = schema.fields;
     const children = [
       repeatedUtf8Data(fields[0]!, profile.patientId, windows.rows),
@@ -57,10 +66,10 @@ export async function buildBatchTables(plan: RunPlan, batchIndex: number, afterP
     });
     await afterPatient(stats.patients);
   }
-  return { demographics: demographicsBatch(profiles, patientSplits), timeseries, stats };
+  return { demographics: demographicsBatch(profiles, patientSplits, patientMetrics), timeseries, stats, summary };
 }
 
-function demographicsBatch(profiles: PatientProfile[], splits: Split[]): RecordBatch {
+function demographicsBatch(profiles: PatientProfile[], splits: Split[], metrics: CgmMetrics[]): RecordBatch {
   const values: Record<(typeof DEMOGRAPHICS_COLUMNS)[number]['name'], (p: PatientProfile, i: number) => string | number> = {
     patient_id: (p) => p.patientId,
     age: (p) => p.age,
@@ -81,6 +90,15 @@ function demographicsBatch(profiles: PatientProfile[], splits: Split[]): RecordB
     basal_rate_units_per_hour: (p) => Math.round(p.therapy.basalUnitsPerMin * 60 * 1000) / 1000,
     basal_glucose_mgdl: (p) => Math.round(p.basalGlucoseMgdl * 10) / 10,
     qtc_baseline_ms: (p) => Math.round(p.wearable.qtcMs * 10) / 10,
+    cardiac_autonomic_neuropathy: (p) => (p.wearable.autonomicNeuropathy ? 1 : 0),
+    impaired_hypo_awareness: (p) => (p.habits.hypoNoticeProbabilityPerMin < 0.05 ? 1 : 0),
+    control_struggle: (p) => Math.round(p.habits.controlStruggle * 1000) / 1000,
+    cgm_mean_mgdl: (_, i) => Math.round(metrics[i]!.meanMgdl * 10) / 10,
+    cgm_time_in_range_pct: (_, i) => Math.round(metrics[i]!.timeInRangePct * 100) / 100,
+    cgm_time_below_70_pct: (_, i) => Math.round(metrics[i]!.timeBelow70Pct * 100) / 100,
+    cgm_time_above_180_pct: (_, i) => Math.round(metrics[i]!.timeAbove180Pct * 100) / 100,
+    cgm_cv_pct: (_, i) => Math.round(metrics[i]!.cvPct * 100) / 100,
+    gmi_pct: (_, i) => Math.round(metrics[i]!.gmiPct * 100) / 100,
   };
   const children = DEMOGRAPHICS_COLUMNS.map((column, c) => {
     const field = demographicsSchema.fields[c]!;

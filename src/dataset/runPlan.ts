@@ -36,6 +36,8 @@ export interface BatchStats {
 export interface BatchResult extends BatchStats {
   batchIndex: number;
   files: StagedFile[];
+  /** Mergeable summary for the dataset card and report (staging only; never through Temporal). */
+  summary?: import('./summaryStats.ts').SummaryStats;
 }
 
 /** Patient offsets [start, end) within the run covered by a batch. */

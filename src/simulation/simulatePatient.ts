@@ -36,6 +36,8 @@ export interface PatientSeries {
   /** True plasma glucose (mg/dL), for diagnostics; not an output column. */
   plasmaGlucoseMgdl: Float64Array;
   events: { meals: number; boluses: number; missedBoluses: number; hypoTreatments: number; corrections: number; exerciseSessions: number };
+  /** When things happened (a few dozen entries a day): for the report's example patient-day. */
+  timeline: { mealMinutes: number[]; mealGrams: number[]; bolusMinutes: number[]; bolusUnits: number[]; hypoTreatmentMinutes: number[]; activityKind: Uint8Array };
 }
 
 const round = (value: number, step: number) => Math.round(value / step) * step;
@@ -65,6 +67,7 @@ export function simulatePatient(randomSeed: number, profile: PatientProfile, tot
   const unitsPerMinToPmolPerKgPerMin = 6000 / model.BW;
   // Units that sit in the subcutaneous depots at steady basal delivery (Isc1 = u/(ka1+kd), Isc2 = kd·Isc1/ka2).
   const basalDepotUnits = (therapy.basalUnitsPerMin / (model.ka1 + model.kd)) * (1 + model.kd / model.ka2);
+  const timeline: PatientSeries['timeline'] = { mealMinutes: [], mealGrams: [], bolusMinutes: [], bolusUnits: [], hypoTreatmentMinutes: [], activityKind: schedule.kind };
   const events = { meals: 0, boluses: 0, missedBoluses: 0, hypoTreatments: 0, corrections: 0, exerciseSessions: schedule.exerciseSessions };
 
   // Behaviour state.
@@ -103,6 +106,8 @@ export function simulatePatient(randomSeed: number, profile: PatientProfile, tot
       const snack = schedule.meals.isSnack[nextMeal] === 1;
       startEating(grams, snack ? FAST_EATING_RATE_G_PER_MIN : MEAL_EATING_RATE_G_PER_MIN);
       events.meals++;
+      timeline.mealMinutes.push(minute);
+      timeline.mealGrams.push(grams);
       const bolusesThisMeal = !snack || bernoulli(behaviourRng, habits.snackBolusProbability);
       if (!bolusesThisMeal || bernoulli(behaviourRng, habits.missedBolusProbability)) {
         events.missedBoluses += bolusesThisMeal ? 1 : 0;
@@ -129,6 +134,7 @@ export function simulatePatient(randomSeed: number, profile: PatientProfile, tot
       if (notices) {
         startEating(habits.hypoTreatmentGrams, FAST_EATING_RATE_G_PER_MIN);
         lastHypoTreatmentMinute = minute;
+        timeline.hypoTreatmentMinutes.push(minute);
         restUntilMinute = minute + 20 + Math.round(10 * behaviourRng.uniform());
         events.hypoTreatments++;
       }
@@ -147,6 +153,8 @@ export function simulatePatient(randomSeed: number, profile: PatientProfile, tot
     bolusUnits = roundDose(bolusUnits);
     if (bolusUnits > 0) {
       events.boluses++;
+      timeline.bolusMinutes.push(minute);
+      timeline.bolusUnits.push(bolusUnits);
       lastBolusMinute = minute;
     }
 
@@ -199,7 +207,7 @@ export function simulatePatient(randomSeed: number, profile: PatientProfile, tot
     inputs.heartRateExcessBpm = Math.max(0, intensity - SEDENTARY_INTENSITY) * (profile.maxHeartRateBpm - profile.restingHeartRateBpm);
     integrator.step(state, model, inputs, 1, subSteps);
   }
-  return { totalMinutes, signals, plasmaGlucoseMgdl, events };
+  return { totalMinutes, signals, plasmaGlucoseMgdl, events, timeline };
 
   function startEating(grams: number, rateGPerMin: number) {
     eatingRateGPerMin = carbsLeftToEatGrams > 0 ? Math.max(eatingRateGPerMin, rateGPerMin) : rateGPerMin;

@@ -8,6 +8,8 @@ export const MANIFEST_KEY = '_manifest.json';
 export const SUCCESS_KEY = '_SUCCESS';
 export const STAGING_PREFIX = '_staging';
 export const LEASE_KEY = `${STAGING_PREFIX}/_lease.json`;
+export const DATASET_CARD_KEY = 'DATASET_CARD.md';
+export const REPORT_KEY = 'report.html';
 
 export const timeseriesTable = (split: Split): TableName => `timeseries_features_${split}`;
 export const tableDirectory = (table: TableName): string => `${table}.parquet`;

@@ -1,6 +1,7 @@
 import type { RunConfig } from '../config/config.ts';
 import type { LabelName } from '../dataset/features.ts';
 import type { Split } from '../dataset/splits.ts';
+import type { SummaryStats } from '../dataset/summaryStats.ts';
 import { MANIFEST_KEY, type TableName } from './layout.ts';
 import { getText, type ObjectStore } from './objectStore.ts';
 
@@ -28,6 +29,8 @@ export interface ManifestRun {
   startedAt: string;
   finishedAt: string;
   generatorVersion: string;
+  /** Histograms and correlation sums of this run (dataset card and report). */
+  summary?: SummaryStats;
 }
 
 export interface Manifest {

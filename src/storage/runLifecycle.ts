@@ -6,10 +6,16 @@ import { buildBatchTables } from '../dataset/batchTables.ts';
 import { LABEL_NAMES, type LabelName } from '../dataset/features.ts';
 import { addStats, emptyStats, type BatchResult, type RunPlan, type StagedFile } from '../dataset/runPlan.ts';
 import { SPLITS, type Split } from '../dataset/splits.ts';
+import { emptySummary, mergeSummaries } from '../dataset/summaryStats.ts';
+import { datasetCard } from '../report/datasetCard.ts';
+import { htmlReport } from '../report/htmlReport.ts';
+import { reportData } from '../report/reportData.ts';
 import { GENERATOR, GENERATOR_VERSION } from '../version.ts';
 import {
   LEASE_KEY,
   STAGING_PREFIX,
+  DATASET_CARD_KEY,
+  REPORT_KEY,
   SUCCESS_KEY,
   TABLES,
   batchResultKey,
@@ -113,7 +119,7 @@ export async function stageBatch(
     await stage(timeseriesTable(split), await encodeParquet(schema, batches, GENERATOR), tables.stats.rows[split]);
     await afterPatient(tables.stats.patients);
   }
-  const result: BatchResult = { ...tables.stats, batchIndex, bytes: files.reduce((s, f) => s + f.bytes, 0), files };
+  const result: BatchResult = { ...tables.stats, batchIndex, bytes: files.reduce((s, f) => s + f.bytes, 0), files, summary: tables.summary };
   // The commit reads batch results from staging, so the workflow never has to carry file lists.
   await store.put(batchResultKey(plan.runId, batchIndex), JSON.stringify(result));
   return result;
@@ -154,6 +160,7 @@ export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: s
     results.push(JSON.parse(text) as BatchResult);
   }
   const stats = results.reduce((total, r) => addStats(total, r), emptyStats());
+  const summary = results.reduce((total, r) => (r.summary ? mergeSummaries(total, r.summary) : total), emptySummary());
   const newFiles = results.flatMap((r) => r.files.map((f) => ({ ...f, path: finalPartKey(f.table, f.fileName), runId: plan.runId })));
   for (const [i, file] of newFiles.entries()) {
     await store.publish(stagedPartKey(plan.runId, file.table, file.fileName), file.path);
@@ -175,6 +182,7 @@ export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: s
     startedAt: plan.startedAt,
     finishedAt: now,
     generatorVersion: GENERATOR_VERSION,
+    summary,
   };
   const keptRuns = plan.config.appendMode ? manifest?.runs ?? [] : [];
   const keptFiles = plan.config.appendMode ? manifest?.files ?? [] : [];
@@ -214,9 +222,27 @@ async function finishCommit(store: ObjectStore, manifest: Manifest, plan: RunPla
     manifest.pendingDeletes = [];
     await writeManifest(store, manifest);
   }
+  await writeHumanSummaries(store, manifest);
   await store.put(SUCCESS_KEY, new Uint8Array(0));
   await store.deletePrefix(stagingRunPrefix(plan.runId));
   await releaseLease(store, plan.runId);
+}
+
+/** DATASET_CARD.md and report.html, rewritten at every commit from the manifest. */
+async function writeHumanSummaries(store: ObjectStore, manifest: Manifest): Promise<void> {
+  let card: string;
+  let report: string;
+  try {
+    const data = reportData(manifest);
+    card = datasetCard(data, store.location);
+    report = htmlReport(data, store.location);
+  } catch (error) {
+    // The data is committed either way; a broken summary must not hold a commit hostage.
+    card = `# Dataset card\n\nThe card could not be rendered: ${(error as Error).message}. See _manifest.json.\n`;
+    report = `<!doctype html><meta charset="utf-8"><title>report</title><p>The report could not be rendered: ${(error as Error).message.replace(/</g, '&lt;')}</p>`;
+  }
+  await store.put(DATASET_CARD_KEY, card);
+  await store.put(REPORT_KEY, report);
 }
 
 function summaryFromRun(run: ManifestRun, manifest: Manifest, alreadyCommitted: boolean): CommitSummary {

@@ -1,0 +1,121 @@
+// Mergeable summary statistics of a dataset, kept in the manifest so that the dataset card and
+// the visual report can be rewritten at every commit without reading the rows back.
+import type { CgmMetrics } from '../realism/cgmMetrics.ts';
+import { FEATURE_NAMES } from './features.ts';
+
+export const GLUCOSE_BIN_MGDL = 10; // 40–400 mg/dL in 10 mg/dL bins
+export const GLUCOSE_BINS = 37;
+export const PERCENT_BINS = 20; // 0–100 % in 5 % bins
+export const MEAN_GLUCOSE_BINS = 30; // 60–360 mg/dL in 10 mg/dL bins
+export const AGE_BINS = 14; // 15–85 years in 5-year bins
+export const BMI_BINS = 16; // 16–48 kg/m² in 2-unit bins
+
+export interface SummaryStats {
+  patients: number;
+  minutes: number;
+  glucoseHistogram: number[];
+  timeInRangeHistogram: number[];
+  timeBelow70Histogram: number[];
+  cvHistogram: number[];
+  meanGlucoseHistogram: number[];
+  ageHistogram: number[];
+  bmiHistogram: number[];
+  genderCounts: { M: number; F: number };
+  /** Sums for the correlation matrix of the 14 signals (per minute). */
+  signalSums: number[];
+  signalCrossSums: number[]; // row-major 14×14
+}
+
+export function emptySummary(): SummaryStats {
+  const n = FEATURE_NAMES.length;
+  return {
+    patients: 0,
+    minutes: 0,
+    glucoseHistogram: new Array(GLUCOSE_BINS).fill(0),
+    timeInRangeHistogram: new Array(PERCENT_BINS).fill(0),
+    timeBelow70Histogram: new Array(PERCENT_BINS).fill(0),
+    cvHistogram: new Array(PERCENT_BINS).fill(0),
+    meanGlucoseHistogram: new Array(MEAN_GLUCOSE_BINS).fill(0),
+    ageHistogram: new Array(AGE_BINS).fill(0),
+    bmiHistogram: new Array(BMI_BINS).fill(0),
+    genderCounts: { M: 0, F: 0 },
+    signalSums: new Array(n).fill(0),
+    signalCrossSums: new Array(n * n).fill(0),
+  };
+}
+
+const bin = (value: number, lo: number, width: number, bins: number) => Math.min(bins - 1, Math.max(0, Math.floor((value - lo) / width)));
+
+/** Adds one patient (its per-minute signals and CGM metrics) to the summary, in place. */
+export function addPatientToSummary(summary: SummaryStats, signals: Float64Array[], metrics: CgmMetrics, patient: { age: number; bmi: number; gender: 'M' | 'F' }): void {
+  const minutes = signals[0]!.length;
+  const n = signals.length;
+  summary.patients++;
+  summary.minutes += minutes;
+  const glucose = signals[0]!;
+  for (let m = 0; m < minutes; m++) summary.glucoseHistogram[bin(glucose[m]!, 40, GLUCOSE_BIN_MGDL, GLUCOSE_BINS)]!++;
+  summary.timeInRangeHistogram[bin(metrics.timeInRangePct, 0, 5, PERCENT_BINS)]!++;
+  summary.timeBelow70Histogram[bin(metrics.timeBelow70Pct, 0, 5, PERCENT_BINS)]!++;
+  summary.cvHistogram[bin(metrics.cvPct, 0, 5, PERCENT_BINS)]!++;
+  summary.meanGlucoseHistogram[bin(metrics.meanMgdl, 60, 10, MEAN_GLUCOSE_BINS)]!++;
+  summary.ageHistogram[bin(patient.age, 15, 5, AGE_BINS)]!++;
+  summary.bmiHistogram[bin(patient.bmi, 16, 2, BMI_BINS)]!++;
+  summary.genderCounts[patient.gender]++;
+  for (let i = 0; i < n; i++) {
+    const a = signals[i]!;
+    let sum = 0;
+    for (let m = 0; m < minutes; m++) sum += a[m]!;
+    summary.signalSums[i]! += sum;
+    for (let j = i; j < n; j++) {
+      const b = signals[j]!;
+      let cross = 0;
+      for (let m = 0; m < minutes; m++) cross += a[m]! * b[m]!;
+      summary.signalCrossSums[i * n + j]! += cross;
+      if (j !== i) summary.signalCrossSums[j * n + i]! += cross;
+    }
+  }
+}
+
+export function mergeSummaries(a: SummaryStats, b: SummaryStats): SummaryStats {
+  const add = (x: number[], y: number[]) => x.map((v, i) => v + (y[i] ?? 0));
+  return {
+    patients: a.patients + b.patients,
+    minutes: a.minutes + b.minutes,
+    glucoseHistogram: add(a.glucoseHistogram, b.glucoseHistogram),
+    timeInRangeHistogram: add(a.timeInRangeHistogram, b.timeInRangeHistogram),
+    timeBelow70Histogram: add(a.timeBelow70Histogram, b.timeBelow70Histogram),
+    cvHistogram: add(a.cvHistogram, b.cvHistogram),
+    meanGlucoseHistogram: add(a.meanGlucoseHistogram, b.meanGlucoseHistogram),
+    ageHistogram: add(a.ageHistogram, b.ageHistogram),
+    bmiHistogram: add(a.bmiHistogram, b.bmiHistogram),
+    genderCounts: { M: a.genderCounts.M + b.genderCounts.M, F: a.genderCounts.F + b.genderCounts.F },
+    signalSums: add(a.signalSums, b.signalSums),
+    signalCrossSums: add(a.signalCrossSums, b.signalCrossSums),
+  };
+}
+
+/** Pearson correlation matrix of the 14 signals from the sums. */
+export function correlationMatrix(summary: SummaryStats): number[][] {
+  const n = summary.signalSums.length;
+  const count = summary.minutes;
+  const mean = summary.signalSums.map((s) => s / count);
+  const cov = (i: number, j: number) => summary.signalCrossSums[i * n + j]! / count - mean[i]! * mean[j]!;
+  return Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => {
+      const denominator = Math.sqrt(cov(i, i) * cov(j, j));
+      return denominator > 0 ? Math.max(-1, Math.min(1, cov(i, j) / denominator)) : i === j ? 1 : 0;
+    }),
+  );
+}
+
+/** Approximate quantile from a histogram (bin midpoints). */
+export function histogramQuantile(histogram: number[], lo: number, width: number, q: number): number {
+  const total = histogram.reduce((a, b) => a + b, 0);
+  if (total === 0) return NaN;
+  let seen = 0;
+  for (let i = 0; i < histogram.length; i++) {
+    seen += histogram[i]!;
+    if (seen >= q * total) return lo + (i + 0.5) * width;
+  }
+  return lo + (histogram.length - 0.5) * width;
+}

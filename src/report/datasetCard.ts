@@ -1,0 +1,91 @@
+import { DEMOGRAPHICS_COLUMNS, SCHEMA_VERSION } from '../dataset/arrowSchema.ts';
+import { FEATURE_NAMES, LABEL_NAMES } from '../dataset/features.ts';
+import { SPLITS } from '../dataset/splits.ts';
+import { histogramQuantile } from '../dataset/summaryStats.ts';
+import { GENERATOR } from '../version.ts';
+import type { ReportData } from './reportData.ts';
+
+const LABEL_RULES: Record<string, string> = {
+  label_hypoglycemia_risk: 'g_t0 < 70, or (g_t0 < 80 and g_t0 − g_t1 < −3)',
+  label_hyperglycemia_risk: 'g_t0 > 250, or (g_t0 > 180 and g_t0 − g_t1 > 5)',
+  label_fall_risk: 'g_t0 < 70 and activity_intensity_t0 > 0.5 and hrv_sdnn_t0 < 20',
+  label_cardiac_anomaly: 'QTc_t0 > 470 (Bazett) or HR_t0 < 45 or (HR_t0 > 160 and activity_intensity_t0 < 0.3)',
+  label_severe_hypotension_risk: 'g_t0 < 70 and activity_intensity_t0 > 0.3 and HR_t0 − HR_t1 < −10',
+  label_autonomic_dysregulation: 'eda_t0 > 12 and hrv_sdnn_t0 < 15 and (g_t0 < 70 or g_t0 > 200)',
+};
+
+const pct = (part: number, whole: number) => (whole > 0 ? ((100 * part) / whole).toFixed(3) : '0.000');
+
+/** DATASET_CARD.md: what the dataset is, how it was made, what it holds, how to reproduce it. */
+export function datasetCard(data: ReportData, location: string): string {
+  const { manifest, summary } = data;
+  const rows = (t: keyof typeof manifest.totals) => manifest.totals[t].rows;
+  const q = (h: number[], lo: number, w: number, p: number) => histogramQuantile(h, lo, w, p).toFixed(0);
+  const lines: string[] = [];
+  lines.push(`# Dataset card: synthetic diabetic digital twins`);
+  lines.push('');
+  lines.push(`Location: \`${location}\` · dataset id \`${manifest.datasetId}\` · schema version ${SCHEMA_VERSION} · written by ${GENERATOR} · updated ${manifest.updatedAt}`);
+  lines.push('');
+  lines.push('> **Synthetic data.** Every patient here is simulated. Nothing describes a real person, and nothing here may be used for clinical decisions, dosing or diagnosis.');
+  lines.push('');
+  lines.push('## What it is');
+  lines.push('');
+  lines.push(`${manifest.totals.patient_demographics.rows} simulated adults with insulin-treated (type 1) diabetes, minute by minute: CGM glucose, heart rate, HRV, breathing, SpO₂, steps, acceleration, skin temperature, EDA, QT interval, insulin on board, carbs in the stomach, activity intensity and hour of day. The series are cut into sliding windows with next-minute targets and six adverse-event labels, split train/val/test **by patient** (no patient is in two splits).`);
+  lines.push('');
+  lines.push('| table | rows | files | bytes |');
+  lines.push('|---|---:|---:|---:|');
+  for (const [table, total] of Object.entries(manifest.totals)) lines.push(`| \`${table}.parquet/\` | ${total.rows.toLocaleString('en-US')} | ${total.files} | ${total.bytes.toLocaleString('en-US')} |`);
+  lines.push('');
+  lines.push('## How it was generated');
+  lines.push('');
+  lines.push('- Glucose–insulin: the UVA/Padova T1D model (Dalla Man et al. 2007; simglucose parameter sets, perturbed log-normally with the steady state re-solved), integrated with RK4 (2 sub-steps a minute).');
+  lines.push('- Exercise: heart-rate-driven extension (Dalla Man, Breton & Cobelli 2009), with the late post-exercise rise in insulin sensitivity.');
+  lines.push('- CGM: Johnson-SU sensor error (Breton & Kovatchev 2008, simglucose Dexcom parameters), 40–400 mg/dL, whole mg/dL.');
+  lines.push('- Daily life: simglucose random meal scenario scaled to the person, sleep, walks, exercise sessions, weekday variation; basal–bolus therapy with carb-count error, missed and late boluses, corrections, hypo treatment, impaired hypo awareness, circadian and day-to-day insulin sensitivity.');
+  lines.push('- Wearables: Karvonen heart rate with Tanaka max HR, HRV falling with heart rate and in hypoglycaemia, QT from the patient\'s QTc (Bazett) with hypoglycaemic prolongation (Robinson 2003), breathing, SpO₂, wrist skin temperature, EDA with hypoglycaemic sweating, steps (Tudor-Locke 2019), wrist PPG motion noise.');
+  lines.push('');
+  lines.push('Runs (each adds patients; same seeds in the same order reproduce the same rows):');
+  lines.push('');
+  lines.push('| run | patients (index range) | days | window | seed | batch | started | generator |');
+  lines.push('|---|---|---:|---:|---:|---:|---|---|');
+  for (const run of manifest.runs) {
+    lines.push(`| ${run.runSeq} \`${run.runId.slice(0, 8)}\` | ${run.numPatients} (${run.firstPatientIndex}–${run.firstPatientIndex + run.numPatients - 1}) | ${run.config.simulationDaysPerPatient} | ${run.config.windowSizeMinutes} | ${run.config.randomSeed} | ${run.config.batchSize} | ${run.startedAt} | ${run.generatorVersion} |`);
+  }
+  lines.push('');
+  lines.push('## Schema');
+  lines.push('');
+  lines.push(`- \`patient_demographics\`: ${DEMOGRAPHICS_COLUMNS.map((c) => `\`${c.name}\``).join(', ')}.`);
+  lines.push(`- \`timeseries_features_{train,val,test}\`: \`patient_id\`, \`timestamp\` (UTC, window end), \`feature_t{k}_{feature}\` for k = 0 (now) … W−1 and the 14 features ${FEATURE_NAMES.map((f) => `\`${f}\``).join(', ')}; targets \`target_glucose_mgdl\`, \`target_heart_rate_bpm\`, \`target_hrv_sdnn\`, \`target_respiratory_rate_rpm\` (next minute); six int32 labels. No nulls.`);
+  lines.push('');
+  lines.push('## Labels: rules and prevalence (% of windows)');
+  lines.push('');
+  lines.push(`| label | rule | ${SPLITS.join(' | ')} |`);
+  lines.push(`|---|---|${SPLITS.map(() => '---:').join('|')}|`);
+  for (const label of LABEL_NAMES) {
+    lines.push(`| \`${label}\` | ${LABEL_RULES[label]} | ${SPLITS.map((s) => pct(manifest.labelCounts[s][label], rows(`timeseries_features_${s}`))).join(' | ')} |`);
+  }
+  lines.push('');
+  lines.push('## Cohort');
+  lines.push('');
+  lines.push(`- ${summary.patients} patients (${summary.genderCounts.F} F, ${summary.genderCounts.M} M); age median ~${q(summary.ageHistogram, 15, 5, 0.5)} y (p10 ~${q(summary.ageHistogram, 15, 5, 0.1)}, p90 ~${q(summary.ageHistogram, 15, 5, 0.9)}); BMI median ~${q(summary.bmiHistogram, 16, 2, 0.5)} kg/m².`);
+  lines.push(`- Per patient: time in range 70–180 median ~${q(summary.timeInRangeHistogram, 0, 5, 0.5)} % (p10 ~${q(summary.timeInRangeHistogram, 0, 5, 0.1)} %, p90 ~${q(summary.timeInRangeHistogram, 0, 5, 0.9)} %); mean glucose median ~${q(summary.meanGlucoseHistogram, 60, 10, 0.5)} mg/dL; CV median ~${q(summary.cvHistogram, 0, 5, 0.5)} %. Real-world T1D bands: see \`npm run realism\`.`);
+  lines.push('');
+  lines.push('## Intended use and limitations');
+  lines.push('');
+  lines.push('- For developing and benchmarking glucose-forecasting and adverse-event models, pipelines and tooling when real data is scarce; for pre-training before fine-tuning on real data.');
+  lines.push('- Not for clinical decisions. A model that does well here has learnt a simulator, not people: validate on real data before any claim.');
+  lines.push('- The cohort is adults with type 1 diabetes on basal–bolus therapy; no automated insulin delivery, no type 2, no children, no illness, menstruation, alcohol or sensor failures beyond CGM noise. Wearable signals are plausible models, not measured physiology; the labels are rule-based flags, not diagnoses.');
+  lines.push('');
+  lines.push('## Reproduce exactly');
+  lines.push('');
+  lines.push('Run these in order into an empty directory (any worker count or batch size gives the same rows):');
+  lines.push('');
+  lines.push('```bash');
+  manifest.runs.forEach((run, i) => {
+    const c = run.config;
+    lines.push(`npm run generate -- --patients ${c.numPatients} --days ${c.simulationDaysPerPatient} --window ${c.windowSizeMinutes} --train-split ${c.trainSplit} --val-split ${c.valSplit} --seed ${c.randomSeed} --out DIR${i === 0 && !c.appendMode ? ' --no-append' : ''}`);
+  });
+  lines.push('```');
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,167 @@
+import * as echarts from 'echarts';
+import { FEATURE_NAMES, LABEL_NAMES } from '../dataset/features.ts';
+import { SPLITS } from '../dataset/splits.ts';
+import { correlationMatrix, GLUCOSE_BIN_MGDL } from '../dataset/summaryStats.ts';
+import { ActivityKind } from '../simulation/dailySchedule.ts';
+import { GENERATOR } from '../version.ts';
+import type { ReportData } from './reportData.ts';
+
+type Option = Parameters<ReturnType<typeof echarts.init>['setOption']>[0];
+
+/** Renders one ECharts chart to an SVG string on the server: the page needs no script and no network. */
+function svgChart(option: Option, width: number, height: number): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  chart.setOption({ animation: false, textStyle: { fontFamily: 'sans-serif' }, ...option });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return svg;
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+function labelPrevalenceChart(data: ReportData): string {
+  const { manifest } = data;
+  const symbols = { train: 'circle', val: 'diamond', test: 'triangle' } as const;
+  return svgChart(
+    {
+      title: { text: 'Label prevalence per split (% of windows, log scale)', left: 'center', textStyle: { fontSize: 14 } },
+      legend: { top: 28, data: [...SPLITS] },
+      grid: { left: 200, right: 40, top: 60, bottom: 40 },
+      xAxis: { type: 'log', name: '%', min: 0.001, max: 100 },
+      yAxis: { type: 'category', data: LABEL_NAMES.map((l) => l.replace('label_', '')), splitLine: { show: true } },
+      series: SPLITS.map((split) => ({
+        name: split,
+        type: 'scatter',
+        symbol: symbols[split],
+        symbolSize: 11,
+        // A split with no positive window sits at the axis minimum.
+        data: LABEL_NAMES.map((label, i) => {
+          const rows = manifest.totals[`timeseries_features_${split}`].rows;
+          return [rows > 0 ? Math.max(0.001, (100 * manifest.labelCounts[split][label]) / rows) : 0.001, i];
+        }),
+      })),
+    },
+    760,
+    340,
+  );
+}
+
+function histogramChart(title: string, histogram: number[], lo: number, width: number, unit: string, marks: number[] = []): string {
+  return svgChart(
+    {
+      title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
+      grid: { left: 60, right: 20, top: 40, bottom: 50 },
+      xAxis: { type: 'category', name: unit, nameLocation: 'middle', nameGap: 30, data: histogram.map((_, i) => String(lo + i * width)) },
+      yAxis: { type: 'value' },
+      series: [
+        {
+          type: 'bar',
+          data: histogram,
+          barCategoryGap: '5%',
+          itemStyle: { color: '#4c78a8' },
+          markLine: marks.length ? { symbol: 'none', lineStyle: { color: '#e45756' }, label: { formatter: '{b}' }, data: marks.map((m) => ({ xAxis: String(m), name: String(m) })) } : undefined,
+        },
+      ],
+    },
+    370,
+    300,
+  );
+}
+
+function examplePatientDay(data: ReportData): string {
+  const { series, firstMinute, minutes, profile } = data.example;
+  const hours = Array.from({ length: minutes }, (_, m) => ((firstMinute + m) / 60).toFixed(2));
+  const inDay = (minute: number) => minute >= firstMinute && minute < firstMinute + minutes;
+  const exerciseAreas: [{ xAxis: string }, { xAxis: string }][] = [];
+  let start = -1;
+  for (let m = 0; m <= minutes; m++) {
+    const exercising = m < minutes && series.timeline.activityKind[firstMinute + m] === ActivityKind.Exercise;
+    if (exercising && start < 0) start = m;
+    if (!exercising && start >= 0) {
+      exerciseAreas.push([{ xAxis: hours[start]! }, { xAxis: hours[m - 1]! }]);
+      start = -1;
+    }
+  }
+  const marks = [
+    ...series.timeline.mealMinutes.map((m, i) => ({ minute: m, name: `meal ${Math.round(series.timeline.mealGrams[i]!)} g`, color: '#f58518' })),
+    ...series.timeline.bolusMinutes.map((m, i) => ({ minute: m, name: `bolus ${series.timeline.bolusUnits[i]} U`, color: '#54a24b' })),
+    ...series.timeline.hypoTreatmentMinutes.map((m) => ({ minute: m, name: 'hypo treatment', color: '#e45756' })),
+  ].filter((mark) => inDay(mark.minute));
+  const panelHeight = 70;
+  const top = 40;
+  const grids = FEATURE_NAMES.map((_, i) => ({ left: 170, right: 20, top: top + i * panelHeight, height: panelHeight - 18 }));
+  const option: Option = {
+    title: { text: `Example patient-day: ${profile.patientId} (age ${profile.age}, ${profile.gender}, BMI ${profile.bmi}) — meals, boluses, hypo treatments marked; exercise shaded`, left: 'center', textStyle: { fontSize: 13 } },
+    grid: grids,
+    xAxis: FEATURE_NAMES.map((_, i) => ({ type: 'category', gridIndex: i, data: hours, axisLabel: { show: i === FEATURE_NAMES.length - 1, interval: 119 }, axisTick: { show: false } })),
+    yAxis: FEATURE_NAMES.map((name, i) => ({ type: 'value', gridIndex: i, scale: true, name, nameLocation: 'middle', nameGap: 105, nameRotate: 0, nameTextStyle: { fontSize: 10 }, splitNumber: 2, axisLabel: { fontSize: 9 } })),
+    series: FEATURE_NAMES.map((_, i) => ({
+      type: 'line',
+      xAxisIndex: i,
+      yAxisIndex: i,
+      showSymbol: false,
+      lineStyle: { width: 1 },
+      data: Array.from(series.signals[i]!.subarray(firstMinute, firstMinute + minutes)),
+      markArea: exerciseAreas.length ? { itemStyle: { color: 'rgba(114, 183, 178, 0.25)' }, data: exerciseAreas } : undefined,
+      markLine:
+        i === 0 || i === 10 || i === 11
+          ? { symbol: 'none', label: { show: i === 0, formatter: '{b}', fontSize: 9, position: 'insideEndTop' }, data: marks.map((mark) => ({ xAxis: hours[mark.minute - firstMinute]!, name: mark.name, lineStyle: { color: mark.color, type: 'dashed' } })) }
+          : undefined,
+    })),
+  };
+  return svgChart(option, 980, top + FEATURE_NAMES.length * panelHeight + 30);
+}
+
+function correlationChart(data: ReportData): string {
+  const matrix = correlationMatrix(data.summary);
+  const cells: [number, number, number][] = [];
+  matrix.forEach((row, i) => row.forEach((value, j) => cells.push([j, i, Math.round(value * 100) / 100])));
+  return svgChart(
+    {
+      title: { text: 'Correlation between signals (Pearson, per minute)', left: 'center', textStyle: { fontSize: 14 } },
+      grid: { left: 170, right: 90, top: 40, bottom: 150 },
+      xAxis: { type: 'category', data: [...FEATURE_NAMES], axisLabel: { rotate: 60, fontSize: 10 } },
+      yAxis: { type: 'category', data: [...FEATURE_NAMES], axisLabel: { fontSize: 10 } },
+      visualMap: { min: -1, max: 1, calculable: false, orient: 'vertical', right: 10, top: 'center', inRange: { color: ['#3b4cc0', '#f7f7f7', '#b40426'] } },
+      series: [{ type: 'heatmap', data: cells, label: { show: true, fontSize: 8 } }],
+    },
+    760,
+    640,
+  );
+}
+
+/** report.html: a self-contained page (inline SVG drawn by ECharts, inline CSS, no scripts, no network). */
+export function htmlReport(data: ReportData, location: string): string {
+  const { manifest, summary } = data;
+  const rows = SPLITS.map((s) => manifest.totals[`timeseries_features_${s}`].rows);
+  const figures = [
+    { id: 'labels', caption: 'Adverse-event label prevalence in each split.', svg: labelPrevalenceChart(data) },
+    { id: 'tir', caption: 'Per-patient time in range (70–180 mg/dL): control ranges from good to poor.', svg: histogramChart('Per-patient time in range', summary.timeInRangeHistogram, 0, 5, 'TIR %') },
+    { id: 'glucose', caption: 'CGM glucose distribution over all minutes (70 and 180 mg/dL marked).', svg: histogramChart('CGM glucose distribution', summary.glucoseHistogram, 40, GLUCOSE_BIN_MGDL, 'mg/dL', [70, 180]) },
+    { id: 'example', caption: 'One patient-day, all 14 signals.', svg: examplePatientDay(data) },
+    { id: 'correlation', caption: 'How the signals move together.', svg: correlationChart(data) },
+  ];
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Synthetic diabetic digital twins — dataset report</title>
+<style>
+body { font-family: sans-serif; margin: 24px auto; max-width: 1000px; color: #222; }
+h1 { font-size: 22px; } figure { margin: 18px 0; } figcaption { font-size: 13px; color: #555; }
+.row { display: flex; gap: 12px; flex-wrap: wrap; } .note { background: #fff4e5; padding: 8px 12px; border-radius: 4px; }
+table { border-collapse: collapse; font-size: 13px; } td, th { border: 1px solid #ddd; padding: 3px 8px; text-align: right; }
+</style>
+</head>
+<body>
+<h1>Synthetic diabetic digital twins — dataset report</h1>
+<p class="note">Synthetic data: simulated patients only. Not for clinical decisions.</p>
+<p>${escapeHtml(location)} · ${manifest.totals.patient_demographics.rows} patients · ${manifest.runs.length} run(s) · updated ${escapeHtml(manifest.updatedAt)} · ${escapeHtml(GENERATOR)}</p>
+<table><tr><th>split</th>${SPLITS.map((s) => `<th>${s}</th>`).join('')}</tr><tr><td>windows</td>${rows.map((r) => `<td>${r.toLocaleString('en-US')}</td>`).join('')}</tr></table>
+${figures[0] ? `<figure id="${figures[0].id}">${figures[0].svg}<figcaption>${figures[0].caption}</figcaption></figure>` : ''}
+<div class="row">${figures.slice(1, 3).map((f) => `<figure id="${f.id}">${f.svg}<figcaption>${f.caption}</figcaption></figure>`).join('')}</div>
+${figures.slice(3).map((f) => `<figure id="${f.id}">${f.svg}<figcaption>${f.caption}</figcaption></figure>`).join('\n')}
+</body>
+</html>
+`;
+}

@@ -1,0 +1,25 @@
+import { drawPatientProfile, type PatientProfile } from '../cohort/patientProfile.ts';
+import { simulatedMinutes } from '../config/config.ts';
+import { emptySummary, mergeSummaries, type SummaryStats } from '../dataset/summaryStats.ts';
+import { simulatePatient, type PatientSeries } from '../simulation/simulatePatient.ts';
+import type { Manifest } from '../storage/manifest.ts';
+
+/** What the dataset card and the report are drawn from: the manifest, its summaries, one example patient. */
+export interface ReportData {
+  manifest: Manifest;
+  summary: SummaryStats;
+  example: { profile: PatientProfile; series: PatientSeries; firstMinute: number; minutes: number };
+}
+
+export function reportData(manifest: Manifest): ReportData {
+  const summary = manifest.runs.reduce((total, run) => (run.summary ? mergeSummaries(total, run.summary) : total), emptySummary());
+  // Re-simulating is exact (seed + index determine a patient) and cheaper than reading rows back.
+  const run = manifest.runs[manifest.runs.length - 1]!;
+  const profile = drawPatientProfile(run.config.randomSeed, run.firstPatientIndex);
+  const total = simulatedMinutes(run.config);
+  const series = simulatePatient(run.config.randomSeed, profile, total);
+  const minutes = Math.min(1440, total);
+  // The second day when there is one (day 1 starts from the model's steady state).
+  const firstMinute = total >= 2880 ? 1440 : 0;
+  return { manifest, summary, example: { profile, series, firstMinute, minutes } };
+}

@@ -1,0 +1,78 @@
+"""Reads a generated dataset the way users do: Spark MLlib, pandas, pyarrow, DuckDB, Polars.
+
+Prints one JSON object with what each reader saw; the node test asserts on it.
+"""
+import json
+import os
+import sys
+
+dataset = sys.argv[1]
+tables = ["patient_demographics", "timeseries_features_train", "timeseries_features_val", "timeseries_features_test"]
+result = {"counts": {}, "types": {}}
+
+import pandas as pd
+import pyarrow.dataset as ds
+import duckdb
+import polars as pl
+
+for table in tables:
+    path = os.path.join(dataset, f"{table}.parquet")
+    counts = {
+        "pandas": len(pd.read_parquet(path)),
+        "pyarrow": ds.dataset(path, format="parquet").count_rows(),
+        "duckdb": duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}/*.parquet')").fetchall()[0][0],
+        "polars": pl.scan_parquet(f"{path}/*.parquet").select(pl.len()).collect().item(),
+    }
+    schema = ds.dataset(path, format="parquet").schema
+    result["counts"][table] = counts
+    result["types"][table] = {
+        "pyarrow": {f.name: str(f.type) for f in schema},
+        "polars": {k: str(v) for k, v in pl.scan_parquet(f"{path}/*.parquet").collect_schema().items()},
+        "pandas": {k: str(v) for k, v in pd.read_parquet(path).dtypes.items()},
+    }
+
+from pyspark.sql import SparkSession
+from pyspark.ml.feature import VectorAssembler
+from pyspark.ml.regression import RandomForestRegressor
+from pyspark.ml.classification import GBTClassifier
+
+spark = (
+    SparkSession.builder.master("local[2]")
+    .appName("Diabetic ML Model")
+    .config("spark.ui.enabled", "false")
+    .config("spark.driver.bindAddress", "127.0.0.1")
+    .config("spark.driver.host", "127.0.0.1")
+    .config("spark.sql.shuffle.partitions", "4")
+    .getOrCreate()
+)
+spark.sparkContext.setLogLevel("ERROR")
+
+# The usage example of the product description, verbatim in spirit.
+demographics = spark.read.parquet(os.path.join(dataset, "patient_demographics.parquet"))
+train = spark.read.parquet(os.path.join(dataset, "timeseries_features_train.parquet"))
+val = spark.read.parquet(os.path.join(dataset, "timeseries_features_val.parquet"))
+result["spark_types"] = {f.name: f.dataType.simpleString() for f in train.schema.fields}
+result["spark_nullable"] = {f.name: f.nullable for f in train.schema.fields}
+result["spark_counts"] = {t: spark.read.parquet(os.path.join(dataset, f"{t}.parquet")).count() for t in tables}
+
+train_full = train.join(demographics, on="patient_id", how="left")
+val_full = val.join(demographics, on="patient_id", how="left")
+feature_cols = [c for c in train_full.columns if c.startswith("feature_t")]
+assembler = VectorAssembler(inputCols=feature_cols + ["age", "bmi", "insulin_sensitivity_factor"], outputCol="features")
+train_ml = assembler.transform(train_full)
+val_ml = assembler.transform(val_full)
+
+rf = RandomForestRegressor(featuresCol="features", labelCol="target_glucose_mgdl", numTrees=10, maxDepth=6, seed=1)
+model = rf.fit(train_ml)
+predictions = model.transform(val_ml)
+rmse = predictions.selectExpr("sqrt(avg(pow(prediction - target_glucose_mgdl, 2))) as rmse").first()["rmse"]
+result["rf_rmse_mgdl"] = rmse
+result["rf_predictions"] = predictions.count()
+
+gbt = GBTClassifier(featuresCol="features", labelCol="label_hypoglycemia_risk", maxIter=5, maxDepth=3, seed=1)
+clf_model = gbt.fit(train_ml)
+clf_predictions = clf_model.transform(val_ml)
+result["gbt_predictions"] = clf_predictions.count()
+result["gbt_accuracy"] = clf_predictions.selectExpr("avg(cast(prediction = label_hypoglycemia_risk as double)) as a").first()["a"]
+spark.stop()
+print("INTEROP_RESULT " + json.dumps(result))

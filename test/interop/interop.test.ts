@@ -1,0 +1,92 @@
+// Users' tools on a generated dataset: Spark MLlib (the product's stated purpose), pandas,
+// pyarrow, DuckDB and Polars, from a project-local virtual environment.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { DevServer } from '../../src/temporal/devServer.ts';
+import { PROJECT_ROOT, runCli } from '../helpers/cli.ts';
+import { startTestTemporal } from '../helpers/servers.ts';
+
+let server: DevServer;
+let dataset: string;
+let result: {
+  counts: Record<string, Record<string, number>>;
+  types: Record<string, Record<string, Record<string, string>>>;
+  spark_types: Record<string, string>;
+  spark_nullable: Record<string, boolean>;
+  spark_counts: Record<string, number>;
+  rf_rmse_mgdl: number;
+  rf_predictions: number;
+  gbt_predictions: number;
+  gbt_accuracy: number;
+};
+
+function python(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(PROJECT_ROOT, '.venv/bin/python'), args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`python exited ${code}\n${err.slice(-3000)}`))));
+  });
+}
+
+before(async () => {
+  execFileSync('bash', [join(PROJECT_ROOT, 'scripts/ensure-venv.sh')], { stdio: 'inherit' });
+  server = await startTestTemporal();
+  dataset = join(mkdtempSync(join(tmpdir(), 'interop-')), 'ds');
+  const generated = await runCli(['generate', '--patients', '10', '--days', '0.5', '--seed', '3', '--out', dataset, '--workers', '2'], { TEMPORAL_ADDRESS: server.address });
+  assert.equal(generated.code, 0, generated.stderr);
+  const output = await python([join(PROJECT_ROOT, 'test/interop/check_interop.py'), dataset]);
+  result = JSON.parse(output.split('\n').find((line) => line.startsWith('INTEROP_RESULT '))!.slice('INTEROP_RESULT '.length));
+});
+after(async () => {
+  await server?.stop();
+});
+
+describe('interop with the Python data stack', () => {
+  it('pandas, pyarrow.dataset, DuckDB and Polars agree on every table\'s row count', () => {
+    for (const [table, counts] of Object.entries(result.counts)) {
+      const values = Object.values(counts);
+      assert.ok(values.every((v) => v === values[0]), `${table}: ${JSON.stringify(counts)}`);
+      assert.equal(result.spark_counts[table], values[0], `${table}: Spark`);
+    }
+    assert.equal(result.counts.patient_demographics!.duckdb, 10);
+    const windows = 10 * (720 - 5);
+    const total = ['train', 'val', 'test'].reduce((s, split) => s + result.counts[`timeseries_features_${split}`]!.pandas!, 0);
+    assert.equal(total, windows);
+  });
+
+  it('Spark reads timestamp as TimestampType, features as double, labels as integer; nothing nullable is null', () => {
+    assert.equal(result.spark_types.timestamp, 'timestamp');
+    assert.equal(result.spark_types.patient_id, 'string');
+    for (const [name, type] of Object.entries(result.spark_types)) {
+      if (name.startsWith('feature_t') || name.startsWith('target_')) assert.equal(type, 'double', name);
+      if (name.startsWith('label_')) assert.equal(type, 'int', name);
+    }
+  });
+
+  it('pyarrow, pandas and Polars see the same types', () => {
+    const arrow = result.types.timeseries_features_train!.pyarrow!;
+    assert.equal(arrow.timestamp, 'timestamp[ms, tz=UTC]');
+    assert.equal(arrow.feature_t0_glucose_mgdl, 'double');
+    assert.equal(arrow.label_fall_risk, 'int32');
+    const polars = result.types.timeseries_features_train!.polars!;
+    assert.match(polars.timestamp!, /Datetime\(time_unit='ms', time_zone='UTC'\)/);
+    assert.equal(polars.label_fall_risk, 'Int32');
+    const pandas = result.types.timeseries_features_train!.pandas!;
+    assert.match(pandas.timestamp!, /datetime64\[ms, UTC\]/);
+    assert.equal(pandas.label_fall_risk, 'int32');
+  });
+
+  it('MLlib: VectorAssembler + RandomForestRegressor on target_glucose_mgdl and GBTClassifier on label_hypoglycemia_risk train and predict', () => {
+    assert.ok(result.rf_predictions > 0);
+    assert.ok(result.rf_rmse_mgdl > 0 && result.rf_rmse_mgdl < 40, `RMSE ${result.rf_rmse_mgdl}`);
+    assert.ok(result.gbt_predictions > 0);
+    assert.ok(result.gbt_accuracy > 0.8, `accuracy ${result.gbt_accuracy}`);
+  });
+});
