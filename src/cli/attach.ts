@@ -53,6 +53,7 @@ export async function followRun(session: Session, handle: WorkflowHandle, log: R
   });
   try {
     const outcome = await Promise.race([handle.result() as Promise<GenerateResult>, interruption]);
+    // Wait for a progress query in flight before the caller closes the connection under it.
     await stopProgress();
     if (outcome === 'interrupted') return EXIT.interrupted;
     printSummary(outcome, log, options);

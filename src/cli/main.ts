@@ -385,6 +385,14 @@ async function serverOnly(): Promise<number> {
   return EXIT.ok;
 }
 
+// A gRPC retry timer can fire after we closed the connection on purpose (Ctrl-C, end of run):
+// that is not a failure of the run.
+process.on('uncaughtException', (error) => {
+  if (/Channel has been shut down/.test(error?.message ?? '')) return;
+  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(EXIT.failed);
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -58,9 +58,12 @@ export function showProgress(handle: WorkflowHandle, log: RunLog, options: { qui
     inFlight = inFlight.then(poll);
   }, 500);
   return async () => {
-    if (stopped) return;
-    stopped = true;
     clearInterval(timer);
+    if (stopped) {
+      await inFlight;
+      return;
+    }
+    stopped = true;
     // Let a query in flight finish before the caller closes the connection.
     await inFlight;
     if (started) bar.stop();

@@ -10,6 +10,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { featureColumnNames } from '../../src/dataset/arrowSchema.ts';
 import { LABEL_NAMES } from '../../src/dataset/features.ts';
 import { TEMPORAL_BINARY, type DevServer } from '../../src/temporal/devServer.ts';
+import { workflowIdFor } from '../../src/temporal/connection.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
 import { duckdb, rows, scalar, tableGlob } from '../helpers/duckdb.ts';
 import { freePort, startTestTemporal } from '../helpers/servers.ts';
@@ -156,19 +157,24 @@ describe('generate through the real Temporal server and worker processes', () =>
 
   it('refuses a second concurrent run on the same dataset with a clear message', async () => {
     const c = join(root, 'c');
-    const first = startCli(['generate', '--patients', '24', '--days', '0.5', '--batch-size', '2', '--workers', '1', '--out', c], env);
-    const deadline = Date.now() + 60_000;
-    while (!existsSync(join(c, '_staging', '_lease.json'))) {
-      assert.ok(Date.now() < deadline, 'first run never started');
-      await new Promise((r) => setTimeout(r, 100));
+    // A run of this dataset is in progress (started, no worker has picked it up yet).
+    const connection = await Connection.connect({ address: server.address });
+    const client = new Client({ connection });
+    const config = { numPatients: 4, simulationDaysPerPatient: 0.1, windowSizeMinutes: 5, outputDir: c, trainSplit: 0.7, valSplit: 0.15, batchSize: 2, randomSeed: 1, appendMode: true };
+    const first = await client.workflow.start('generateDataset', { taskQueue: 'diabetic-twin-dataset', workflowId: workflowIdFor(c), args: [config] });
+    try {
+      const second = await runCli(['generate', '--patients', '3', '--days', '0.1', '--out', c, '--workers', '1'], env);
+      assert.equal(second.code, 1);
+      assert.match(second.stderr, /already running/);
+      assert.match(second.stderr, /npm run resume -- --out/);
+      // The refused run's own workers stopped; the first run finishes once a worker is there.
+      const resumed = await runCli(['resume', '--out', c, '--workers', '1'], env);
+      assert.equal(resumed.code, 0, resumed.stderr);
+      await first.result();
+      assert.equal(await scalar(db, `SELECT count(*) FROM ${tableGlob(c, 'patient_demographics')}`), 4);
+    } finally {
+      await connection.close();
     }
-    const second = await runCli(['generate', '--patients', '3', '--days', '0.1', '--out', c, '--workers', '1'], env);
-    assert.equal(second.code, 1);
-    assert.match(second.stderr, /already running/);
-    assert.match(second.stderr, /npm run resume -- --out/);
-    const done = await first.done;
-    assert.equal(done.code, 0, done.stderr);
-    assert.equal(await scalar(db, `SELECT count(*) FROM ${tableGlob(c, 'patient_demographics')}`), 24);
   });
 
   it('the README temporal workflow start line works against `worker`; bad input fails the workflow for good', async () => {
