@@ -41,7 +41,10 @@ function fail(error: unknown): number {
  * from writing at once (schedule-fired workflow ids carry the fire time).
  */
 export function addScheduleCommands(program: Command): void {
-  const schedule = program.command('schedule').description('Grow a dataset on a schedule (Temporal Schedules).');
+  const schedule = program
+    .command('schedule')
+    .description('Grow a dataset on a schedule (Temporal Schedules).')
+    .addHelpText('after', '\nExamples:\n  npm run schedule -- create --id nightly --cron "0 2 * * *" --patients 200 --out ml_dataset_output\n  npm run schedule -- list\n  npm run schedule -- describe nightly\n  npm run schedule -- trigger nightly\n  npm run schedule -- pause nightly\n  npm run schedule -- delete nightly');
 
   schedule
     .command('create')
