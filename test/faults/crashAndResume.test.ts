@@ -10,7 +10,7 @@ import type { DevServer } from '../../src/temporal/devServer.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
 import { assertCommittedLayout, assertUniquePatients, datasetHash, watchTableDirectories } from '../helpers/datasetChecks.ts';
 import { duckdb } from '../helpers/duckdb.ts';
-import { freePort, startTestTemporal } from '../helpers/servers.ts';
+import { embeddedServerEnv, startTestTemporal } from '../helpers/servers.ts';
 import { count, runLog, waitFor } from '../helpers/wait.ts';
 import { isListening } from '../../src/temporal/connection.ts';
 
@@ -58,13 +58,7 @@ describe('crash and resume', () => {
 
   it('the whole process tree (CLI, embedded server, workers) SIGKILLed mid-run; resume completes it', async () => {
     const out = join(root, 'tree-killed');
-    const port = await freePort();
-    const env = {
-      TEMPORAL_ADDRESS: undefined,
-      DIABETIC_TWIN_TEMPORAL_PORT: String(port),
-      DIABETIC_TWIN_TEMPORAL_UI_PORT: '0',
-      DIABETIC_TWIN_STATE_DIR: mkdtempSync(join(tmpdir(), 'tree-state-')),
-    };
+    const { port, env } = await embeddedServerEnv();
     const watcher = watchTableDirectories(out);
     const first = startCli(['generate', ...RUN, '--out', out, '--workers', '1'], env);
     await waitFor('a first staged batch', () => count(runLog(out), /batch staged/) >= 1);
@@ -83,15 +77,7 @@ describe('crash and resume', () => {
   it('killed during commit: resume finishes the commit without duplicates', async () => {
     const out = join(root, 'commit-killed');
     const marker = join(root, 'commit-killed.marker');
-    const port = await freePort();
-    const env = {
-      TEMPORAL_ADDRESS: undefined,
-      DIABETIC_TWIN_TEMPORAL_PORT: String(port),
-      DIABETIC_TWIN_TEMPORAL_UI_PORT: '0',
-      DIABETIC_TWIN_STATE_DIR: mkdtempSync(join(tmpdir(), 'commit-state-')),
-      DIABETIC_TWIN_CRASH_AT: 'commit-after-publish',
-      DIABETIC_TWIN_CRASH_MARKER: marker,
-    };
+    const env = { ...(await embeddedServerEnv()).env, DIABETIC_TWIN_CRASH_AT: 'commit-after-publish', DIABETIC_TWIN_CRASH_MARKER: marker };
     const first = startCli(['generate', ...RUN, '--out', out, '--workers', '1'], env);
     // The worker kills itself after publishing the first part; then everything else dies too.
     await waitFor('the crash inside the commit', () => existsSync(marker));

@@ -22,3 +22,17 @@ export async function startTestTemporal(): Promise<DevServer & { stateDir: strin
   const server = await startDevServer({ port: await freePort() });
   return Object.assign(server, { stateDir });
 }
+
+/** Environment for a CLI that must start its own embedded dev server on a free port (headless, own state). */
+export async function embeddedServerEnv(): Promise<{ port: number; env: Record<string, string | undefined> }> {
+  const port = await freePort();
+  return {
+    port,
+    env: {
+      TEMPORAL_ADDRESS: undefined,
+      DIABETIC_TWIN_TEMPORAL_PORT: String(port),
+      DIABETIC_TWIN_TEMPORAL_UI_PORT: '0',
+      DIABETIC_TWIN_STATE_DIR: mkdtempSync(join(tmpdir(), 'embedded-state-')),
+    },
+  };
+}

@@ -13,7 +13,7 @@ import { TEMPORAL_BINARY, type DevServer } from '../../src/temporal/devServer.ts
 import { workflowIdFor } from '../../src/temporal/connection.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
 import { duckdb, rows, scalar, tableGlob } from '../helpers/duckdb.ts';
-import { freePort, startTestTemporal } from '../helpers/servers.ts';
+import { embeddedServerEnv, startTestTemporal } from '../helpers/servers.ts';
 
 const exec = promisify(execFile);
 const TABLES = ['patient_demographics', 'timeseries_features_train', 'timeseries_features_val', 'timeseries_features_test'];
@@ -47,7 +47,7 @@ describe('generate through the real Temporal server and worker processes', () =>
     const entries = readdirSync(a).sort();
     const logs = entries.filter((e) => /^ml_dataset_generation_\d{8}_\d{6}\.log$/.test(e));
     assert.equal(logs.length, 1);
-    assert.deepEqual(entries.filter((e) => !logs.includes(e)), ['_SUCCESS', '_manifest.json', ...TABLES.map((t) => `${t}.parquet`)].sort());
+    assert.deepEqual(entries.filter((e) => !logs.includes(e)), ['DATASET_CARD.md', '_SUCCESS', '_manifest.json', 'report.html', ...TABLES.map((t) => `${t}.parquet`)].sort());
     assert.equal(statSync(join(a, '_SUCCESS')).size, 0);
     for (const table of TABLES) {
       for (const file of readdirSync(join(a, `${table}.parquet`))) assert.match(file, /^part-00001-\d{5}-[0-9a-f]{8}\.parquet$/);
@@ -203,13 +203,8 @@ describe('generate through the real Temporal server and worker processes', () =>
 
   it('starts its own embedded dev server when no address is configured', async () => {
     const e = join(root, 'e');
-    const port = await freePort();
-    const result = await runCli(['generate', '--patients', '2', '--days', '0.1', '--out', e, '--workers', '1'], {
-      TEMPORAL_ADDRESS: undefined,
-      DIABETIC_TWIN_TEMPORAL_PORT: String(port),
-      DIABETIC_TWIN_TEMPORAL_UI_PORT: '0',
-      DIABETIC_TWIN_STATE_DIR: mkdtempSync(join(tmpdir(), 'embedded-state-')),
-    });
+    const { port, env: embedded } = await embeddedServerEnv();
+    const result = await runCli(['generate', '--patients', '2', '--days', '0.1', '--out', e, '--workers', '1'], embedded);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, new RegExp(`started embedded Temporal dev server on 127.0.0.1:${port}`));
     assert.equal(await scalar(db, `SELECT count(*) FROM ${tableGlob(e, 'patient_demographics')}`), 2);
