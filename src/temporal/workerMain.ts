@@ -33,6 +33,18 @@ const worker = await Worker.create({
   maxConcurrentActivityTaskExecutions: 1,
   shutdownGraceTime: '20 seconds',
 });
+// Spawned by a CLI's worker pool: stop when that CLI is gone (killed), instead of living on as an orphan.
+const parentPid = Number(process.env.DIABETIC_TWIN_PARENT_PID ?? 0);
+if (parentPid > 0) {
+  const watchdog = setInterval(() => {
+    if (process.ppid !== parentPid) {
+      clearInterval(watchdog);
+      process.stdout.write(`WARN [${label}] parent process ${parentPid} is gone; shutting down\n`);
+      worker.shutdown();
+    }
+  }, 2000);
+  watchdog.unref();
+}
 process.stdout.write(`INFO [${label}] polling ${TASK_QUEUE} on ${target.address} (namespace ${target.namespace})\n`);
 try {
   await worker.run();

@@ -58,6 +58,7 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
         TEMPORAL_ADDRESS: options.address,
         DIABETIC_TWIN_WORKFLOW_BUNDLE: options.bundlePath,
         DIABETIC_TWIN_WORKER_LABEL: label,
+        DIABETIC_TWIN_PARENT_PID: String(process.pid),
       },
     });
     processes[slot] = child;
