@@ -183,7 +183,7 @@ async function generate(flags: GenerateFlags & OutputFlags): Promise<number> {
       }
       throw error;
     }
-    log.logger.info(`started workflow ${workflowId} (run ${handle.firstExecutionRunId.slice(0, 8)}) for ${location}: ${config.numPatients} patients × ${config.simulationDaysPerPatient} days, ${workers} worker(s)`);
+    log.logger.info(`started workflow ${workflowId} (run ${handle.firstExecutionRunId.slice(0, 8)}) for ${location}: ${config.numPatients} patients × ${config.simulationDaysPerPatient} day(s), ${workers} worker(s)`);
     return await followRun(session, handle, log, { quiet: !!flags.quiet, json: !!flags.json, location, startedAtMs });
   } catch (error) {
     return reportConfigError(error, log);
