@@ -209,4 +209,25 @@ describe('generate through the real Temporal server and worker processes', () =>
     assert.match(result.stderr, new RegExp(`started embedded Temporal dev server on 127.0.0.1:${port}`));
     assert.equal(await scalar(db, `SELECT count(*) FROM ${tableGlob(e, 'patient_demographics')}`), 2);
   });
+
+  it('a run with many batches continues as new before its history grows large, and still commits once', async () => {
+    const f = join(root, 'many-batches');
+    const result = await runCli(['generate', '--patients', '1200', '--days', '0.01', '--batch-size', '1', '--out', f, '--workers', '2', '--quiet', '--json'], env);
+    assert.equal(result.code, 0, result.stderr);
+    const summary = JSON.parse(result.stdout.trim().split('\n').pop()!);
+    assert.equal(summary.patients, 1200);
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      const statuses: string[] = [];
+      for await (const execution of new Client({ connection }).workflow.list({ query: `WorkflowId = '${workflowIdFor(f)}'` })) statuses.push(execution.status.name);
+      assert.ok(statuses.includes('CONTINUED_AS_NEW'), statuses.join(','));
+      assert.equal(statuses.filter((s) => s === 'COMPLETED').length, 1);
+    } finally {
+      await connection.close();
+    }
+    const manifest = JSON.parse(readFileSync(join(f, '_manifest.json'), 'utf8'));
+    assert.equal(manifest.runs.length, 1);
+    assert.equal(await scalar(db, `SELECT count(DISTINCT patient_id) FROM ${tableGlob(f, 'patient_demographics')}`), 1200);
+    assert.equal(await scalar(db, `SELECT count(*) FROM (${allRows(f)})`), 1200 * (Math.round(0.01 * 1440) - 5));
+  });
 });
