@@ -50,7 +50,7 @@ function histogramChart(title: string, histogram: number[], lo: number, width: n
   return svgChart(
     {
       title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
-      grid: { left: 60, right: 20, top: 40, bottom: 50 },
+      grid: { left: 60, right: 20, top: 55, bottom: 50 },
       xAxis: { type: 'category', name: unit, nameLocation: 'middle', nameGap: 30, data: histogram.map((_, i) => String(lo + i * width)) },
       yAxis: { type: 'value' },
       series: [
@@ -59,7 +59,7 @@ function histogramChart(title: string, histogram: number[], lo: number, width: n
           data: histogram,
           barCategoryGap: '5%',
           itemStyle: { color: '#4c78a8' },
-          markLine: marks.length ? { symbol: 'none', lineStyle: { color: '#e45756' }, label: { formatter: '{b}' }, data: marks.map((m) => ({ xAxis: String(m), name: String(m) })) } : undefined,
+          markLine: marks.length ? { symbol: 'none', lineStyle: { color: '#e45756' }, label: { formatter: '{b}', position: 'insideEndTop' }, data: marks.map((m) => ({ xAxis: String(m), name: String(m) })) } : undefined,
         },
       ],
     },
