@@ -4,7 +4,6 @@ import { LABEL_NAMES } from '../dataset/features.ts';
 import { runLogFileName } from '../storage/layout.ts';
 import type { RunLog } from '../util/logger.ts';
 import { formatBytes, showProgress } from './progressView.ts';
-import type { Session } from './session.ts';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +24,7 @@ export interface AttachOptions {
  * Follows a running generation to its end: progress bar, per-run log file in the dataset,
  * summary. Ctrl-C detaches: the workers stop, the run stays durable in Temporal.
  */
-export async function followRun(session: Session, handle: WorkflowHandle, log: RunLog, options: AttachOptions): Promise<number> {
+export async function followRun(handle: WorkflowHandle, log: RunLog, options: AttachOptions): Promise<number> {
   const logName = runLogFileName(new Date(options.startedAtMs));
   const s3 = isS3Uri(options.location);
   // On S3 the log is kept locally during the run and uploaded next to the data at the end.

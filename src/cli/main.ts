@@ -184,7 +184,7 @@ async function generate(flags: GenerateFlags & OutputFlags): Promise<number> {
       throw error;
     }
     log.logger.info(`started workflow ${workflowId} (run ${handle.firstExecutionRunId.slice(0, 8)}) for ${location}: ${config.numPatients} patients × ${config.simulationDaysPerPatient} day(s), ${workers} worker(s)`);
-    return await followRun(session, handle, log, { quiet: !!flags.quiet, json: !!flags.json, location, startedAtMs });
+    return await followRun(handle, log, { quiet: !!flags.quiet, json: !!flags.json, location, startedAtMs });
   } catch (error) {
     return reportConfigError(error, log);
   } finally {
@@ -247,7 +247,7 @@ async function resume(flags: { out: string; workers?: string } & OutputFlags): P
       return description.status.name === 'COMPLETED' ? EXIT.ok : EXIT.failed;
     }
     log.logger.info(`resuming workflow ${description.workflowId} for ${location}`);
-    return await followRun(session, handle, log, { quiet: !!flags.quiet, json: !!flags.json, location, startedAtMs: description.startTime.getTime() });
+    return await followRun(handle, log, { quiet: !!flags.quiet, json: !!flags.json, location, startedAtMs: description.startTime.getTime() });
   } catch (error) {
     return reportConfigError(error, log);
   } finally {

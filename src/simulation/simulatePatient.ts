@@ -45,8 +45,6 @@ const round = (value: number, step: number) => Math.round(value / step) * step;
 export interface SimulationOptions {
   /** Override the RK4 sub-steps (tests compare against a fine-step reference). */
   subStepsPerMinute?: number;
-  /** Switch off the person's behaviour noise (tests of the pure model). */
-  scenario?: 'daily-life';
 }
 
 /** Simulates `totalMinutes` of one patient's life. Deterministic in (seed, patient index). */
