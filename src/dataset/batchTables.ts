@@ -6,7 +6,7 @@ import { simulatePatient } from '../simulation/simulatePatient.ts';
 import { recordBatch, repeatedUtf8Data, typedData, utf8Data } from '../storage/parquetEncoding.ts';
 import { DEMOGRAPHICS_COLUMNS, demographicsSchema, timeseriesSchema } from './arrowSchema.ts';
 import { batchRange, emptyStats, type BatchStats, type RunPlan } from './runPlan.ts';
-import { SPLITS, assignSplits, type Split } from './splits.ts';
+import { SPLITS, runSplits, type Split } from './splits.ts';
 import { cutWindows } from './windows.ts';
 import { F } from './features.ts';
 import { cgmMetrics, type CgmMetrics } from '../realism/cgmMetrics.ts';
@@ -27,7 +27,7 @@ export interface BatchTables {
 export async function buildBatchTables(plan: RunPlan, batchIndex: number, afterPatient: (done: number) => Promise<void>): Promise<BatchTables> {
   const { config } = plan;
   const [start, end] = batchRange(plan, batchIndex);
-  const splitCodes = assignSplits(config.randomSeed, plan.firstPatientIndex, config.numPatients, config.trainSplit, config.valSplit);
+  const splitCodes = runSplits(config.randomSeed, plan.firstPatientIndex, config.numPatients, config.trainSplit, config.valSplit);
   const totalMinutes = simulatedMinutes(config);
   const schema = timeseriesSchema(config.windowSizeMinutes);
   const timeseries: Record<Split, RecordBatch[]> = { train: [], val: [], test: [] };

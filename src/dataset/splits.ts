@@ -34,3 +34,15 @@ export function assignSplits(randomSeed: number, firstPatientIndex: number, numP
   }
   return codes;
 }
+
+let lastAssignment: { key: string; codes: Uint8Array } | undefined;
+
+/**
+ * assignSplits for the batches of one run: the whole-run permutation is computed once per worker
+ * process and reused by each batch (it is O(patients in the run), and a run has many batches).
+ */
+export function runSplits(randomSeed: number, firstPatientIndex: number, numPatients: number, trainFraction: number, valFraction: number): Uint8Array {
+  const key = `${randomSeed}|${firstPatientIndex}|${numPatients}|${trainFraction}|${valFraction}`;
+  if (lastAssignment?.key !== key) lastAssignment = { key, codes: assignSplits(randomSeed, firstPatientIndex, numPatients, trainFraction, valFraction) };
+  return lastAssignment.codes;
+}

@@ -27,17 +27,14 @@ export interface RealismReport {
   allBandsHold: boolean;
 }
 
-async function readSchemaNames(path: string): Promise<string[]> {
-  const bytes = new Uint8Array(await readFile(path));
-  const table = tableFromIPC(readSchema(bytes).intoIPCStream());
-  return table.schema.fields.map((f) => f.name);
+/** Column names in a Parquet file's footer. */
+function schemaNames(bytes: Uint8Array): string[] {
+  return tableFromIPC(readSchema(bytes).intoIPCStream()).schema.fields.map((f) => f.name);
 }
 
-/** Reads a Parquet file's chosen columns as an Arrow table (parquet-wasm, then apache-arrow). */
-async function readColumns(path: string, columns: string[]): Promise<Table> {
-  const bytes = new Uint8Array(await readFile(path));
-  const wasmTable = readParquet(bytes, { columns });
-  return tableFromIPC(wasmTable.intoIPCStream());
+/** The chosen columns of a Parquet file as an Arrow table (parquet-wasm, then apache-arrow). */
+function readColumns(bytes: Uint8Array, columns: string[]): Table {
+  return tableFromIPC(readParquet(bytes, { columns }).intoIPCStream());
 }
 
 /**
@@ -58,8 +55,9 @@ export async function realismReport(datasetDir: string): Promise<RealismReport> 
     const dir = join(datasetDir, `timeseries_features_${split}.parquet`);
     const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => /^part-.*\.parquet$/.test(f)).sort();
     for (const file of files) {
-      const lagColumns = (await readSchemaNames(join(dir, file))).filter((name) => /^feature_t\d+_glucose_mgdl$/.test(name));
-      const table = await readColumns(join(dir, file), ['patient_id', ...featureColumns, ...LABEL_NAMES, ...lagColumns.slice(1), 'target_glucose_mgdl']);
+      const bytes = new Uint8Array(await readFile(join(dir, file)));
+      const lagColumns = schemaNames(bytes).filter((name) => /^feature_t\d+_glucose_mgdl$/.test(name));
+      const table = readColumns(bytes, ['patient_id', ...featureColumns, ...LABEL_NAMES, ...lagColumns.slice(1), 'target_glucose_mgdl']);
       const ids = table.getChild('patient_id')!.toArray() as string[];
       const glucose = table.getChild(featureColumns[0]!)!.toArray() as Float64Array;
       const lags = lagColumns.map((name) => table.getChild(name)!.toArray() as Float64Array);

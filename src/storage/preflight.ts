@@ -1,8 +1,9 @@
 import { constants } from 'node:fs';
-import { access, readdir, stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigError } from '../config/config.ts';
-import { isDatasetEntry, MANIFEST_KEY } from './layout.ts';
+import { refuseForeignContent } from './datasetGuard.ts';
+import { LocalStore } from './localStore.ts';
 import { normaliseOutputLocation } from './openStore.ts';
 import { isS3Uri } from './s3Location.ts';
 import { S3Store } from './s3Store.ts';
@@ -23,16 +24,7 @@ export async function preflightOutput(outputDir: string): Promise<string> {
   if (info) {
     if (!info.isDirectory()) throw new ConfigError(`invalid outputDir (--out): ${location} is a file, expected a directory`, 'outputDir');
     await assertWritable(location);
-    const entries = await readdir(location);
-    if (!entries.includes(MANIFEST_KEY)) {
-      const foreign = entries.filter((name) => !isDatasetEntry(name));
-      if (foreign.length > 0) {
-        throw new ConfigError(
-          `invalid outputDir (--out): ${location} is not empty and holds no dataset (found ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty or new directory`,
-          'outputDir',
-        );
-      }
-    }
+    await refuseForeignContent(new LocalStore(location));
     return location;
   }
   let ancestor = dirname(location);
@@ -52,13 +44,7 @@ async function preflightS3(location: string): Promise<string> {
     const reason = status === 404 ? 'the bucket does not exist' : status === 403 ? 'access denied (check AWS credentials)' : `the bucket is not reachable (${(error as Error).name})`;
     throw new ConfigError(`invalid outputDir (--out): ${location}: ${reason}`, 'outputDir');
   }
-  const names = await store.topLevelNames();
-  if (!names.includes(MANIFEST_KEY)) {
-    const foreign = names.filter((name) => !isDatasetEntry(name));
-    if (foreign.length > 0) {
-      throw new ConfigError(`invalid outputDir (--out): ${location} is not empty and holds no dataset (found ${foreign.slice(0, 3).join(', ')}); choose an empty prefix`, 'outputDir');
-    }
-  }
+  await refuseForeignContent(store);
   return location;
 }
 

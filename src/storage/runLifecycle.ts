@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConfigError, type RunConfig } from '../config/config.ts';
+import type { RunConfig } from '../config/config.ts';
 import { encodeParquet } from './parquetEncoding.ts';
 import { demographicsSchema, SCHEMA_VERSION, timeseriesSchema } from '../dataset/arrowSchema.ts';
 import { buildBatchTables } from '../dataset/batchTables.ts';
@@ -20,7 +20,6 @@ import {
   TABLES,
   batchResultKey,
   finalPartKey,
-  isDatasetEntry,
   partFileName,
   runLogFileName,
   stagedPartKey,
@@ -28,6 +27,7 @@ import {
   timeseriesTable,
   type TableName,
 } from './layout.ts';
+import { refuseForeignContent } from './datasetGuard.ts';
 import { readManifest, writeManifest, type LabelCounts, type Manifest, type ManifestRun } from './manifest.ts';
 import { getText, type ObjectStore } from './objectStore.ts';
 
@@ -59,7 +59,7 @@ export async function planRun(
     );
   }
   const manifest = await readManifest(store);
-  if (!manifest && !existingLease) await refuseForeignDirectory(store);
+  if (!manifest && !existingLease) await refuseForeignContent(store);
 
   const runSeq = (manifest?.runs.reduce((max, r) => Math.max(max, r.runSeq), 0) ?? 0) + 1;
   const firstPatientIndex = config.appendMode ? manifest?.nextPatientIndex ?? 0 : 0;
@@ -84,17 +84,6 @@ export async function planRun(
 async function readLease(store: ObjectStore): Promise<Lease | undefined> {
   const text = await getText(store, LEASE_KEY);
   return text === undefined ? undefined : (JSON.parse(text) as Lease);
-}
-
-/** A directory (or prefix) that holds anything but a dataset is never written into. */
-async function refuseForeignDirectory(store: ObjectStore): Promise<void> {
-  const foreign = (await store.topLevelNames()).filter((name) => !isDatasetEntry(name));
-  if (foreign.length > 0) {
-    throw new ConfigError(
-      `invalid outputDir (--out): ${store.location} is not empty and holds no dataset (found ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty or new directory`,
-      'outputDir',
-    );
-  }
 }
 
 /** Simulates one batch and stages its part files; returns only names and counts. */
@@ -125,17 +114,13 @@ export async function stageBatch(
   return result;
 }
 
-export interface CommitSummary {
-  runId: string;
-  runSeq: number;
+/** What a commit reports back: the committed run's counts (from its manifest entry) and the dataset's totals. */
+export type CommitSummary = Pick<ManifestRun, 'runId' | 'runSeq' | 'firstPatientIndex' | 'rowsPerTable' | 'labelCounts'> & {
   patients: number;
-  firstPatientIndex: number;
-  rowsPerTable: Record<TableName, number>;
-  labelCounts: Record<Split, LabelCounts>;
   bytesWritten: number;
   datasetTotals: Manifest['totals'];
   alreadyCommitted: boolean;
-}
+};
 
 const labelRecord = (counts: number[]): LabelCounts =>
   Object.fromEntries(LABEL_NAMES.map((name, i) => [name, counts[i] ?? 0])) as LabelCounts;

@@ -11,8 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { TEMPORAL_BINARY, type DevServer } from '../../src/temporal/devServer.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
 import { assertCommittedLayout, assertUniquePatients, datasetHash } from '../helpers/datasetChecks.ts';
-import { duckdb } from '../helpers/duckdb.ts';
-import { startTestTemporal } from '../helpers/servers.ts';
+import { startTemporalWithDuckdb } from '../helpers/servers.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const exec = promisify(execFile);
@@ -22,9 +21,7 @@ let db: DuckDBConnection;
 let env: Record<string, string>;
 
 before(async () => {
-  server = await startTestTemporal();
-  env = { TEMPORAL_ADDRESS: server.address };
-  db = await duckdb();
+  ({ server, env, db } = await startTemporalWithDuckdb());
 });
 after(async () => {
   await server?.stop();

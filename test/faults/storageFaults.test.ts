@@ -11,8 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { TEMPORAL_BINARY, type DevServer } from '../../src/temporal/devServer.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
 import { assertCommittedLayout, assertUniquePatients } from '../helpers/datasetChecks.ts';
-import { duckdb } from '../helpers/duckdb.ts';
-import { startTestTemporal } from '../helpers/servers.ts';
+import { startTemporalWithDuckdb } from '../helpers/servers.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const exec = promisify(execFile);
@@ -36,9 +35,7 @@ function tmpfs(name: string, options: string): string | undefined {
 }
 
 before(async () => {
-  server = await startTestTemporal();
-  env = { TEMPORAL_ADDRESS: server.address };
-  db = await duckdb();
+  ({ server, env, db } = await startTemporalWithDuckdb());
 });
 after(async () => {
   for (const dir of mounts.reverse()) {

@@ -2,7 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer.ts';
+import { duckdb } from './duckdb.ts';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -35,4 +37,10 @@ export async function embeddedServerEnv(): Promise<{ port: number; env: Record<s
       DIABETIC_TWIN_STATE_DIR: mkdtempSync(join(tmpdir(), 'embedded-state-')),
     },
   };
+}
+
+/** The usual end-to-end set-up: a real Temporal server, the env that points the CLI at it, a DuckDB reader. */
+export async function startTemporalWithDuckdb(): Promise<{ server: DevServer; env: Record<string, string>; db: DuckDBConnection }> {
+  const server = await startTestTemporal();
+  return { server, env: { TEMPORAL_ADDRESS: server.address }, db: await duckdb() };
 }

@@ -12,8 +12,8 @@ import { LABEL_NAMES } from '../../src/dataset/features.ts';
 import { TEMPORAL_BINARY, type DevServer } from '../../src/temporal/devServer.ts';
 import { workflowIdFor } from '../../src/temporal/connection.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
-import { duckdb, rows, scalar, tableGlob } from '../helpers/duckdb.ts';
-import { embeddedServerEnv, startTestTemporal } from '../helpers/servers.ts';
+import { rows, scalar, tableGlob } from '../helpers/duckdb.ts';
+import { embeddedServerEnv, startTemporalWithDuckdb } from '../helpers/servers.ts';
 
 const exec = promisify(execFile);
 const TABLES = ['patient_demographics', 'timeseries_features_train', 'timeseries_features_val', 'timeseries_features_test'];
@@ -25,9 +25,7 @@ let env: Record<string, string>;
 const root = mkdtempSync(join(tmpdir(), 'twin-e2e-'));
 
 before(async () => {
-  server = await startTestTemporal();
-  env = { TEMPORAL_ADDRESS: server.address };
-  db = await duckdb();
+  ({ server, env, db } = await startTemporalWithDuckdb());
 });
 after(async () => {
   await server?.stop();
