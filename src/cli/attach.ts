@@ -1,6 +1,5 @@
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { GenerateResult } from '../../workflows/generateDataset.ts';
-import { LABEL_NAMES } from '../dataset/features.ts';
 import { runLogFileName } from '../storage/layout.ts';
 import type { RunLog } from '../util/logger.ts';
 import { formatBytes, showProgress } from './progressView.ts';
@@ -99,7 +98,7 @@ function printSummary(result: GenerateResult, log: RunLog, options: AttachOption
     `  run ${commit.runId.slice(0, 8)} (#${commit.runSeq}): ${commit.patients} patients (index ${commit.firstPatientIndex}–${commit.firstPatientIndex + commit.patients - 1})${commit.alreadyCommitted ? ' [already committed]' : ''}`,
     `  rows: train ${rows.train.toLocaleString('en-US')}, val ${rows.val.toLocaleString('en-US')}, test ${rows.test.toLocaleString('en-US')}`,
     '  label positives (train / val / test):',
-    ...LABEL_NAMES.map((name) => `    ${name.padEnd(32)} ${commit.labelCounts.train[name]} / ${commit.labelCounts.val[name]} / ${commit.labelCounts.test[name]}`),
+    ...Object.keys(commit.labelCounts.train).map((name) => `    ${name.padEnd(36)} ${commit.labelCounts.train[name]} / ${commit.labelCounts.val[name]} / ${commit.labelCounts.test[name]}`),
     `  written: ${formatBytes(commit.bytesWritten)}; dataset now ${commit.datasetTotals.patient_demographics.rows} patients, ${formatBytes(Object.values(commit.datasetTotals).reduce((s, t) => s + t.bytes, 0))}`,
     `  wall time: ${wallSeconds.toFixed(1)} s`,
   ];

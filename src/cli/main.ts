@@ -17,7 +17,7 @@ import { readManifest } from '../storage/manifest.ts';
 import { openStore } from '../storage/openStore.ts';
 import { getText } from '../storage/objectStore.ts';
 import { LEASE_KEY } from '../storage/layout.ts';
-import { abandonRun } from '../storage/runLifecycle.ts';
+import { abandonRun, refuseSchemaChange } from '../storage/runLifecycle.ts';
 import type { RunProgress } from '../../workflows/generateDataset.ts';
 import { availableParallelism, tmpdir } from 'node:os';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -57,6 +57,7 @@ outputOptions(
     .option('--val-split <f>', `fraction of patients in val (default ${DEFAULT_CONFIG.valSplit}); test gets the rest`)
     .option('--batch-size <n>', `patients per batch activity (default ${DEFAULT_CONFIG.batchSize})`)
     .option('--seed <n>', `random seed (default ${DEFAULT_CONFIG.randomSeed})`)
+    .option('--horizons <list>', `forecast horizons in minutes: glucose targets and early-warning labels per horizon (default ${DEFAULT_CONFIG.forecastHorizonsMinutes.join(',')}; none = the original 82 columns)`)
     .option('--workers <n>', `worker processes, one per core (default all ${availableParallelism()} cores; 1 = sequential)`)
     .option('--no-append', 'replace the dataset (only files its manifest lists) instead of adding patients')
     .option('--config <file>', 'JSON file with config fields (camelCase); flags override it'),
@@ -67,6 +68,8 @@ Examples:
   npm run generate                                  # 1000 patients × 3 days into ml_dataset_output/
   npm run generate -- --patients 20 --days 1 --out /tmp/ds
   npm run generate -- --patients 200 --days 0.25 --workers 1 --batch-size 7 --seed 7
+  npm run generate -- --patients 50 --horizons 15,30,60,120 --out /tmp/forecast
+  npm run generate -- --horizons none               # the original 82-column schema
   npm run generate -- --config run.json --no-append`,
 ).action(async (flags: GenerateFlags & OutputFlags) => {
   process.exitCode = await generate(flags);
@@ -85,6 +88,7 @@ program
   .option('--val-split <f>', 'val fraction')
   .option('--batch-size <n>', 'patients per batch')
   .option('--seed <n>', 'random seed')
+  .option('--horizons <list>', 'forecast horizons in minutes, or none')
   .option('--workers <n>', 'worker processes')
   .option('--config <file>', 'JSON config file')
   .addHelpText('after', '\nExamples:\n  npm run realism -- --patients 300 --days 3\n  npm run realism -- --in ml_dataset_output')
@@ -157,6 +161,7 @@ async function generate(flags: GenerateFlags & OutputFlags): Promise<number> {
   try {
     ({ config, workers } = resolveRunConfig(flags));
     location = await preflightOutput(config.outputDir);
+    refuseSchemaChange(await readManifest(openStore(location)), config, location);
   } catch (error) {
     return reportConfigError(error);
   }

@@ -12,6 +12,7 @@ export interface GenerateFlags {
   valSplit?: string;
   batchSize?: string;
   seed?: string;
+  horizons?: string;
   workers?: string;
   append?: boolean;
   config?: string;
@@ -60,10 +61,18 @@ export function resolveRunConfig(flags: GenerateFlags): { config: RunConfig; wor
     const raw = flags[flag];
     if (raw !== undefined) values[field] = field === 'outputDir' ? raw : numeric(String(raw));
   }
+  if (flags.horizons !== undefined) values.forecastHorizonsMinutes = parseHorizons(flags.horizons);
   if (flags.append === false) values.appendMode = false;
   const config = validateRunConfig(values);
   const workers = parseWorkers(flags.workers ?? fileWorkers);
   return { config, workers };
+}
+
+/** "30,60" → [30, 60]; "none" → []; other items stay strings so validation can quote them. */
+export function parseHorizons(text: string): unknown[] {
+  const trimmed = text.trim();
+  if (trimmed.toLowerCase() === 'none') return [];
+  return trimmed.split(',').map((item) => numeric(item.trim()));
 }
 
 export function parseWorkers(raw: unknown): number {

@@ -54,6 +54,7 @@ export function addScheduleCommands(program: Command): void {
     .option('--every <duration>', 'interval, e.g. 30s, 6h, 1d')
     .option('--patients <n>').option('--days <d>').option('--window <w>').option('--out <dir>')
     .option('--train-split <f>').option('--val-split <f>').option('--batch-size <n>').option('--seed <n>')
+    .option('--horizons <list>', 'forecast horizons in minutes, e.g. 30,60, or none')
     .option('--no-append', 'each fire replaces the dataset instead of growing it')
     .option('--config <file>')
     .addHelpText('after', '\nExamples:\n  npm run schedule -- create --id nightly --cron "0 2 * * *" --patients 100 --out s3://bucket/twins\n  npm run schedule -- create --id demo --every 30s --patients 5 --days 0.1 --out /tmp/grow')

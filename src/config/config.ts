@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The product's defaults (the original tool's): 1000 patients × 3 days, window 5, 70/15/15. */
-export const DEFAULT_CONFIG = {
+export const DEFAULT_CONFIG: Readonly<RunConfig> = {
   numPatients: 1000,
   simulationDaysPerPatient: 3,
   windowSizeMinutes: 5,
@@ -11,7 +11,12 @@ export const DEFAULT_CONFIG = {
   batchSize: 50,
   randomSeed: 42,
   appendMode: true,
-} as const;
+  // Forecasting horizons (OhioT1DM BGLP scores 30 and 60 min): targets and early-warning labels.
+  forecastHorizonsMinutes: [30, 60] as number[],
+};
+
+export const MIN_HORIZON_MINUTES = 2;
+export const MAX_HORIZON_MINUTES = 720;
 
 export const MAX_PATIENTS_PER_RUN = 10_000_000;
 export const MAX_DAYS = 365;
@@ -31,10 +36,16 @@ export const runConfigSchema = z
     batchSize: z.number().int().min(1).max(10_000),
     randomSeed: z.number().int().min(0).max(2 ** 32 - 1),
     appendMode: z.boolean(),
+    // Omitted (a config written before horizons existed): the defaults.
+    forecastHorizonsMinutes: z
+      .array(z.number().int().min(MIN_HORIZON_MINUTES).max(MAX_HORIZON_MINUTES))
+      .refine((list) => new Set(list).size === list.length)
+      .transform((list) => [...list].sort((a, b) => a - b))
+      .default(() => [...DEFAULT_CONFIG.forecastHorizonsMinutes]),
   })
   .strict();
 
-export type RunConfig = z.infer<typeof runConfigSchema>;
+export type RunConfig = z.output<typeof runConfigSchema>;
 
 /** Human description of each field's allowed values, used in one-line error messages. */
 const ALLOWED: Record<keyof RunConfig, string> = {
@@ -47,6 +58,7 @@ const ALLOWED: Record<keyof RunConfig, string> = {
   batchSize: 'an integer from 1 to 10000',
   randomSeed: 'an integer from 0 to 4294967295',
   appendMode: 'true or false',
+  forecastHorizonsMinutes: `a list of distinct integers from ${MIN_HORIZON_MINUTES} to ${MAX_HORIZON_MINUTES} (minutes ahead), e.g. 30,60; or none`,
 };
 
 /** The CLI option that sets each config field, so errors speak the user's language. */
@@ -60,6 +72,7 @@ export const CLI_OPTION: Record<keyof RunConfig, string> = {
   batchSize: '--batch-size',
   randomSeed: '--seed',
   appendMode: '--no-append',
+  forecastHorizonsMinutes: '--horizons',
 };
 
 export class ConfigError extends Error {

@@ -1,8 +1,9 @@
 import { Field, Float64, Int32, Schema, TimestampMillisecond, Utf8 } from 'apache-arrow';
 import { FEATURE_NAMES, LABEL_NAMES, TARGETS, featureColumnName } from './features.ts';
+import { horizonLabelColumns, horizonTargetColumns } from './horizons.ts';
 
-/** Bumped whenever the output contract changes (SCHEMA.md). */
-export const SCHEMA_VERSION = 1;
+/** Bumped whenever the output contract changes (SCHEMA.md). 2: forecasting columns. */
+export const SCHEMA_VERSION = 2;
 
 /** Demographics columns: the contract's nine first, then the modeller's extras (README documents each). */
 export const DEMOGRAPHICS_COLUMNS = [
@@ -49,13 +50,28 @@ export function featureColumnNames(windowSizeMinutes: number): string[] {
   return names;
 }
 
-/** patient_id, timestamp (ms, UTC-adjusted), W×14 features, 4 targets, 6 labels; nothing nullable. */
-export function timeseriesSchema(windowSizeMinutes: number): Schema {
+/** Every label column of a time-series table: the six adverse-event labels, then the early-warning labels. */
+export function timeseriesLabelNames(horizonsMinutes: readonly number[]): string[] {
+  return [...LABEL_NAMES, ...horizonLabelColumns(horizonsMinutes)];
+}
+
+/** Every column name of a time-series table, in contract order. */
+export function timeseriesColumnNames(windowSizeMinutes: number, horizonsMinutes: readonly number[]): string[] {
+  return timeseriesSchema(windowSizeMinutes, horizonsMinutes).fields.map((f) => f.name);
+}
+
+/**
+ * The original columns (patient_id, timestamp in ms UTC-adjusted, W×14 features, 4 next-minute
+ * targets, 6 labels), then the horizon targets, then the early-warning labels; nothing nullable.
+ */
+export function timeseriesSchema(windowSizeMinutes: number, horizonsMinutes: readonly number[]): Schema {
   return new Schema([
     new Field('patient_id', new Utf8(), false),
     new Field('timestamp', new TimestampMillisecond('UTC'), false),
     ...featureColumnNames(windowSizeMinutes).map((name) => new Field(name, new Float64(), false)),
     ...TARGETS.map((t) => new Field(t.column, new Float64(), false)),
     ...LABEL_NAMES.map((name) => new Field(name, new Int32(), false)),
+    ...horizonTargetColumns(horizonsMinutes).map((name) => new Field(name, new Float64(), false)),
+    ...horizonLabelColumns(horizonsMinutes).map((name) => new Field(name, new Int32(), false)),
   ]);
 }

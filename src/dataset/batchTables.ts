@@ -4,10 +4,11 @@ import { simulatedMinutes } from '../config/config.ts';
 import { SIMULATION_START_EPOCH_MS } from '../simulation/dailySchedule.ts';
 import { simulatePatient } from '../simulation/simulatePatient.ts';
 import { recordBatch, repeatedUtf8Data, typedData, utf8Data } from '../storage/parquetEncoding.ts';
-import { DEMOGRAPHICS_COLUMNS, demographicsSchema, timeseriesSchema } from './arrowSchema.ts';
+import { DEMOGRAPHICS_COLUMNS, demographicsSchema, timeseriesLabelNames, timeseriesSchema } from './arrowSchema.ts';
 import { batchRange, emptyStats, type BatchStats, type RunPlan } from './runPlan.ts';
 import { SPLITS, runSplits, type Split } from './splits.ts';
-import { cutWindows } from './windows.ts';
+import { cutWindows, windowValueColumns } from './windows.ts';
+import { forecastTailMinutes } from './horizons.ts';
 import { F } from './features.ts';
 import { cgmMetrics, type CgmMetrics } from '../realism/cgmMetrics.ts';
 import { addPatientToSummary, emptySummary, type SummaryStats } from './summaryStats.ts';
@@ -28,13 +29,15 @@ export async function buildBatchTables(plan: RunPlan, batchIndex: number, afterP
   const { config } = plan;
   const [start, end] = batchRange(plan, batchIndex);
   const splitCodes = runSplits(config.randomSeed, plan.firstPatientIndex, config.numPatients, config.trainSplit, config.valSplit);
-  const totalMinutes = simulatedMinutes(config);
-  const schema = timeseriesSchema(config.windowSizeMinutes);
+  const visibleMinutes = simulatedMinutes(config);
+  // The forecasting tail: minutes past the visible days that only horizon targets and labels read.
+  const totalMinutes = visibleMinutes + forecastTailMinutes(config.forecastHorizonsMinutes);
+  const schema = timeseriesSchema(config.windowSizeMinutes, config.forecastHorizonsMinutes);
   const timeseries: Record<Split, RecordBatch[]> = { train: [], val: [], test: [] };
   const profiles: PatientProfile[] = [];
   const patientMetrics: CgmMetrics[] = [];
   const patientSplits: Split[] = [];
-  const stats = emptyStats();
+  const stats = emptyStats(timeseriesLabelNames(config.forecastHorizonsMinutes).length);
   const summary = emptySummary();
 
   for (let offset = start; offset < end; offset++) {
@@ -42,15 +45,16 @@ export async function buildBatchTables(plan: RunPlan, batchIndex: number, afterP
     const split = SPLITS[splitCodes[offset]!]!;
     const profile = drawPatientProfile(config.randomSeed, patientIndex);
     const series = simulatePatient(config.randomSeed, profile, totalMinutes);
-    const windows = cutWindows(series.signals, config.windowSizeMinutes, SIMULATION_START_EPOCH_MS);
-    const metrics = cgmMetrics(series.signals[F.glucose_mgdl]!);
-    addPatientToSummary(summary, series.signals, metrics, profile);
+    const windows = cutWindows(series.signals, visibleMinutes, config.windowSizeMinutes, config.forecastHorizonsMinutes, SIMULATION_START_EPOCH_MS);
+    const visibleSignals = series.signals.map((signal) => signal.subarray(0, visibleMinutes));
+    const metrics = cgmMetrics(visibleSignals[F.glucose_mgdl]!);
+    addPatientToSummary(summary, visibleSignals, metrics, profile);
     patientMetrics.push(metrics);
     const fields = schema.fields;
     const children = [
       repeatedUtf8Data(fields[0]!, profile.patientId, windows.rows),
       typedData(fields[1]!, windows.timestampMs),
-      ...[...windows.features, ...windows.targets, ...windows.labels].map((column, i) => typedData(fields[i + 2]!, column)),
+      ...windowValueColumns(windows).map((column, i) => typedData(fields[i + 2]!, column)),
     ];
     timeseries[split].push(recordBatch(schema, children, windows.rows));
     profiles.push(profile);
@@ -59,7 +63,7 @@ export async function buildBatchTables(plan: RunPlan, batchIndex: number, afterP
     stats.patients++;
     stats.patientsPerSplit[split]++;
     stats.rows[split] += windows.rows;
-    windows.labels.forEach((column, l) => {
+    [...windows.labels, ...windows.horizonLabels].forEach((column, l) => {
       let positives = 0;
       for (let row = 0; row < column.length; row++) positives += column[row]!;
       stats.labelCounts[split][l]! += positives;

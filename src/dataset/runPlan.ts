@@ -29,7 +29,7 @@ export interface BatchStats {
   patientsPerSplit: { train: number; val: number; test: number };
   rows: { train: number; val: number; test: number };
   bytes: number;
-  /** Positives per split, in LABEL_NAMES order. */
+  /** Positives per split, in timeseriesLabelNames order (the six labels, then early-warning ones). */
   labelCounts: { train: number[]; val: number[]; test: number[] };
 }
 
@@ -46,13 +46,14 @@ export function batchRange(plan: Pick<RunPlan, 'config'>, batchIndex: number): [
   return [start, Math.min(plan.config.numPatients, start + plan.config.batchSize)];
 }
 
-export function emptyStats(): BatchStats {
+/** Zero counts; `labels` label columns per split (0: the arrays grow as stats are added). */
+export function emptyStats(labels = 0): BatchStats {
   return {
     patients: 0,
     patientsPerSplit: { train: 0, val: 0, test: 0 },
     rows: { train: 0, val: 0, test: 0 },
     bytes: 0,
-    labelCounts: { train: [0, 0, 0, 0, 0, 0], val: [0, 0, 0, 0, 0, 0], test: [0, 0, 0, 0, 0, 0] },
+    labelCounts: { train: new Array<number>(labels).fill(0), val: new Array<number>(labels).fill(0), test: new Array<number>(labels).fill(0) },
   };
 }
 
@@ -63,7 +64,8 @@ export function addStats(a: BatchStats, b: BatchStats): BatchStats {
   for (const split of ['train', 'val', 'test'] as const) {
     a.patientsPerSplit[split] += b.patientsPerSplit[split];
     a.rows[split] += b.rows[split];
-    for (let i = 0; i < a.labelCounts[split].length; i++) a.labelCounts[split][i]! += b.labelCounts[split][i]!;
+    const into = a.labelCounts[split];
+    b.labelCounts[split].forEach((count, i) => (into[i] = (into[i] ?? 0) + count));
   }
   return a;
 }

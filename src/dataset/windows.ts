@@ -1,4 +1,5 @@
 import { F, FEATURE_NAMES, TARGETS } from './features.ts';
+import { horizonColumns } from './horizons.ts';
 import { labelWindows } from './labels.ts';
 
 /** One patient's windows as columns (typed arrays), in timeseriesSchema order after patient_id. */
@@ -8,26 +9,45 @@ export interface WindowColumns {
   timestampMs: BigInt64Array;
   /** W×14 feature columns, lag-major: index lag*14 + feature. */
   features: Float64Array[];
+  /** The four next-minute targets. */
   targets: Float64Array[];
+  /** The six adverse-event labels. */
   labels: Int32Array[];
+  /** Glucose h minutes ahead, per ascending horizon. */
+  horizonTargets: Float64Array[];
+  /** Per ascending horizon: the hypo, then the hyper early-warning label. */
+  horizonLabels: Int32Array[];
+}
+
+/** A window table's columns in schema order after patient_id and timestamp. */
+export function windowValueColumns(windows: WindowColumns): (Float64Array | Int32Array)[] {
+  return [...windows.features, ...windows.targets, ...windows.labels, ...windows.horizonTargets, ...windows.horizonLabels];
 }
 
 /**
- * Cuts sliding windows (stride 1) from per-minute signals: a window ends at every minute m with
- * m >= W−1 and m+1 < total, feature_t{k} = signal[m−k], target = signal[m+1]. Each feature column
- * is a copy of a contiguous slice of the signal, so no per-row work is needed.
+ * Cuts sliding windows (stride 1) from per-minute signals: a window ends at every visible minute m
+ * with m >= W−1 and m+1 < visibleMinutes, feature_t{k} = signal[m−k], target = signal[m+1],
+ * horizon target = glucose[m+h]. The signals may run past `visibleMinutes` (the forecasting tail):
+ * only horizon targets and early-warning labels read those minutes. Each feature column is a copy
+ * of a contiguous slice of the signal, so no per-row work is needed.
  */
-export function cutWindows(signals: Float64Array[], windowSizeMinutes: number, startEpochMs: number): WindowColumns {
-  const totalMinutes = signals[0]!.length;
-  const rows = Math.max(0, totalMinutes - windowSizeMinutes);
+export function cutWindows(
+  signals: Float64Array[],
+  visibleMinutes: number,
+  windowSizeMinutes: number,
+  horizonsMinutes: readonly number[],
+  startEpochMs: number,
+): WindowColumns {
+  const rows = Math.max(0, visibleMinutes - windowSizeMinutes);
   const firstEnd = windowSizeMinutes - 1;
   const features: Float64Array[] = [];
   for (let lag = 0; lag < windowSizeMinutes; lag++) {
     for (let f = 0; f < FEATURE_NAMES.length; f++) features.push(signals[f]!.slice(firstEnd - lag, firstEnd - lag + rows));
   }
   const targets = TARGETS.map((t) => signals[F[t.feature]]!.slice(firstEnd + 1, firstEnd + 1 + rows));
+  const horizons = horizonColumns(signals[F.glucose_mgdl]!, firstEnd, rows, horizonsMinutes);
   const timestampMs = new BigInt64Array(rows);
   for (let row = 0; row < rows; row++) timestampMs[row] = BigInt(startEpochMs + (firstEnd + row) * 60_000);
   const labels = labelWindows(signals, firstEnd, rows);
-  return { rows, timestampMs, features, targets, labels };
+  return { rows, timestampMs, features, targets, labels, horizonTargets: horizons.targets, horizonLabels: horizons.labels };
 }

@@ -1,7 +1,9 @@
 import { DEMOGRAPHICS_COLUMNS, SCHEMA_VERSION } from '../dataset/arrowSchema.ts';
-import { FEATURE_NAMES, LABEL_NAMES } from '../dataset/features.ts';
+import { FEATURE_NAMES } from '../dataset/features.ts';
+import { HYPER_EPISODE_ABOVE_MGDL, HYPO_EPISODE_BELOW_MGDL, SUSTAINED_EPISODE_MINUTES } from '../dataset/horizons.ts';
 import { SPLITS } from '../dataset/splits.ts';
 import { histogramQuantile } from '../dataset/summaryStats.ts';
+import { forecastTailMinutes, horizonLabelColumns, horizonTargetColumns } from '../dataset/horizons.ts';
 import { GENERATOR } from '../version.ts';
 import type { ReportData } from './reportData.ts';
 
@@ -14,11 +16,20 @@ const LABEL_RULES: Record<string, string> = {
   label_autonomic_dysregulation: 'eda_t0 > 12 and hrv_sdnn_t0 < 15 and (g_t0 < 70 or g_t0 > 200)',
 };
 
+/** The rule of any label column, including the early-warning labels of each horizon. */
+export function labelRule(label: string): string {
+  const within = /^label_(hypo|hyper)glycemia_within_(\d+)min$/.exec(label);
+  if (!within) return LABEL_RULES[label] ?? '';
+  const [, kind, h] = within;
+  const threshold = kind === 'hypo' ? `CGM < ${HYPO_EPISODE_BELOW_MGDL}` : `CGM > ${HYPER_EPISODE_ABOVE_MGDL}`;
+  return `any minute in (t0, t0 + ${h}] belongs to ≥ ${SUSTAINED_EPISODE_MINUTES} consecutive minutes of ${threshold} mg/dL (consensus CGM ${kind === 'hypo' ? 'level-1 hypoglycaemia' : 'level-2 hyperglycaemia'} event: Battelino et al. 2023; Danne et al. 2017)`;
+}
+
 const pct = (part: number, whole: number) => (whole > 0 ? ((100 * part) / whole).toFixed(3) : '0.000');
 
 /** DATASET_CARD.md: what the dataset is, how it was made, what it holds, how to reproduce it. */
 export function datasetCard(data: ReportData, location: string): string {
-  const { manifest, summary } = data;
+  const { manifest, summary, horizons } = data;
   const rows = (t: keyof typeof manifest.totals) => manifest.totals[t].rows;
   const q = (h: number[], lo: number, w: number, p: number) => histogramQuantile(h, lo, w, p).toFixed(0);
   const lines: string[] = [];
@@ -30,7 +41,7 @@ export function datasetCard(data: ReportData, location: string): string {
   lines.push('');
   lines.push('## What it is');
   lines.push('');
-  lines.push(`${manifest.totals.patient_demographics.rows} simulated adults with insulin-treated (type 1) diabetes, minute by minute: CGM glucose, heart rate, HRV, breathing, SpO₂, steps, acceleration, skin temperature, EDA, QT interval, insulin on board, carbs in the stomach, activity intensity and hour of day. The series are cut into sliding windows with next-minute targets and six adverse-event labels, split train/val/test **by patient** (no patient is in two splits).`);
+  lines.push(`${manifest.totals.patient_demographics.rows} simulated adults with insulin-treated (type 1) diabetes, minute by minute: CGM glucose, heart rate, HRV, breathing, SpO₂, steps, acceleration, skin temperature, EDA, QT interval, insulin on board, carbs in the stomach, activity intensity and hour of day. The series are cut into sliding windows with next-minute targets${horizons.length ? `, glucose targets ${horizons.map((h) => `${h}`).join('/')} minutes ahead and early-warning labels of sustained lows and highs within those horizons` : ''} and six adverse-event labels, split train/val/test **by patient** (no patient is in two splits).`);
   lines.push('');
   lines.push('| table | rows | files | bytes |');
   lines.push('|---|---:|---:|---:|');
@@ -55,14 +66,14 @@ export function datasetCard(data: ReportData, location: string): string {
   lines.push('## Schema');
   lines.push('');
   lines.push(`- \`patient_demographics\`: ${DEMOGRAPHICS_COLUMNS.map((c) => `\`${c.name}\``).join(', ')}.`);
-  lines.push(`- \`timeseries_features_{train,val,test}\`: \`patient_id\`, \`timestamp\` (UTC, window end), \`feature_t{k}_{feature}\` for k = 0 (now) … W−1 and the 14 features ${FEATURE_NAMES.map((f) => `\`${f}\``).join(', ')}; targets \`target_glucose_mgdl\`, \`target_heart_rate_bpm\`, \`target_hrv_sdnn\`, \`target_respiratory_rate_rpm\` (next minute); six int32 labels. No nulls.`);
+  lines.push(`- \`timeseries_features_{train,val,test}\`: \`patient_id\`, \`timestamp\` (UTC, window end), \`feature_t{k}_{feature}\` for k = 0 (now) … W−1 and the 14 features ${FEATURE_NAMES.map((f) => `\`${f}\``).join(', ')}; targets \`target_glucose_mgdl\`, \`target_heart_rate_bpm\`, \`target_hrv_sdnn\`, \`target_respiratory_rate_rpm\` (next minute); six int32 labels${horizons.length ? `; then forecasting columns ${[...horizonTargetColumns(horizons), ...horizonLabelColumns(horizons)].map((c) => `\`${c}\``).join(', ')} (CGM glucose at t0 + h; early-warning labels below). Each patient is simulated ${forecastTailMinutes(horizons)} minutes past its visible days so that every row has every target` : '; no forecasting columns (--horizons none)'}. No nulls.`);
   lines.push('');
   lines.push('## Labels: rules and prevalence (% of windows)');
   lines.push('');
   lines.push(`| label | rule | ${SPLITS.join(' | ')} |`);
   lines.push(`|---|---|${SPLITS.map(() => '---:').join('|')}|`);
-  for (const label of LABEL_NAMES) {
-    lines.push(`| \`${label}\` | ${LABEL_RULES[label]} | ${SPLITS.map((s) => pct(manifest.labelCounts[s][label], rows(`timeseries_features_${s}`))).join(' | ')} |`);
+  for (const label of data.labelNames) {
+    lines.push(`| \`${label}\` | ${labelRule(label)} | ${SPLITS.map((s) => pct(manifest.labelCounts[s][label], rows(`timeseries_features_${s}`))).join(' | ')} |`);
   }
   lines.push('');
   lines.push('## Cohort');
@@ -83,7 +94,7 @@ export function datasetCard(data: ReportData, location: string): string {
   lines.push('```bash');
   manifest.runs.forEach((run, i) => {
     const c = run.config;
-    lines.push(`npm run generate -- --patients ${c.numPatients} --days ${c.simulationDaysPerPatient} --window ${c.windowSizeMinutes} --train-split ${c.trainSplit} --val-split ${c.valSplit} --seed ${c.randomSeed} --out DIR${i === 0 && !c.appendMode ? ' --no-append' : ''}`);
+    lines.push(`npm run generate -- --patients ${c.numPatients} --days ${c.simulationDaysPerPatient} --window ${c.windowSizeMinutes} --train-split ${c.trainSplit} --val-split ${c.valSplit} --seed ${c.randomSeed} --horizons ${(c.forecastHorizonsMinutes ?? []).join(',') || 'none'} --out DIR${i === 0 && !c.appendMode ? ' --no-append' : ''}`);
   });
   lines.push('```');
   lines.push('');

@@ -1,5 +1,5 @@
 import * as echarts from 'echarts';
-import { FEATURE_NAMES, LABEL_NAMES } from '../dataset/features.ts';
+import { FEATURE_NAMES } from '../dataset/features.ts';
 import { SPLITS } from '../dataset/splits.ts';
 import { correlationMatrix, GLUCOSE_BIN_MGDL } from '../dataset/summaryStats.ts';
 import { ActivityKind } from '../simulation/dailySchedule.ts';
@@ -26,23 +26,23 @@ function labelPrevalenceChart(data: ReportData): string {
     {
       title: { text: 'Label prevalence per split (% of windows, log scale)', left: 'center', textStyle: { fontSize: 14 } },
       legend: { top: 28, data: [...SPLITS] },
-      grid: { left: 200, right: 40, top: 60, bottom: 40 },
+      grid: { left: 260, right: 40, top: 60, bottom: 40 },
       xAxis: { type: 'log', name: '%', min: 0.001, max: 100 },
-      yAxis: { type: 'category', data: LABEL_NAMES.map((l) => l.replace('label_', '')), splitLine: { show: true } },
+      yAxis: { type: 'category', data: data.labelNames.map((l) => l.replace('label_', '')), splitLine: { show: true } },
       series: SPLITS.map((split) => ({
         name: split,
         type: 'scatter',
         symbol: symbols[split],
         symbolSize: 11,
         // A split with no positive window sits at the axis minimum.
-        data: LABEL_NAMES.map((label, i) => {
+        data: data.labelNames.map((label, i) => {
           const rows = manifest.totals[`timeseries_features_${split}`].rows;
-          return [rows > 0 ? Math.max(0.001, (100 * manifest.labelCounts[split][label]) / rows) : 0.001, i];
+          return [rows > 0 ? Math.max(0.001, (100 * (manifest.labelCounts[split][label] ?? 0)) / rows) : 0.001, i];
         }),
       })),
     },
     760,
-    340,
+    100 + 26 * data.labelNames.length,
   );
 }
 

@@ -1,5 +1,6 @@
 import { drawPatientProfile, type PatientProfile } from '../cohort/patientProfile.ts';
 import { simulatedMinutes } from '../config/config.ts';
+import { timeseriesLabelNames } from '../dataset/arrowSchema.ts';
 import { emptySummary, mergeSummaries, type SummaryStats } from '../dataset/summaryStats.ts';
 import { simulatePatient, type PatientSeries } from '../simulation/simulatePatient.ts';
 import type { Manifest } from '../storage/manifest.ts';
@@ -7,6 +8,10 @@ import type { Manifest } from '../storage/manifest.ts';
 /** What the dataset card and the report are drawn from: the manifest, its summaries, one example patient. */
 export interface ReportData {
   manifest: Manifest;
+  /** Forecast horizons of the dataset's time-series tables (none before schema version 2). */
+  horizons: number[];
+  /** Every label column, in table order. */
+  labelNames: string[];
   summary: SummaryStats;
   example: { profile: PatientProfile; series: PatientSeries; firstMinute: number; minutes: number };
 }
@@ -21,5 +26,6 @@ export function reportData(manifest: Manifest): ReportData {
   const minutes = Math.min(1440, total);
   // The second day when there is one (day 1 starts from the model's steady state).
   const firstMinute = total >= 2880 ? 1440 : 0;
-  return { manifest, summary, example: { profile, series, firstMinute, minutes } };
+  const horizons = run.config.forecastHorizonsMinutes ?? [];
+  return { manifest, horizons, labelNames: timeseriesLabelNames(horizons), summary, example: { profile, series, firstMinute, minutes } };
 }

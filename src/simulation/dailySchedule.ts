@@ -57,12 +57,15 @@ export function planSchedule(randomSeed: number, patientIndex: number, habits: H
     }
   };
 
-  // Sleep first (from the night before day 0 to the night after the last day).
+  // Sleep first (from the night before day 0 to the night after the last day). Nights draw from
+  // their own stream, day by day, so the first N minutes of a patient never depend on how many
+  // minutes are simulated (the forecasting tail adds minutes without changing the visible days).
+  const sleepRng = randomStream(randomSeed, patientIndex, 'schedule:sleep');
   const wakeMinuteOfDay = new Float64Array(days);
   for (let day = -1; day < days; day++) {
     const weekend = isWeekend(day + 1); // the morning after
-    const onset = habits.sleepOnsetHour + normalBetween(rng, 0, 0.5, -1.5, 1.5) + (weekend ? 0.7 : 0);
-    const duration = habits.sleepDurationHours + normalBetween(rng, 0, 0.5, -1.5, 1.5) + (weekend ? 0.8 : 0);
+    const onset = habits.sleepOnsetHour + normalBetween(sleepRng, 0, 0.5, -1.5, 1.5) + (weekend ? 0.7 : 0);
+    const duration = habits.sleepDurationHours + normalBetween(sleepRng, 0, 0.5, -1.5, 1.5) + (weekend ? 0.8 : 0);
     const start = day * 1440 + onset * 60;
     const end = start + duration * 60;
     if (day + 1 < days) wakeMinuteOfDay[day + 1] = end - (day + 1) * 1440;

@@ -1,11 +1,11 @@
 import type { RunConfig } from '../config/config.ts';
-import type { LabelName } from '../dataset/features.ts';
 import type { Split } from '../dataset/splits.ts';
 import type { SummaryStats } from '../dataset/summaryStats.ts';
 import { MANIFEST_KEY, type TableName } from './layout.ts';
 import { getText, type ObjectStore } from './objectStore.ts';
 
-export type LabelCounts = Record<LabelName, number>;
+/** Positive windows per label column (the six labels, then any early-warning labels). */
+export type LabelCounts = Record<string, number>;
 
 export interface ManifestFile {
   table: TableName;

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { RunConfig } from '../config/config.ts';
+import { ConfigError, type RunConfig } from '../config/config.ts';
 import { encodeParquet } from './parquetEncoding.ts';
-import { demographicsSchema, SCHEMA_VERSION, timeseriesSchema } from '../dataset/arrowSchema.ts';
+import { demographicsSchema, SCHEMA_VERSION, timeseriesColumnNames, timeseriesLabelNames, timeseriesSchema } from '../dataset/arrowSchema.ts';
 import { buildBatchTables } from '../dataset/batchTables.ts';
-import { LABEL_NAMES, type LabelName } from '../dataset/features.ts';
 import { addStats, emptyStats, type BatchResult, type RunPlan, type StagedFile } from '../dataset/runPlan.ts';
 import { SPLITS, type Split } from '../dataset/splits.ts';
 import { emptySummary, mergeSummaries } from '../dataset/summaryStats.ts';
@@ -60,6 +59,7 @@ export async function planRun(
   }
   const manifest = await readManifest(store);
   if (!manifest && !existingLease) await refuseForeignContent(store);
+  refuseSchemaChange(manifest, config, store.location);
 
   const runSeq = (manifest?.runs.reduce((max, r) => Math.max(max, r.runSeq), 0) ?? 0) + 1;
   const firstPatientIndex = config.appendMode ? manifest?.nextPatientIndex ?? 0 : 0;
@@ -79,6 +79,31 @@ export async function planRun(
     await store.put(LEASE_KEY, JSON.stringify(lease));
   }
   return plan;
+}
+
+/** The time-series layout a committed run wrote (runs before schema version 2 had no horizons). */
+function runShape(config: RunConfig): { windowSizeMinutes: number; horizons: number[] } {
+  return { windowSizeMinutes: config.windowSizeMinutes, horizons: config.forecastHorizonsMinutes ?? [] };
+}
+
+const describeHorizons = (horizons: number[]) => (horizons.length ? horizons.join(',') : 'none');
+
+/**
+ * Every part file of a table keeps one schema: an append whose window or horizons would give the
+ * time-series tables other columns than the dataset's is refused, naming the option to change.
+ */
+export function refuseSchemaChange(manifest: Manifest | undefined, config: RunConfig, location: string): void {
+  const last = manifest?.runs[manifest.runs.length - 1];
+  if (!config.appendMode || !last) return;
+  const dataset = runShape(last.config);
+  const run = runShape(config);
+  const same = (a: typeof dataset) => timeseriesColumnNames(a.windowSizeMinutes, a.horizons).join('|');
+  if (same(dataset) === same(run)) return;
+  const field = dataset.windowSizeMinutes !== run.windowSizeMinutes ? 'windowSizeMinutes' : 'forecastHorizonsMinutes';
+  throw new ConfigError(
+    `invalid ${field === 'windowSizeMinutes' ? 'windowSizeMinutes (--window)' : 'forecastHorizonsMinutes (--horizons)'}: ${location} has window ${dataset.windowSizeMinutes} and horizons ${describeHorizons(dataset.horizons)}, this run asks for window ${run.windowSizeMinutes} and horizons ${describeHorizons(run.horizons)}; every part file of a table keeps one schema, so append with --window ${dataset.windowSizeMinutes} --horizons ${describeHorizons(dataset.horizons)}, or write a new dataset (another --out, or --no-append to replace this one)`,
+    field,
+  );
 }
 
 async function readLease(store: ObjectStore): Promise<Lease | undefined> {
@@ -101,7 +126,7 @@ export async function stageBatch(
     files.push({ table, fileName, rows, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
   };
   await stage('patient_demographics', await encodeParquet(demographicsSchema, [tables.demographics], GENERATOR), tables.demographics.numRows);
-  const schema = timeseriesSchema(plan.config.windowSizeMinutes);
+  const schema = timeseriesSchema(plan.config.windowSizeMinutes, plan.config.forecastHorizonsMinutes);
   for (const split of SPLITS) {
     const batches = tables.timeseries[split];
     if (batches.length === 0) continue;
@@ -122,8 +147,7 @@ export type CommitSummary = Pick<ManifestRun, 'runId' | 'runSeq' | 'firstPatient
   alreadyCommitted: boolean;
 };
 
-const labelRecord = (counts: number[]): LabelCounts =>
-  Object.fromEntries(LABEL_NAMES.map((name, i) => [name, counts[i] ?? 0])) as LabelCounts;
+const labelRecord = (names: string[], counts: number[]): LabelCounts => Object.fromEntries(names.map((name, i) => [name, counts[i] ?? 0]));
 
 /**
  * Publishes a run: staged parts → table directories, then the manifest (atomic), then deletes
@@ -153,6 +177,7 @@ export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: s
   }
 
   const now = finishedAt;
+  const labelNames = timeseriesLabelNames(plan.config.forecastHorizonsMinutes);
   const rowsPerTable = Object.fromEntries(TABLES.map((t) => [t, newFiles.filter((f) => f.table === t).reduce((s, f) => s + f.rows, 0)])) as Record<TableName, number>;
   const run: ManifestRun = {
     runId: plan.runId,
@@ -163,7 +188,7 @@ export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: s
     numPatients: plan.config.numPatients,
     patientsPerSplit: stats.patientsPerSplit,
     rowsPerTable,
-    labelCounts: { train: labelRecord(stats.labelCounts.train), val: labelRecord(stats.labelCounts.val), test: labelRecord(stats.labelCounts.test) },
+    labelCounts: { train: labelRecord(labelNames, stats.labelCounts.train), val: labelRecord(labelNames, stats.labelCounts.val), test: labelRecord(labelNames, stats.labelCounts.test) },
     startedAt: plan.startedAt,
     finishedAt: now,
     generatorVersion: GENERATOR_VERSION,
@@ -189,14 +214,19 @@ export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: s
         return [t, { files: own.length, rows: own.reduce((s, f) => s + f.rows, 0), bytes: own.reduce((s, f) => s + f.bytes, 0) }];
       }),
     ) as Manifest['totals'],
-    labelCounts: Object.fromEntries(
-      SPLITS.map((split) => [split, labelRecord(LABEL_NAMES.map((name) => runs.reduce((s, r) => s + (r.labelCounts[split][name as LabelName] ?? 0), 0)))]),
-    ) as Record<Split, LabelCounts>,
+    labelCounts: Object.fromEntries(SPLITS.map((split) => [split, sumLabelCounts(runs.map((r) => r.labelCounts[split]))])) as Record<Split, LabelCounts>,
     pendingDeletes: [...(manifest?.pendingDeletes ?? []), ...replaced],
   };
   await writeManifest(store, manifest);
   await finishCommit(store, manifest, plan);
   return summaryFromRun(run, manifest, false);
+}
+
+/** Label positives summed over runs, by name (runs may carry different label sets only across schema versions). */
+function sumLabelCounts(perRun: LabelCounts[]): LabelCounts {
+  const total: LabelCounts = {};
+  for (const counts of perRun) for (const [name, count] of Object.entries(counts)) total[name] = (total[name] ?? 0) + count;
+  return total;
 }
 
 /** The idempotent tail of a commit: replaced files, `_SUCCESS`, staging, lease. */

@@ -54,7 +54,7 @@ describe('generate through the real Temporal server and worker processes', () =>
     assert.match(log, /worker 1/);
     assert.match(log, /batch staged/);
     const manifest = JSON.parse(readFileSync(join(a, '_manifest.json'), 'utf8'));
-    assert.equal(manifest.schemaVersion, 1);
+    assert.equal(manifest.schemaVersion, 2);
     assert.equal(manifest.runs.length, 1);
     assert.equal(manifest.totals.patient_demographics.rows, 6);
   });
@@ -64,7 +64,10 @@ describe('generate through the real Temporal server and worker processes', () =>
     const columns = (await rows(db, `SELECT name, type, logical_type, repetition_type, num_children FROM parquet_schema('${file}')`)).filter((r) => r[4] === null || Number(r[4]) === 0);
     assert.deepEqual(
       columns.map((r) => r[0]),
-      ['patient_id', 'timestamp', ...featureColumnNames(5), 'target_glucose_mgdl', 'target_heart_rate_bpm', 'target_hrv_sdnn', 'target_respiratory_rate_rpm', ...LABEL_NAMES],
+      [
+        ...['patient_id', 'timestamp', ...featureColumnNames(5), 'target_glucose_mgdl', 'target_heart_rate_bpm', 'target_hrv_sdnn', 'target_respiratory_rate_rpm', ...LABEL_NAMES],
+        ...['target_glucose_mgdl_30min', 'target_glucose_mgdl_60min', 'label_hypoglycemia_within_30min', 'label_hyperglycemia_within_30min', 'label_hypoglycemia_within_60min', 'label_hyperglycemia_within_60min'],
+      ],
     );
     for (const [name, type, logical, repetition] of columns) {
       assert.equal(repetition, 'REQUIRED', `${name} must not be nullable`);

@@ -14,6 +14,16 @@ describe('config validation', () => {
     assert.equal(windowsPerPatient(config), 3 * 1440 - 5);
   });
 
+  it('horizons: default 30,60; --horizons none is empty; a list is sorted; omitted in a config file means the default', () => {
+    assert.deepEqual(resolveRunConfig({}).config.forecastHorizonsMinutes, [30, 60]);
+    assert.deepEqual(resolveRunConfig({ horizons: 'none' }).config.forecastHorizonsMinutes, []);
+    assert.deepEqual(resolveRunConfig({ horizons: ' 120, 15,60 ' }).config.forecastHorizonsMinutes, [15, 60, 120]);
+    const { forecastHorizonsMinutes: _omitted, ...withoutHorizons } = DEFAULT_CONFIG;
+    assert.deepEqual(validateRunConfig(withoutHorizons).forecastHorizonsMinutes, [30, 60]);
+    assert.throws(() => resolveRunConfig({ horizons: '30,abc' }), /forecastHorizonsMinutes \(--horizons\): got \[30,"abc"\]/);
+    assert.throws(() => resolveRunConfig({ horizons: '' }), /forecastHorizonsMinutes \(--horizons\)/);
+  });
+
   it('flags override the config file; fractions of days are allowed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     const file = join(dir, 'run.json');
@@ -34,6 +44,11 @@ describe('config validation', () => {
     ['window longer than the simulation', { simulationDaysPerPatient: 0.002, windowSizeMinutes: 5 }, /windowSizeMinutes \(--window\).*give 3/],
     ['unknown key', { numPatientz: 3 }, /unknown config key numPatientz/],
     ['string patients', { numPatients: 'ten' }, /numPatients \(--patients\): got "ten"/],
+    ['a horizon of 1 minute', { forecastHorizonsMinutes: [1, 30] }, /forecastHorizonsMinutes \(--horizons\): got \[1,30\].*distinct integers from 2 to 720/],
+    ['a horizon above 720', { forecastHorizonsMinutes: [721] }, /forecastHorizonsMinutes \(--horizons\)/],
+    ['duplicate horizons', { forecastHorizonsMinutes: [30, 30] }, /forecastHorizonsMinutes \(--horizons\): got \[30,30\]/],
+    ['fractional horizon', { forecastHorizonsMinutes: [30.5] }, /forecastHorizonsMinutes \(--horizons\)/],
+    ['horizons not a list', { forecastHorizonsMinutes: 30 }, /forecastHorizonsMinutes \(--horizons\): got 30/],
   ];
   for (const [name, override, pattern] of bad) {
     it(`rejects ${name} with one line naming the field`, () => {
@@ -53,6 +68,8 @@ describe('CLI bad input: one clear line, exit status 2, nothing written', () => 
     ['unknown option', ['--patinets', '3'], /unknown option '--patinets'/],
     ['zero workers', ['--workers', '0'], /--workers.*integer from 1 to 256/],
     ['missing config file', ['--config', '/nonexistent/run.json'], /--config: cannot read/],
+    ['a horizon out of range', ['--horizons', '30,1000'], /forecastHorizonsMinutes \(--horizons\): got \[30,1000\]/],
+    ['a horizon that is not a number', ['--horizons', 'soon'], /--horizons.*"soon"/],
   ];
   for (const [name, args, pattern] of cases) {
     it(name, async () => {

@@ -15,7 +15,7 @@ describe('sliding windows', () => {
   it('yields minutes − window rows, lags and next-minute targets aligned', () => {
     const minutes = 60;
     const window = 5;
-    const cut = cutWindows(rampSignals(minutes), window, 0);
+    const cut = cutWindows(rampSignals(minutes), minutes, window, [], 0);
     assert.equal(cut.rows, minutes - window);
     assert.equal(cut.features.length, window * 14);
     // Row r ends at minute m = W−1+r; feature_t{k}_{f} = signal_f[m−k].
@@ -37,13 +37,32 @@ describe('sliding windows', () => {
     assert.equal(names[0], 'feature_t0_glucose_mgdl');
     assert.equal(names[14], 'feature_t1_glucose_mgdl');
     assert.equal(names[69], 'feature_t4_hour_of_day');
-    const schema = timeseriesSchema(5);
+    const schema = timeseriesSchema(5, []);
     assert.equal(schema.fields.length, 2 + 70 + 4 + 6);
     assert.equal(schema.fields[0]!.name, 'patient_id');
     assert.equal(schema.fields[1]!.name, 'timestamp');
     assert.equal(schema.fields[72]!.name, 'target_glucose_mgdl');
     assert.equal(schema.fields[81]!.name, 'label_autonomic_dysregulation');
     assert.ok(schema.fields.every((f) => !f.nullable));
+    // The default horizons add 6 columns after the original 82, in the contract's order.
+    const forecasting = timeseriesSchema(5, [30, 60]);
+    assert.equal(forecasting.fields.length, 88);
+    assert.deepEqual(
+      forecasting.fields.slice(0, 82).map((f) => f.name),
+      schema.fields.map((f) => f.name),
+    );
+    assert.deepEqual(
+      forecasting.fields.slice(82).map((f) => `${f.name}:${f.type}`),
+      [
+        'target_glucose_mgdl_30min:Float64',
+        'target_glucose_mgdl_60min:Float64',
+        'label_hypoglycemia_within_30min:Int32',
+        'label_hyperglycemia_within_30min:Int32',
+        'label_hypoglycemia_within_60min:Int32',
+        'label_hyperglycemia_within_60min:Int32',
+      ],
+    );
+    assert.ok(forecasting.fields.every((f) => !f.nullable));
   });
 });
 
