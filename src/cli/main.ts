@@ -24,6 +24,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatRealismReport, realismReport } from '../realism/realismReport.ts';
 import { addScheduleCommands } from './scheduleCommands.ts';
+import { DEFAULT_TRAIN_ROWS, evaluate, type EvaluateFlags } from './evaluate.ts';
 
 interface OutputFlags {
   quiet?: boolean;
@@ -94,6 +95,16 @@ program
   .addHelpText('after', '\nExamples:\n  npm run realism -- --patients 300 --days 3\n  npm run realism -- --in ml_dataset_output')
   .action(async (flags: GenerateFlags & { in?: string; jsonOut?: string }) => {
     process.exitCode = await realism(flags);
+  });
+
+program
+  .command('evaluate')
+  .description('Baseline scoreboard of a dataset: persistence, trend, ridge and gradient-boosted trees on every forecasting task, trained on train, tuned on val, scored on test; writes evaluation.json and adds a Baselines section to DATASET_CARD.md and report.html.')
+  .option('--in <dir>', 'dataset directory or s3://bucket/prefix')
+  .option('--train-rows <n>', `train rows used for fitting (a seeded random subset; default ${DEFAULT_TRAIN_ROWS})`)
+  .addHelpText('after', '\nExamples:\n  npm run evaluate -- --in ml_dataset_output\n  npm run evaluate -- --in /tmp/ds --train-rows 100000')
+  .action(async (flags: EvaluateFlags) => {
+    process.exitCode = await evaluate(flags);
   });
 
 outputOptions(

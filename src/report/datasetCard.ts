@@ -5,6 +5,7 @@ import { SPLITS } from '../dataset/splits.ts';
 import { histogramQuantile } from '../dataset/summaryStats.ts';
 import { forecastTailMinutes, horizonLabelColumns, horizonTargetColumns } from '../dataset/horizons.ts';
 import { GENERATOR } from '../version.ts';
+import { baselineTables, markdownTable } from './baselines.ts';
 import type { ReportData } from './reportData.ts';
 
 const LABEL_RULES: Record<string, string> = {
@@ -76,6 +77,18 @@ export function datasetCard(data: ReportData, location: string): string {
     lines.push(`| \`${label}\` | ${labelRule(label)} | ${SPLITS.map((s) => pct(manifest.labelCounts[s][label], rows(`timeseries_features_${s}`))).join(' | ')} |`);
   }
   lines.push('');
+  if (data.evaluation) {
+    const tables = baselineTables(data.evaluation, manifest);
+    lines.push('## Baselines');
+    lines.push('');
+    if (tables.staleNote) lines.push(`> **${tables.staleNote}**`, '');
+    lines.push(tables.intro);
+    lines.push('');
+    lines.push(...markdownTable(tables.glucoseHeader, tables.glucoseRows));
+    lines.push('');
+    lines.push(...markdownTable(tables.labelHeader, tables.labelRows));
+    lines.push('');
+  }
   lines.push('## Cohort');
   lines.push('');
   lines.push(`- ${summary.patients} patients (${summary.genderCounts.F} F, ${summary.genderCounts.M} M); age median ~${q(summary.ageHistogram, 15, 5, 0.5)} y (p10 ~${q(summary.ageHistogram, 15, 5, 0.1)}, p90 ~${q(summary.ageHistogram, 15, 5, 0.9)}); BMI median ~${q(summary.bmiHistogram, 16, 2, 0.5)} kg/m².`);

@@ -4,6 +4,7 @@ import { SPLITS } from '../dataset/splits.ts';
 import { correlationMatrix, GLUCOSE_BIN_MGDL } from '../dataset/summaryStats.ts';
 import { ActivityKind } from '../simulation/dailySchedule.ts';
 import { GENERATOR } from '../version.ts';
+import { baselineTables, type BaselineTables } from './baselines.ts';
 import type { ReportData } from './reportData.ts';
 
 type Option = Parameters<ReturnType<typeof echarts.init>['setOption']>[0];
@@ -130,6 +131,40 @@ function correlationChart(data: ReportData): string {
   );
 }
 
+function rmseByHorizonChart(tables: BaselineTables): string {
+  const { horizons, series } = tables.rmseByHorizon;
+  return svgChart(
+    {
+      title: { text: 'Glucose forecast RMSE by horizon (test split)', left: 'center', textStyle: { fontSize: 14 } },
+      legend: { top: 36, data: series.map((s) => s.model) },
+      grid: { left: 70, right: 30, top: 84, bottom: 50 },
+      xAxis: { type: 'category', name: 'horizon (min)', nameLocation: 'middle', nameGap: 30, data: horizons.map(String) },
+      yAxis: { type: 'value', name: 'RMSE (mg/dL)' },
+      series: series.map((s) => ({ name: s.model, type: 'line', symbolSize: 8, data: s.rmse.map((v) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : null)) })),
+    },
+    760,
+    360,
+  );
+}
+
+const htmlTable = (header: string[], rows: string[][]) =>
+  `<table><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>${rows.map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('')}</table>`;
+
+/** The Baselines section: tables and the RMSE-by-horizon chart, when evaluation.json exists. */
+function baselinesSection(data: ReportData): string {
+  if (!data.evaluation) return '';
+  const tables = baselineTables(data.evaluation, data.manifest);
+  return `<section id="baselines">
+<h2>Baselines</h2>
+${tables.staleNote ? `<p class="note">${escapeHtml(tables.staleNote)}</p>` : ''}
+<p>${escapeHtml(tables.intro)}</p>
+<figure id="rmse-by-horizon">${rmseByHorizonChart(tables)}<figcaption>Error of each model as the forecast reaches further ahead.</figcaption></figure>
+${htmlTable(tables.glucoseHeader, tables.glucoseRows)}
+<p></p>
+${htmlTable(tables.labelHeader, tables.labelRows)}
+</section>`;
+}
+
 /** report.html: a self-contained page (inline SVG drawn by ECharts, inline CSS, no scripts, no network). */
 export function htmlReport(data: ReportData, location: string): string {
   const { manifest, summary } = data;
@@ -150,7 +185,7 @@ export function htmlReport(data: ReportData, location: string): string {
 body { font-family: sans-serif; margin: 24px auto; max-width: 1000px; color: #222; }
 h1 { font-size: 22px; } figure { margin: 18px 0; } figcaption { font-size: 13px; color: #555; }
 .row { display: flex; gap: 12px; flex-wrap: wrap; } .note { background: #fff4e5; padding: 8px 12px; border-radius: 4px; }
-table { border-collapse: collapse; font-size: 13px; } td, th { border: 1px solid #ddd; padding: 3px 8px; text-align: right; }
+table { border-collapse: collapse; font-size: 13px; } h2 { font-size: 18px; margin-top: 28px; } td, th { border: 1px solid #ddd; padding: 3px 8px; text-align: right; }
 </style>
 </head>
 <body>
@@ -161,6 +196,7 @@ table { border-collapse: collapse; font-size: 13px; } td, th { border: 1px solid
 ${figures[0] ? `<figure id="${figures[0].id}">${figures[0].svg}<figcaption>${figures[0].caption}</figcaption></figure>` : ''}
 <div class="row">${figures.slice(1, 3).map((f) => `<figure id="${f.id}">${f.svg}<figcaption>${f.caption}</figcaption></figure>`).join('')}</div>
 ${figures.slice(3).map((f) => `<figure id="${f.id}">${f.svg}<figcaption>${f.caption}</figcaption></figure>`).join('\n')}
+${baselinesSection(data)}
 </body>
 </html>
 `;

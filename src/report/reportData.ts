@@ -4,6 +4,7 @@ import { timeseriesLabelNames } from '../dataset/arrowSchema.ts';
 import { emptySummary, mergeSummaries, type SummaryStats } from '../dataset/summaryStats.ts';
 import { simulatePatient, type PatientSeries } from '../simulation/simulatePatient.ts';
 import type { Manifest } from '../storage/manifest.ts';
+import type { Evaluation } from './baselines.ts';
 
 /** What the dataset card and the report are drawn from: the manifest, its summaries, one example patient. */
 export interface ReportData {
@@ -12,11 +13,13 @@ export interface ReportData {
   horizons: number[];
   /** Every label column, in table order. */
   labelNames: string[];
+  /** The baseline scoreboard (evaluation.json), when `npm run evaluate` has run. */
+  evaluation?: Evaluation;
   summary: SummaryStats;
   example: { profile: PatientProfile; series: PatientSeries; firstMinute: number; minutes: number };
 }
 
-export function reportData(manifest: Manifest): ReportData {
+export function reportData(manifest: Manifest, evaluation?: Evaluation): ReportData {
   const summary = manifest.runs.reduce((total, run) => (run.summary ? mergeSummaries(total, run.summary) : total), emptySummary());
   // Re-simulating is exact (seed + index determine a patient) and cheaper than reading rows back.
   const run = manifest.runs[manifest.runs.length - 1]!;
@@ -27,5 +30,5 @@ export function reportData(manifest: Manifest): ReportData {
   // The second day when there is one (day 1 starts from the model's steady state).
   const firstMinute = total >= 2880 ? 1440 : 0;
   const horizons = run.config.forecastHorizonsMinutes ?? [];
-  return { manifest, horizons, labelNames: timeseriesLabelNames(horizons), summary, example: { profile, series, firstMinute, minutes } };
+  return { manifest, horizons, labelNames: timeseriesLabelNames(horizons), evaluation, summary, example: { profile, series, firstMinute, minutes } };
 }

@@ -10,6 +10,8 @@ export const STAGING_PREFIX = '_staging';
 export const LEASE_KEY = `${STAGING_PREFIX}/_lease.json`;
 export const DATASET_CARD_KEY = 'DATASET_CARD.md';
 export const REPORT_KEY = 'report.html';
+/** Written by `npm run evaluate`; the card and report show it as their Baselines section. */
+export const EVALUATION_KEY = 'evaluation.json';
 
 export const timeseriesTable = (split: Split): TableName => `timeseries_features_${split}`;
 export const tableDirectory = (table: TableName): string => `${table}.parquet`;
@@ -34,7 +36,7 @@ export function runLogFileName(startedAt: Date): string {
 export function isDatasetEntry(name: string): boolean {
   return (
     TABLES.some((t) => name === tableDirectory(t)) ||
-    [MANIFEST_KEY, SUCCESS_KEY, STAGING_PREFIX, 'DATASET_CARD.md', 'report.html', 'realism_report.json'].includes(name) ||
+    [MANIFEST_KEY, SUCCESS_KEY, STAGING_PREFIX, 'DATASET_CARD.md', 'report.html', 'realism_report.json', EVALUATION_KEY].includes(name) ||
     /^ml_dataset_generation_\d{8}_\d{6}\.log$/.test(name) ||
     /^_manifest\.json\..*\.tmp$/.test(name)
   );

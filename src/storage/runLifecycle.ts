@@ -9,11 +9,13 @@ import { emptySummary, mergeSummaries } from '../dataset/summaryStats.ts';
 import { datasetCard } from '../report/datasetCard.ts';
 import { htmlReport } from '../report/htmlReport.ts';
 import { reportData } from '../report/reportData.ts';
+import { parseEvaluation } from '../report/baselines.ts';
 import { GENERATOR, GENERATOR_VERSION } from '../version.ts';
 import {
   LEASE_KEY,
   STAGING_PREFIX,
   DATASET_CARD_KEY,
+  EVALUATION_KEY,
   REPORT_KEY,
   SUCCESS_KEY,
   TABLES,
@@ -243,12 +245,13 @@ async function finishCommit(store: ObjectStore, manifest: Manifest, plan: RunPla
   await releaseLease(store, plan.runId);
 }
 
-/** DATASET_CARD.md and report.html, rewritten at every commit from the manifest. */
-async function writeHumanSummaries(store: ObjectStore, manifest: Manifest): Promise<void> {
+/** DATASET_CARD.md and report.html, rewritten at every commit (and by `evaluate`) from the manifest and evaluation.json. */
+export async function writeHumanSummaries(store: ObjectStore, manifest: Manifest): Promise<void> {
   let card: string;
   let report: string;
   try {
-    const data = reportData(manifest);
+    // The Baselines section survives later commits (marked stale once the dataset has grown).
+    const data = reportData(manifest, parseEvaluation(await getText(store, EVALUATION_KEY)));
     card = datasetCard(data, store.location);
     report = htmlReport(data, store.location);
   } catch (error) {

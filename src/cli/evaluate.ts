@@ -1,0 +1,90 @@
+// `evaluate`: the dataset's own baseline scoreboard (src/evaluation/baselines.py in the project's
+// Python environment), then the dataset card and report re-rendered with their Baselines section.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../config/config.ts';
+import { EVALUATION_KEY } from '../storage/layout.ts';
+import { mirrorCommittedFiles } from '../storage/localMirror.ts';
+import { readManifest } from '../storage/manifest.ts';
+import { normaliseOutputLocation, openStore } from '../storage/openStore.ts';
+import { isS3Uri } from '../storage/s3Location.ts';
+import { writeHumanSummaries } from '../storage/runLifecycle.ts';
+import { EXIT } from './attach.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DEFAULT_TRAIN_ROWS = 250_000;
+
+export interface EvaluateFlags {
+  in?: string;
+  trainRows?: string;
+}
+
+function parseTrainRows(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_TRAIN_ROWS;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || value < 1000 || value > 50_000_000) {
+    throw new ConfigError(`invalid --train-rows: got ${JSON.stringify(raw)}, expected an integer from 1000 to 50000000 (default ${DEFAULT_TRAIN_ROWS})`, 'trainRows');
+  }
+  return value;
+}
+
+function runPython(args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(PROJECT_ROOT, '.venv/bin/python'), args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('error', reject);
+    child.once('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+export async function evaluate(flags: EvaluateFlags): Promise<number> {
+  const startedAt = Date.now();
+  let location: string;
+  let trainRows: number;
+  try {
+    if (!flags.in) throw new ConfigError('invalid --in: missing; expected a dataset directory or s3://bucket/prefix', 'in');
+    location = normaliseOutputLocation(flags.in);
+    trainRows = parseTrainRows(flags.trainRows);
+  } catch (error) {
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    return EXIT.badInput;
+  }
+  const store = openStore(location);
+  const manifest = await readManifest(store).catch((error: Error) => {
+    process.stderr.write(`error: invalid --in: ${error.message}\n`);
+    return null;
+  });
+  if (manifest === null) return EXIT.badInput;
+  if (!manifest) {
+    process.stderr.write(`error: invalid --in: ${location} holds no committed dataset (no _manifest.json)\n`);
+    return EXIT.badInput;
+  }
+  const empty = (['train', 'val', 'test'] as const).filter((s) => manifest.totals[`timeseries_features_${s}`].rows === 0);
+  if (empty.length > 0) {
+    process.stderr.write(`error: invalid --in: ${location} has no rows in ${empty.join(', ')}; evaluation trains on train, tunes on val and reports on test, so every split needs patients\n`);
+    return EXIT.badInput;
+  }
+
+  execFileSync('bash', [join(PROJECT_ROOT, 'scripts/ensure-venv.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // S3: the Python readers work on a local copy of the committed files.
+  const mirror = isS3Uri(location) ? await mkdtemp(join(tmpdir(), 'diabetic-twin-evaluate-')) : undefined;
+  try {
+    if (mirror) {
+      process.stderr.write(`[evaluate] copying the committed files of ${location} to ${mirror}\n`);
+      await mirrorCommittedFiles(store, manifest, mirror);
+    }
+    const code = await runPython([join(PROJECT_ROOT, 'src/evaluation/baselines.py'), mirror ?? location, '--max-train-rows', String(trainRows)]);
+    if (code !== 0) {
+      process.stderr.write(`error: the evaluation failed (python exited ${code}); the dataset is unchanged\n`);
+      return EXIT.failed;
+    }
+    if (mirror) await store.put(EVALUATION_KEY, await readFile(join(mirror, EVALUATION_KEY)));
+  } finally {
+    if (mirror) await rm(mirror, { recursive: true, force: true });
+  }
+  await writeHumanSummaries(store, manifest);
+  process.stdout.write(`DATASET_CARD.md and report.html in ${location} now show the Baselines section; evaluate took ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
+  return EXIT.ok;
+}
