@@ -90,8 +90,11 @@ function describeField(field: string): string {
   return option ? `${field} (${option})` : field;
 }
 
-/** Validates a full config; throws ConfigError with one line naming the field and the allowed range. */
+/** Validates a config (omitted keys: the defaults); throws ConfigError with one line naming the field and the allowed range. */
 export function validateRunConfig(input: unknown): RunConfig {
+  // A run started from the Temporal CLI or a schedule may give only some keys: the rest take the
+  // defaults of `npm run generate` (unknown keys are still refused by the strict schema).
+  if (input && typeof input === 'object' && !Array.isArray(input)) input = { ...DEFAULT_CONFIG, ...input };
   const parsed = runConfigSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { PROJECT_ROOT, stopProcess } from './devServer.ts';
 
 export interface WorkerPoolOptions {
@@ -23,6 +25,14 @@ export interface WorkerPool {
 }
 
 const TASKSET = '/usr/bin/taskset';
+
+/** Passes a worker's output on line by line, each labelled with the worker's name once. */
+export function forwardLines(stream: Readable, label: string, onLine: (line: string) => void): void {
+  // readline joins a line that the pipe delivered in two chunks.
+  createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+    if (line.trim()) onLine(line.includes(`[${label}]`) ? line : `[${label}] ${line}`);
+  });
+}
 
 /**
  * Starts N worker processes, each pinned to one core with `taskset -c i` (Linux; unpinned
@@ -62,11 +72,8 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
       },
     });
     processes[slot] = child;
-    const forward = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) options.onLine(line.includes(`[${label}]`) ? line : `[${label}] ${line}`);
-    };
-    child.stdout!.on('data', forward);
-    child.stderr!.on('data', forward);
+    forwardLines(child.stdout!, label, options.onLine);
+    forwardLines(child.stderr!, label, options.onLine);
     child.once('exit', (code, signal) => {
       processes[slot] = undefined;
       if (stopping) return;

@@ -189,6 +189,14 @@ describe('generate through the real Temporal server and worker processes', () =>
       await client.workflow.getHandle('cli-start-test').result();
       assert.equal(await scalar(db, `SELECT count(*) FROM ${tableGlob(d, 'patient_demographics')}`), 3);
 
+      // Only some keys: the rest take generate's defaults (3 days, window 5, horizons 30,60, …).
+      const partial = join(root, 'partial');
+      await exec(TEMPORAL_BINARY, ['workflow', 'start', '--address', server.address, '--type', 'generateDataset', '--task-queue', 'diabetic-twin-dataset', '--workflow-id', 'cli-partial-input', '--input', JSON.stringify({ numPatients: 2, outputDir: partial })]);
+      await client.workflow.getHandle('cli-partial-input').result();
+      assert.equal(await scalar(db, `SELECT count(*) FROM ${tableGlob(partial, 'patient_demographics')}`), 2);
+      assert.equal(await scalar(db, `SELECT count(*) FROM (${allRows(partial)})`), 2 * (3 * 1440 - 5));
+      assert.deepEqual(JSON.parse(readFileSync(join(partial, '_manifest.json'), 'utf8')).runs[0].config.forecastHorizonsMinutes, [30, 60]);
+
       const badInput = JSON.stringify({ numPatients: -3, simulationDaysPerPatient: 0.1, windowSizeMinutes: 5, outputDir: join(root, 'never'), trainSplit: 0.7, valSplit: 0.15, batchSize: 2, randomSeed: 5, appendMode: true });
       await exec(TEMPORAL_BINARY, ['workflow', 'start', '--address', server.address, '--type', 'generateDataset', '--task-queue', 'diabetic-twin-dataset', '--workflow-id', 'cli-bad-input', '--input', badInput]);
       await assert.rejects(client.workflow.getHandle('cli-bad-input').result(), (error: Error & { cause?: Error }) => /numPatients/.test(error.cause?.message ?? ''));

@@ -103,3 +103,13 @@ describe('CLI bad input: one clear line, exit status 2, nothing written', () => 
     void foreign;
   });
 });
+
+describe('configs from the Temporal CLI or a schedule', () => {
+  it('omitted keys take the defaults of npm run generate; unknown keys and bad values are still refused', () => {
+    const config = validateRunConfig({ numPatients: 2, outputDir: '/data/twins' });
+    assert.deepEqual(config, { ...DEFAULT_CONFIG, numPatients: 2, outputDir: '/data/twins' });
+    assert.throws(() => validateRunConfig({ numPatients: 2, outputDir: '/data/twins', numPatientz: 3 }), /unknown config key numPatientz/);
+    assert.throws(() => validateRunConfig({ numPatients: 2, windowSizeMinutes: 0 }), /windowSizeMinutes \(--window\): got 0/);
+    assert.throws(() => validateRunConfig(null), /config/);
+  });
+});
