@@ -1,23 +1,16 @@
 // Thin Temporal adapters: validate, call src/, heartbeat, return small results.
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
-import { existsSync, writeFileSync } from 'node:fs';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { activityHooks } from './hooks.ts';
 import { ConfigError, validateRunConfig } from '../src/config/config.ts';
-import type { BatchStats, RunPlan } from '../src/dataset/runPlan.ts';
+import type { BatchStats } from '../src/dataset/batchStats.ts';
+import type { RunPlan } from '../src/pipeline/runPlan.ts';
 import { normaliseOutputLocation, openStore } from '../src/storage/openStore.ts';
-import { PermanentRunError, abandonRun, commitRun, planRun, stageBatch, type CommitSummary } from '../src/storage/runLifecycle.ts';
-
-/**
- * Fault injection for the crash tests: when DIABETIC_TWIN_CRASH_AT names this point, the worker
- * process SIGKILLs itself there, once (a marker file records that it happened).
- */
-function crashPointForTests(point: string): void {
-  if (process.env.DIABETIC_TWIN_CRASH_AT !== point) return;
-  const marker = process.env.DIABETIC_TWIN_CRASH_MARKER;
-  if (!marker || existsSync(marker)) return;
-  writeFileSync(marker, `${point} ${new Date().toISOString()}\n`);
-  process.kill(process.pid, 'SIGKILL');
-}
+import { abandonRun } from '../src/pipeline/abandon.ts';
+import { commitRun, type CommitSummary } from '../src/pipeline/commit.ts';
+import { PermanentRunError } from '../src/pipeline/errors.ts';
+import { planRun } from '../src/pipeline/plan.ts';
+import { stageBatch } from '../src/pipeline/stage.ts';
 
 function nonRetryable(error: unknown): never {
   if (error instanceof ConfigError || error instanceof PermanentRunError) {
@@ -43,7 +36,6 @@ export async function planDatasetRun(request: { config: unknown; runId: string; 
   }
 }
 
-/** Simulates one batch of patients into staging; heartbeats once per patient. */
 /** Storage failures that a person must act on get a message that says so; they stay retryable. */
 function explainStorageError(error: unknown, location: string): unknown {
   const code = (error as NodeJS.ErrnoException)?.code;
@@ -56,6 +48,7 @@ function explainStorageError(error: unknown, location: string): unknown {
   return error;
 }
 
+/** Simulates one batch of patients into staging; heartbeats once per patient. */
 export async function simulateBatch(request: { plan: RunPlan; batchIndex: number }): Promise<BatchStats> {
   try {
     return await simulateBatchUnchecked(request);
@@ -72,7 +65,7 @@ async function simulateBatchUnchecked(request: { plan: RunPlan; batchIndex: numb
   const startedAt = Date.now();
   const result = await stageBatch(openStore(request.plan.location), request.plan, request.batchIndex, async (done) => {
     context.heartbeat({ batchIndex: request.batchIndex, patientsDone: done });
-    if (done === 2) crashPointForTests('batch-mid');
+    activityHooks.afterPatient?.(request.batchIndex, done);
     // Let the SDK send heartbeats and see cancellation between patients.
     await yieldToEventLoop();
     if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason ?? new Error('cancelled');
@@ -94,7 +87,7 @@ export async function commitDatasetRun(request: { plan: RunPlan; finishedAt: str
   try {
     summary = await commitRun(openStore(request.plan.location), request.plan, request.finishedAt, (step) => {
       context.heartbeat(step);
-      crashPointForTests('commit-after-publish');
+      activityHooks.afterCommitStep?.(step);
     });
   } catch (error) {
     const explained = explainStorageError(error, request.plan.location);

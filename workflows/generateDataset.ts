@@ -11,8 +11,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from '../activities/index.ts';
-import type { CommitSummary } from '../src/storage/runLifecycle.ts';
-import { addStats, emptyStats, type BatchStats, type RunPlan } from '../src/dataset/runPlan.ts';
+import type { CommitSummary } from '../src/pipeline/commit.ts';
+import { addStats, emptyStats, type BatchStats } from '../src/dataset/batchStats.ts';
+import type { RunPlan } from '../src/pipeline/runPlan.ts';
 
 import { PROGRESS_QUERY } from '../src/temporal/names.ts';
 

@@ -11,7 +11,7 @@ import { mirrorCommittedFiles } from '../storage/localMirror.ts';
 import { readManifest } from '../storage/manifest.ts';
 import { normaliseOutputLocation, openStore } from '../storage/openStore.ts';
 import { isS3Uri } from '../storage/s3Location.ts';
-import { writeHumanSummaries } from '../storage/runLifecycle.ts';
+import { writeHumanSummaries } from '../pipeline/commit.ts';
 import { EXIT } from './attach.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,5 +1,5 @@
 import { Field, Float64, Int32, Schema, TimestampMillisecond, Utf8 } from 'apache-arrow';
-import { FEATURE_NAMES, LABEL_NAMES, TARGETS, featureColumnName } from './features.ts';
+import { FEATURE_NAMES, LABEL_NAMES, TARGETS, featureColumnName } from '../domain/features.ts';
 import { horizonLabelColumns, horizonTargetColumns } from './horizons.ts';
 
 /** Bumped whenever the output contract changes (SCHEMA.md). 2: forecasting columns. */

@@ -3,14 +3,15 @@ import { drawPatientProfile, type PatientProfile } from '../cohort/patientProfil
 import { simulatedMinutes } from '../config/config.ts';
 import { SIMULATION_START_EPOCH_MS } from '../simulation/dailySchedule.ts';
 import { simulatePatient } from '../simulation/simulatePatient.ts';
-import { recordBatch, repeatedUtf8Data, typedData, utf8Data } from '../storage/parquetEncoding.ts';
+import { recordBatch, repeatedUtf8Data, typedData, utf8Data } from './arrowColumns.ts';
 import { DEMOGRAPHICS_COLUMNS, demographicsSchema, timeseriesLabelNames, timeseriesSchema } from './arrowSchema.ts';
-import { batchRange, emptyStats, type BatchStats, type RunPlan } from './runPlan.ts';
-import { SPLITS, runSplits, type Split } from './splits.ts';
+import { emptyStats, type BatchStats } from './batchStats.ts';
+import { SPLITS, type Split } from './splits.ts';
+import type { RunConfig } from '../config/config.ts';
 import { cutWindows, windowValueColumns } from './windows.ts';
 import { forecastTailMinutes } from './horizons.ts';
-import { F } from './features.ts';
-import { cgmMetrics, type CgmMetrics } from '../realism/cgmMetrics.ts';
+import { F } from '../domain/features.ts';
+import { cgmMetrics, type CgmMetrics } from './cgmMetrics.ts';
 import { addPatientToSummary, emptySummary, type SummaryStats } from './summaryStats.ts';
 
 /** A batch's rows as Arrow record batches per table (one record batch per patient). */
@@ -21,14 +22,23 @@ export interface BatchTables {
   summary: SummaryStats;
 }
 
+/** Which patients a batch holds: offsets [start, end) of its run, and every run patient's split. */
+export interface BatchSpec {
+  config: RunConfig;
+  /** Global index of the run's first patient. */
+  firstPatientIndex: number;
+  start: number;
+  end: number;
+  /** Split code (SPLIT_CODE) of each patient of the run, by offset. */
+  splitCodes: Uint8Array;
+}
+
 /**
  * Simulates the batch's patients and cuts their windows. `afterPatient` is awaited after each
  * patient so the caller can heartbeat and let the event loop breathe.
  */
-export async function buildBatchTables(plan: RunPlan, batchIndex: number, afterPatient: (done: number) => Promise<void>): Promise<BatchTables> {
-  const { config } = plan;
-  const [start, end] = batchRange(plan, batchIndex);
-  const splitCodes = runSplits(config.randomSeed, plan.firstPatientIndex, config.numPatients, config.trainSplit, config.valSplit);
+export async function buildBatchTables(batch: BatchSpec, afterPatient: (done: number) => Promise<void>): Promise<BatchTables> {
+  const { config, start, end, splitCodes } = batch;
   const visibleMinutes = simulatedMinutes(config);
   // The forecasting tail: minutes past the visible days that only horizon targets and labels read.
   const totalMinutes = visibleMinutes + forecastTailMinutes(config.forecastHorizonsMinutes);
@@ -41,7 +51,7 @@ export async function buildBatchTables(plan: RunPlan, batchIndex: number, afterP
   const summary = emptySummary();
 
   for (let offset = start; offset < end; offset++) {
-    const patientIndex = plan.firstPatientIndex + offset;
+    const patientIndex = batch.firstPatientIndex + offset;
     const split = SPLITS[splitCodes[offset]!]!;
     const profile = drawPatientProfile(config.randomSeed, patientIndex);
     const series = simulatePatient(config.randomSeed, profile, totalMinutes);

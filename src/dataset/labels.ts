@@ -1,4 +1,4 @@
-import { F } from './features.ts';
+import { F } from '../domain/features.ts';
 
 /**
  * The six adverse-event rules of SCHEMA.md, evaluated on a window's feature values (t0 is the

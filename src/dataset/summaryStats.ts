@@ -1,7 +1,7 @@
 // Mergeable summary statistics of a dataset, kept in the manifest so that the dataset card and
 // the visual report can be rewritten at every commit without reading the rows back.
-import type { CgmMetrics } from '../realism/cgmMetrics.ts';
-import { FEATURE_NAMES } from './features.ts';
+import type { CgmMetrics } from './cgmMetrics.ts';
+import { FEATURE_NAMES } from '../domain/features.ts';
 
 export const GLUCOSE_BIN_MGDL = 10; // 40–400 mg/dL in 10 mg/dL bins
 export const GLUCOSE_BINS = 37;

@@ -1,4 +1,4 @@
-import { F, FEATURE_NAMES, TARGETS } from './features.ts';
+import { F, FEATURE_NAMES, TARGETS } from '../domain/features.ts';
 import { horizonColumns } from './horizons.ts';
 import { labelWindows } from './labels.ts';
 

@@ -2,9 +2,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { readParquet, readSchema } from 'parquet-wasm/node';
-import { FEATURE_NAMES, LABEL_NAMES, featureColumnName } from '../dataset/features.ts';
+import { FEATURE_NAMES, LABEL_NAMES, featureColumnName } from '../domain/features.ts';
 import { SPLITS, type Split } from '../dataset/splits.ts';
-import { cgmMetrics, LABEL_PREVALENCE_BANDS, quantile, REALISM_BANDS, type CgmMetrics } from './cgmMetrics.ts';
+import { cgmMetrics, type CgmMetrics } from '../dataset/cgmMetrics.ts';
+import { LABEL_PREVALENCE_BANDS, quantile, REALISM_BANDS } from './realismBands.ts';
 
 export interface MetricRow {
   metric: string;

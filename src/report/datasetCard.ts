@@ -1,5 +1,5 @@
 import { DEMOGRAPHICS_COLUMNS, SCHEMA_VERSION } from '../dataset/arrowSchema.ts';
-import { FEATURE_NAMES } from '../dataset/features.ts';
+import { FEATURE_NAMES } from '../domain/features.ts';
 import { HYPER_EPISODE_ABOVE_MGDL, HYPO_EPISODE_BELOW_MGDL, SUSTAINED_EPISODE_MINUTES } from '../dataset/horizons.ts';
 import { SPLITS } from '../dataset/splits.ts';
 import { histogramQuantile } from '../dataset/summaryStats.ts';

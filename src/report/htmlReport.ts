@@ -1,8 +1,8 @@
 import * as echarts from 'echarts';
-import { FEATURE_NAMES } from '../dataset/features.ts';
+import { FEATURE_NAMES } from '../domain/features.ts';
 import { SPLITS } from '../dataset/splits.ts';
 import { correlationMatrix, GLUCOSE_BIN_MGDL } from '../dataset/summaryStats.ts';
-import { ActivityKind } from '../simulation/dailySchedule.ts';
+import { ActivityKind } from '../domain/activity.ts';
 import { GENERATOR } from '../version.ts';
 import { baselineTables, type BaselineTables } from './baselines.ts';
 import type { ReportData } from './reportData.ts';

@@ -1,8 +1,7 @@
+import { ActivityKind } from '../domain/activity.ts';
 import type { Habits } from '../cohort/patientProfile.ts';
 import { bernoulli, normalBetween, randomStream, uniformBetween, type RandomStream } from '../util/random.ts';
 
-/** What a person is doing in a minute. */
-export const ActivityKind = { Sleep: 0, Sedentary: 1, Light: 2, Walking: 3, Exercise: 4 } as const;
 
 /** Planned meal or snack (before the person's bolus behaviour is applied). */
 export interface PlannedMeals {

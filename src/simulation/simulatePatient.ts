@@ -1,5 +1,5 @@
 import type { PatientProfile } from '../cohort/patientProfile.ts';
-import { F, FEATURE_NAMES } from '../dataset/features.ts';
+import { F, FEATURE_NAMES } from '../domain/features.ts';
 import { cgmNoiseSeries, cgmReadingMgdl } from '../physiology/cgmSensor.ts';
 import {
   Rk4Integrator,
@@ -9,10 +9,11 @@ import {
   interstitialGlucoseMgdl,
   type ModelInputs,
 } from '../physiology/glucoseInsulin.ts';
-import { correctionUnits, mealBolusUnits, roundDose } from '../physiology/therapy.ts';
+import { correctionUnits, mealBolusUnits, roundDose } from './therapy.ts';
 import * as wear from '../physiology/wearables.ts';
 import { bernoulli, randomStream, uniformBetween } from '../util/random.ts';
-import { ActivityKind, planSchedule } from './dailySchedule.ts';
+import { ActivityKind } from '../domain/activity.ts';
+import { planSchedule } from './dailySchedule.ts';
 
 /** RK4 sub-steps per simulated minute (measured against a fine-step reference in the tests). */
 export const RK4_SUBSTEPS_PER_MINUTE = 2;

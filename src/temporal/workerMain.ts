@@ -2,7 +2,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // One worker process: polls the task queue, runs one CPU-bound batch at a time.
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as activities from '../../activities/index.ts';
 import { TASK_QUEUE, temporalTarget } from './connection.ts';
 
@@ -17,6 +17,10 @@ Runtime.install({
   // Ctrl-C / SIGTERM: stop polling, let the current batch finish or fail cleanly.
   shutdownSignals: ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'],
 });
+
+// Optional worker plugin: a module that registers activity hooks (the fault tests use one).
+const plugin = process.env.DIABETIC_TWIN_WORKER_PLUGIN;
+if (plugin) await import(pathToFileURL(plugin).href);
 
 const target = temporalTarget();
 const connection = await NativeConnection.connect(target.connectionOptions);

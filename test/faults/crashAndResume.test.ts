@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DevServer } from '../../src/temporal/devServer.ts';
@@ -16,6 +17,8 @@ import { isListening } from '../../src/temporal/connection.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'twin-faults-'));
 const RUN = ['--patients', '12', '--days', '0.5', '--batch-size', '3', '--seed', '21'];
+/** Worker plugin that SIGKILLs the worker at DIABETIC_TWIN_CRASH_AT (no fault code in production). */
+const CRASH_PLUGIN = fileURLToPath(new URL('../helpers/crashPlugin.ts', import.meta.url));
 let server: DevServer;
 let db: DuckDBConnection;
 let baseline: Record<string, string>;
@@ -45,6 +48,7 @@ describe('crash and resume', () => {
     const watcher = watchTableDirectories(out);
     const result = await runCli(['generate', ...RUN, '--out', out, '--workers', '2'], {
       TEMPORAL_ADDRESS: server.address,
+      DIABETIC_TWIN_WORKER_PLUGIN: CRASH_PLUGIN,
       DIABETIC_TWIN_CRASH_AT: 'batch-mid',
       DIABETIC_TWIN_CRASH_MARKER: marker,
     });
@@ -77,7 +81,7 @@ describe('crash and resume', () => {
   it('killed during commit: resume finishes the commit without duplicates', async () => {
     const out = join(root, 'commit-killed');
     const marker = join(root, 'commit-killed.marker');
-    const env = { ...(await embeddedServerEnv()).env, DIABETIC_TWIN_CRASH_AT: 'commit-after-publish', DIABETIC_TWIN_CRASH_MARKER: marker };
+    const env = { ...(await embeddedServerEnv()).env, DIABETIC_TWIN_WORKER_PLUGIN: CRASH_PLUGIN, DIABETIC_TWIN_CRASH_AT: 'commit-after-publish', DIABETIC_TWIN_CRASH_MARKER: marker };
     const first = startCli(['generate', ...RUN, '--out', out, '--workers', '1'], env);
     // The worker kills itself after publishing the first part; then everything else dies too.
     await waitFor('the crash inside the commit', () => existsSync(marker));

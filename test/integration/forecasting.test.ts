@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { featureColumnNames } from '../../src/dataset/arrowSchema.ts';
-import { LABEL_NAMES } from '../../src/dataset/features.ts';
+import { LABEL_NAMES } from '../../src/domain/features.ts';
 import type { DevServer } from '../../src/temporal/devServer.ts';
 import { runCli } from '../helpers/cli.ts';
 import { rows, scalar, tableGlob } from '../helpers/duckdb.ts';

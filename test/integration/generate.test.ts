@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { featureColumnNames } from '../../src/dataset/arrowSchema.ts';
-import { LABEL_NAMES } from '../../src/dataset/features.ts';
+import { LABEL_NAMES } from '../../src/domain/features.ts';
 import { TEMPORAL_BINARY, type DevServer } from '../../src/temporal/devServer.ts';
 import { workflowIdFor } from '../../src/temporal/connection.ts';
 import { runCli, startCli } from '../helpers/cli.ts';

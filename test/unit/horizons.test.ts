@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { drawPatientProfile } from '../../src/cohort/patientProfile.ts';
-import { F, FEATURE_NAMES } from '../../src/dataset/features.ts';
+import { F, FEATURE_NAMES } from '../../src/domain/features.ts';
 import { forecastTailMinutes, horizonColumns, sustainedEpisodeMask, withinHorizonLabels } from '../../src/dataset/horizons.ts';
 import { cutWindows } from '../../src/dataset/windows.ts';
 import { simulatePatient } from '../../src/simulation/simulatePatient.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { drawPatientProfile } from '../../src/cohort/patientProfile.ts';
 import { loadVirtualPatients } from '../../src/cohort/uvaPadovaParameters.ts';
-import { F } from '../../src/dataset/features.ts';
+import { F } from '../../src/domain/features.ts';
 import { Rk4Integrator, S, plasmaGlucoseMgdl, type GlucoseInsulinParameters, type ModelInputs } from '../../src/physiology/glucoseInsulin.ts';
 import { solveSteadyState } from '../../src/physiology/steadyState.ts';
 import { RK4_SUBSTEPS_PER_MINUTE, simulatePatient } from '../../src/simulation/simulatePatient.ts';

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { drawPatientProfile } from '../../src/cohort/patientProfile.ts';
-import { F, LABEL_NAMES } from '../../src/dataset/features.ts';
+import { F, LABEL_NAMES } from '../../src/domain/features.ts';
 import { labelWindows } from '../../src/dataset/labels.ts';
-import { cgmMetrics, LABEL_PREVALENCE_BANDS, quantile, REALISM_BANDS, type CgmMetrics } from '../../src/realism/cgmMetrics.ts';
+import { cgmMetrics, type CgmMetrics } from '../../src/dataset/cgmMetrics.ts';
+import { LABEL_PREVALENCE_BANDS, quantile, REALISM_BANDS } from '../../src/realism/realismBands.ts';
 import { simulatePatient } from '../../src/simulation/simulatePatient.ts';
 
 describe('realism of a fixed cohort (150 patients × 3 days, seed 42)', () => {

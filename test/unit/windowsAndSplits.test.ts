@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { F, FEATURE_NAMES } from '../../src/dataset/features.ts';
+import { F, FEATURE_NAMES } from '../../src/domain/features.ts';
 import { featureColumnNames, timeseriesSchema } from '../../src/dataset/arrowSchema.ts';
 import { assignSplits, splitCounts } from '../../src/dataset/splits.ts';
 import { cutWindows } from '../../src/dataset/windows.ts';

@@ -1,27 +1,4 @@
-// Pure types shared by the workflow (import type only) and the activities.
-import type { RunConfig } from '../config/config.ts';
-
-export interface RunPlan {
-  /** Dataset run id: the workflow's first execution run id (stable across continue-as-new). */
-  runId: string;
-  runSeq: number;
-  workflowId: string;
-  /** Normalised dataset location. */
-  location: string;
-  config: RunConfig;
-  firstPatientIndex: number;
-  batchCount: number;
-  startedAt: string;
-  logFileName: string;
-}
-
-export interface StagedFile {
-  table: 'patient_demographics' | 'timeseries_features_train' | 'timeseries_features_val' | 'timeseries_features_test';
-  fileName: string;
-  rows: number;
-  bytes: number;
-  sha256: string;
-}
+// Counts of a batch (and, added up, of a run): small values that travel through Temporal.
 
 /** Small counts only: rows never travel through Temporal. */
 export interface BatchStats {
@@ -31,19 +8,6 @@ export interface BatchStats {
   bytes: number;
   /** Positives per split, in timeseriesLabelNames order (the six labels, then early-warning ones). */
   labelCounts: { train: number[]; val: number[]; test: number[] };
-}
-
-export interface BatchResult extends BatchStats {
-  batchIndex: number;
-  files: StagedFile[];
-  /** Mergeable summary for the dataset card and report (staging only; never through Temporal). */
-  summary?: import('./summaryStats.ts').SummaryStats;
-}
-
-/** Patient offsets [start, end) within the run covered by a batch. */
-export function batchRange(plan: Pick<RunPlan, 'config'>, batchIndex: number): [number, number] {
-  const start = batchIndex * plan.config.batchSize;
-  return [start, Math.min(plan.config.numPatients, start + plan.config.batchSize)];
 }
 
 /** Zero counts; `labels` label columns per split (0: the arrays grow as stats are added). */

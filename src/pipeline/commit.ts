@@ -1,145 +1,17 @@
-import { createHash } from 'node:crypto';
-import { ConfigError, type RunConfig } from '../config/config.ts';
-import { encodeParquet } from './parquetEncoding.ts';
-import { demographicsSchema, SCHEMA_VERSION, timeseriesColumnNames, timeseriesLabelNames, timeseriesSchema } from '../dataset/arrowSchema.ts';
-import { buildBatchTables } from '../dataset/batchTables.ts';
-import { addStats, emptyStats, type BatchResult, type RunPlan, type StagedFile } from '../dataset/runPlan.ts';
+import { SCHEMA_VERSION, timeseriesLabelNames } from '../dataset/arrowSchema.ts';
+import { addStats, emptyStats } from '../dataset/batchStats.ts';
 import { SPLITS, type Split } from '../dataset/splits.ts';
 import { emptySummary, mergeSummaries } from '../dataset/summaryStats.ts';
+import { parseEvaluation } from '../report/baselines.ts';
 import { datasetCard } from '../report/datasetCard.ts';
 import { htmlReport } from '../report/htmlReport.ts';
 import { reportData } from '../report/reportData.ts';
-import { parseEvaluation } from '../report/baselines.ts';
+import { batchResultKey, DATASET_CARD_KEY, EVALUATION_KEY, finalPartKey, REPORT_KEY, stagedPartKey, stagingRunPrefix, SUCCESS_KEY, TABLES, type TableName } from '../storage/layout.ts';
+import { readManifest, writeManifest, type LabelCounts, type Manifest, type ManifestRun } from '../storage/manifest.ts';
+import { getText, type ObjectStore } from '../storage/objectStore.ts';
 import { GENERATOR, GENERATOR_VERSION } from '../version.ts';
-import {
-  LEASE_KEY,
-  STAGING_PREFIX,
-  DATASET_CARD_KEY,
-  EVALUATION_KEY,
-  REPORT_KEY,
-  SUCCESS_KEY,
-  TABLES,
-  batchResultKey,
-  finalPartKey,
-  partFileName,
-  runLogFileName,
-  stagedPartKey,
-  stagingRunPrefix,
-  timeseriesTable,
-  type TableName,
-} from './layout.ts';
-import { refuseForeignContent } from './datasetGuard.ts';
-import { readManifest, writeManifest, type LabelCounts, type Manifest, type ManifestRun } from './manifest.ts';
-import { getText, type ObjectStore } from './objectStore.ts';
-
-/** Refusals that no retry can fix (bad input, a dataset locked by another run). */
-export class PermanentRunError extends Error {
-  override name = 'PermanentRunError';
-}
-
-interface Lease {
-  runId: string;
-  workflowId: string;
-  startedAt: string;
-}
-
-/**
- * Plans a run: checks the location, takes the dataset's lease (one run at a time, whatever
- * started it), and allocates the patient index range. Idempotent for a retried attempt of the
- * same run.
- */
-export async function planRun(
-  store: ObjectStore,
-  config: RunConfig,
-  ids: { runId: string; workflowId: string; startedAt: string },
-): Promise<RunPlan> {
-  const existingLease = await readLease(store);
-  if (existingLease && existingLease.runId !== ids.runId) {
-    throw new PermanentRunError(
-      `dataset ${store.location} is being written by another run (workflow ${existingLease.workflowId}, run ${existingLease.runId}, since ${existingLease.startedAt}); wait for it, or cancel it with: npm run cancel -- --out ${store.location}`,
-    );
-  }
-  const manifest = await readManifest(store);
-  if (!manifest && !existingLease) await refuseForeignContent(store);
-  refuseSchemaChange(manifest, config, store.location);
-
-  const runSeq = (manifest?.runs.reduce((max, r) => Math.max(max, r.runSeq), 0) ?? 0) + 1;
-  const firstPatientIndex = config.appendMode ? manifest?.nextPatientIndex ?? 0 : 0;
-  const plan: RunPlan = {
-    runId: ids.runId,
-    runSeq,
-    workflowId: ids.workflowId,
-    location: store.location,
-    config,
-    firstPatientIndex,
-    batchCount: Math.ceil(config.numPatients / config.batchSize),
-    startedAt: ids.startedAt,
-    logFileName: runLogFileName(new Date(ids.startedAt)),
-  };
-  if (!existingLease) {
-    const lease: Lease = { runId: ids.runId, workflowId: ids.workflowId, startedAt: ids.startedAt };
-    await store.put(LEASE_KEY, JSON.stringify(lease));
-  }
-  return plan;
-}
-
-/** The time-series layout a committed run wrote (runs before schema version 2 had no horizons). */
-function runShape(config: RunConfig): { windowSizeMinutes: number; horizons: number[] } {
-  return { windowSizeMinutes: config.windowSizeMinutes, horizons: config.forecastHorizonsMinutes ?? [] };
-}
-
-const describeHorizons = (horizons: number[]) => (horizons.length ? horizons.join(',') : 'none');
-
-/**
- * Every part file of a table keeps one schema: an append whose window or horizons would give the
- * time-series tables other columns than the dataset's is refused, naming the option to change.
- */
-export function refuseSchemaChange(manifest: Manifest | undefined, config: RunConfig, location: string): void {
-  const last = manifest?.runs[manifest.runs.length - 1];
-  if (!config.appendMode || !last) return;
-  const dataset = runShape(last.config);
-  const run = runShape(config);
-  const same = (a: typeof dataset) => timeseriesColumnNames(a.windowSizeMinutes, a.horizons).join('|');
-  if (same(dataset) === same(run)) return;
-  const field = dataset.windowSizeMinutes !== run.windowSizeMinutes ? 'windowSizeMinutes' : 'forecastHorizonsMinutes';
-  throw new ConfigError(
-    `invalid ${field === 'windowSizeMinutes' ? 'windowSizeMinutes (--window)' : 'forecastHorizonsMinutes (--horizons)'}: ${location} has window ${dataset.windowSizeMinutes} and horizons ${describeHorizons(dataset.horizons)}, this run asks for window ${run.windowSizeMinutes} and horizons ${describeHorizons(run.horizons)}; every part file of a table keeps one schema, so append with --window ${dataset.windowSizeMinutes} --horizons ${describeHorizons(dataset.horizons)}, or write a new dataset (another --out, or --no-append to replace this one)`,
-    field,
-  );
-}
-
-async function readLease(store: ObjectStore): Promise<Lease | undefined> {
-  const text = await getText(store, LEASE_KEY);
-  return text === undefined ? undefined : (JSON.parse(text) as Lease);
-}
-
-/** Simulates one batch and stages its part files; returns only names and counts. */
-export async function stageBatch(
-  store: ObjectStore,
-  plan: RunPlan,
-  batchIndex: number,
-  afterPatient: (done: number) => Promise<void>,
-): Promise<BatchResult> {
-  const tables = await buildBatchTables(plan, batchIndex, afterPatient);
-  const fileName = partFileName(plan.runSeq, batchIndex, plan.runId);
-  const files: StagedFile[] = [];
-  const stage = async (table: TableName, bytes: Uint8Array, rows: number) => {
-    await store.put(stagedPartKey(plan.runId, table, fileName), bytes);
-    files.push({ table, fileName, rows, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
-  };
-  await stage('patient_demographics', await encodeParquet(demographicsSchema, [tables.demographics], GENERATOR), tables.demographics.numRows);
-  const schema = timeseriesSchema(plan.config.windowSizeMinutes, plan.config.forecastHorizonsMinutes);
-  for (const split of SPLITS) {
-    const batches = tables.timeseries[split];
-    if (batches.length === 0) continue;
-    await stage(timeseriesTable(split), await encodeParquet(schema, batches, GENERATOR), tables.stats.rows[split]);
-    await afterPatient(tables.stats.patients);
-  }
-  const result: BatchResult = { ...tables.stats, batchIndex, bytes: files.reduce((s, f) => s + f.bytes, 0), files, summary: tables.summary };
-  // The commit reads batch results from staging, so the workflow never has to carry file lists.
-  await store.put(batchResultKey(plan.runId, batchIndex), JSON.stringify(result));
-  return result;
-}
+import { releaseLease } from './lease.ts';
+import type { BatchResult, RunPlan } from './runPlan.ts';
 
 /** What a commit reports back: the committed run's counts (from its manifest entry) and the dataset's totals. */
 export type CommitSummary = Pick<ManifestRun, 'runId' | 'runSeq' | 'firstPatientIndex' | 'rowsPerTable' | 'labelCounts'> & {
@@ -276,17 +148,3 @@ function summaryFromRun(run: ManifestRun, manifest: Manifest, alreadyCommitted: 
     alreadyCommitted,
   };
 }
-
-/** Drops an unfinished run: its staging and its lease. Committed data is untouched. */
-export async function abandonRun(store: ObjectStore, runId: string): Promise<void> {
-  await store.deletePrefix(stagingRunPrefix(runId));
-  await releaseLease(store, runId);
-}
-
-async function releaseLease(store: ObjectStore, runId: string): Promise<void> {
-  const lease = await readLease(store);
-  if (lease?.runId === runId) await store.delete(LEASE_KEY);
-  // Leave no empty _staging/ behind once nothing is in flight.
-  if ((await store.list(STAGING_PREFIX)).length === 0) await store.deletePrefix(STAGING_PREFIX);
-}
-

@@ -1,0 +1,16 @@
+// Extension points inside the activities, empty in production. A worker plugin (a module named by
+// DIABETIC_TWIN_WORKER_PLUGIN, imported by the worker process at start) may register behaviour
+// here: the fault tests use it to kill a worker at a chosen moment.
+
+export interface ActivityHooks {
+  /** After each patient of a batch is simulated (before the heartbeat yields). */
+  afterPatient?(batchIndex: number, patientsDone: number): void;
+  /** After each step of a commit (a part file published, …). */
+  afterCommitStep?(step: string): void;
+}
+
+export const activityHooks: ActivityHooks = {};
+
+export function registerActivityHooks(hooks: ActivityHooks): void {
+  Object.assign(activityHooks, hooks);
+}

@@ -1,0 +1,40 @@
+// Pure types shared by the workflow (import type only) and the activities.
+import type { RunConfig } from '../config/config.ts';
+import type { BatchStats } from '../dataset/batchStats.ts';
+import type { SummaryStats } from '../dataset/summaryStats.ts';
+
+export interface RunPlan {
+  /** Dataset run id: the workflow's first execution run id (stable across continue-as-new). */
+  runId: string;
+  runSeq: number;
+  workflowId: string;
+  /** Normalised dataset location. */
+  location: string;
+  config: RunConfig;
+  firstPatientIndex: number;
+  batchCount: number;
+  startedAt: string;
+  logFileName: string;
+}
+
+export interface StagedFile {
+  table: 'patient_demographics' | 'timeseries_features_train' | 'timeseries_features_val' | 'timeseries_features_test';
+  fileName: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface BatchResult extends BatchStats {
+  batchIndex: number;
+  files: StagedFile[];
+  /** Mergeable summary for the dataset card and report (staging only; never through Temporal). */
+  summary?: SummaryStats;
+}
+
+/** Patient offsets [start, end) within the run covered by a batch. */
+export function batchRange(plan: Pick<RunPlan, 'config'>, batchIndex: number): [number, number] {
+  const start = batchIndex * plan.config.batchSize;
+  return [start, Math.min(plan.config.numPatients, start + plan.config.batchSize)];
+}
+
