@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-test-tools.sh
-# Types first: a type error fails the run before any server starts.
+# Types first, then the layering (no cycles, layers only point down): either fails the run before
+# any server starts.
 npx tsc --noEmit -p .
+npx depcruise src activities workflows --config .dependency-cruiser.cjs
 files=(test/unit/*.test.ts test/integration/*.test.ts test/s3/*.test.ts test/faults/*.test.ts)
 if compgen -G "test/interop/*.test.ts" > /dev/null; then files+=(test/interop/*.test.ts); fi
 exec node --import tsx --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout "$@" "${files[@]}"
