@@ -98,7 +98,20 @@ export async function commitDatasetRun(request: { plan: RunPlan; finishedAt: str
   return summary;
 }
 
-export async function abandonDatasetRun(request: { plan: RunPlan }): Promise<void> {
-  await abandonRun(openStore(request.plan.location), request.plan.runId);
-  log.info('run abandoned; staging removed', { runId: request.plan.runId });
+/**
+ * Drops an unfinished run: its staging and its lease. Given the plan's location, or (cancelled
+ * while planning) the raw outputDir; an outputDir that never was valid had nothing to drop.
+ */
+export async function abandonDatasetRun(request: { location?: string; outputDir?: string; runId: string }): Promise<void> {
+  let location = request.location;
+  if (!location && request.outputDir) {
+    try {
+      location = normaliseOutputLocation(request.outputDir);
+    } catch {
+      return;
+    }
+  }
+  if (!location) return;
+  await abandonRun(openStore(location), request.runId);
+  log.info('run abandoned; staging removed', { runId: request.runId });
 }

@@ -1,5 +1,6 @@
 // Deterministic orchestration only: plan → batches (bounded concurrency) → commit.
 import {
+  ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
   ActivityFailure,
@@ -17,10 +18,14 @@ import type { RunPlan } from '../src/pipeline/runPlan.ts';
 
 import { PROGRESS_QUERY } from '../src/temporal/names.ts';
 
-/** Batches scheduled at once; workers take one each, the rest wait in the task queue. */
-const MAX_BATCHES_IN_FLIGHT = 100;
-/** Continue-as-new well before Temporal's 10,240-event warning. */
-const HISTORY_EVENTS_BEFORE_CONTINUE = 6000;
+/** How the workflow paces itself; tests lower these to exercise continue-as-new quickly. */
+export interface WorkflowLimits {
+  /** Batches scheduled at once; workers take one each, the rest wait in the task queue. */
+  maxBatchesInFlight: number;
+  /** Continue-as-new well before Temporal's 10,240-event warning. */
+  historyEventsBeforeContinue: number;
+}
+export const DEFAULT_LIMITS: WorkflowLimits = { maxBatchesInFlight: 100, historyEventsBeforeContinue: 6000 };
 
 export type RunPhase = 'planning' | 'simulating' | 'committing' | 'done' | 'cancelling';
 
@@ -48,16 +53,21 @@ export interface Continuation {
   plan: RunPlan;
   nextBatch: number;
   stats: BatchStats;
+  limits?: WorkflowLimits;
 }
 
 export const progressQuery = defineQuery<RunProgress>(PROGRESS_QUERY);
 
+// A cancelled run waits for its planning and its in-flight batches to finish or stop, so that
+// nothing writes into the dataset after the clean-up (abandon) has run.
 const { planDatasetRun } = proxyActivities<typeof activities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
 const { simulateBatch } = proxyActivities<typeof activities>({
   startToCloseTimeout: '2 hours',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   // A SIGKILLed worker is noticed through the heartbeat: keep it short so the batch is retried soon.
   heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
@@ -70,7 +80,7 @@ const { commitDatasetRun, abandonDatasetRun } = proxyActivities<typeof activitie
 });
 
 /** The one workflow type: `generateDataset`, one JSON argument with the camelCase config fields. */
-export async function generateDataset(config: unknown, continuation?: Continuation): Promise<GenerateResult> {
+export async function generateDataset(config: unknown, continuation?: Continuation, limits: WorkflowLimits = continuation?.limits ?? DEFAULT_LIMITS): Promise<GenerateResult> {
   const info = workflowInfo();
   const progress: RunProgress = {
     phase: 'planning',
@@ -91,6 +101,12 @@ export async function generateDataset(config: unknown, continuation?: Continuati
     try {
       plan = await planDatasetRun({ config, runId: info.firstExecutionRunId, workflowId: info.workflowId, startedAt: progress.startedAt });
     } catch (error) {
+      if (isCancellation(error)) {
+        // Cancelled while planning: the plan may have taken the lease; give it back.
+        progress.phase = 'cancelling';
+        await CancellationScope.nonCancellable(() => abandonDatasetRun({ outputDir: outputDirOf(config), runId: info.firstExecutionRunId }));
+        throw error;
+      }
       // Bad input and a locked dataset are final: surface the activity's own message.
       if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
         throw ApplicationFailure.nonRetryable(error.cause.message, error.cause.type ?? 'InvalidRun');
@@ -114,12 +130,12 @@ export async function generateDataset(config: unknown, continuation?: Continuati
   };
   refresh();
 
+  const inFlight = new Map<number, Promise<void>>();
   try {
     let nextBatch = continuation?.nextBatch ?? 0;
-    const inFlight = new Map<number, Promise<void>>();
-    const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_CONTINUE;
+    const historyIsLarge = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > limits.historyEventsBeforeContinue;
     while (nextBatch < plan.batchCount || inFlight.size > 0) {
-      while (nextBatch < plan.batchCount && inFlight.size < MAX_BATCHES_IN_FLIGHT && !historyIsLarge()) {
+      while (nextBatch < plan.batchCount && inFlight.size < limits.maxBatchesInFlight && !historyIsLarge()) {
         const batchIndex = nextBatch++;
         inFlight.set(
           batchIndex,
@@ -136,12 +152,16 @@ export async function generateDataset(config: unknown, continuation?: Continuati
     }
     if (nextBatch < plan.batchCount) {
       // Every batch below nextBatch is staged (in-flight ones were drained above).
-      await continueAsNew<typeof generateDataset>(config, { plan, nextBatch, stats });
+      await continueAsNew<typeof generateDataset>(config, { plan, nextBatch, stats, limits });
     }
   } catch (error) {
     if (isCancellation(error)) {
       progress.phase = 'cancelling';
-      await CancellationScope.nonCancellable(() => abandonDatasetRun({ plan }));
+      await CancellationScope.nonCancellable(async () => {
+        // Every batch still running stops (or finishes) first: none may write after the clean-up.
+        await Promise.allSettled(inFlight.values());
+        await abandonDatasetRun({ location: plan.location, runId: plan.runId });
+      });
     }
     throw error;
   }
@@ -151,4 +171,10 @@ export async function generateDataset(config: unknown, continuation?: Continuati
   const commit = await CancellationScope.nonCancellable(() => commitDatasetRun({ plan, finishedAt: new Date().toISOString() }));
   progress.phase = 'done';
   return { plan, commit, stats };
+}
+
+/** The outputDir of a raw config, if it has one (the activity normalises and checks it). */
+function outputDirOf(config: unknown): string | undefined {
+  const outputDir = (config as { outputDir?: unknown } | null)?.outputDir;
+  return typeof outputDir === 'string' ? outputDir : undefined;
 }

@@ -1,4 +1,4 @@
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { GenerateResult } from '../../workflows/generateDataset.ts';
 import { runLogFileName } from '../storage/layout.ts';
 import type { RunLog } from '../util/logger.ts';
@@ -59,15 +59,36 @@ export async function followRun(handle: WorkflowHandle, log: RunLog, options: At
     return EXIT.ok;
   } catch (error) {
     await stopProgress();
-    const message = failureMessage(error);
-    log.logger.error(`generation failed: ${message}`);
-    if (options.json) process.stdout.write(JSON.stringify({ ok: false, error: message }) + '\n');
+    const cancelled = isCancelled(error);
+    const message = cancelled
+      ? `the generation of ${options.location} was cancelled; its staging was removed and committed data is untouched`
+      : failureMessage(error);
+    if (cancelled) log.logger.warn(message);
+    else log.logger.error(`generation failed: ${message}`);
+    if (options.json) process.stdout.write(JSON.stringify({ ok: false, cancelled, error: message }) + '\n');
     await uploadLog().catch(() => undefined);
-    return /invalid|not writable|is not empty|is a file/.test(message) ? EXIT.badInput : EXIT.failed;
+    return failureType(error) === 'ConfigError' ? EXIT.badInput : EXIT.failed;
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
+}
+
+/** Causes of a failure, outermost first. */
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let current = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) chain.push(current);
+  return chain;
+}
+
+/** The workflow ended because it was cancelled (npm run cancel, the Web UI, the Temporal CLI). */
+export function isCancelled(error: unknown): boolean {
+  return causes(error).some((cause) => cause instanceof CancelledFailure);
+}
+
+/** The type of the application failure behind a workflow failure (ConfigError is bad input). */
+export function failureType(error: unknown): string | undefined {
+  return causes(error).find((cause): cause is ApplicationFailure => cause instanceof ApplicationFailure)?.type ?? undefined;
 }
 
 /** The innermost cause's message of a workflow failure: what the user needs to read. */

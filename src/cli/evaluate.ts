@@ -1,13 +1,12 @@
 // `evaluate`: the dataset's own baseline scoreboard (src/evaluation/baselines.py in the project's
 // Python environment), then the dataset card and report re-rendered with their Baselines section.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/config.ts';
 import { EVALUATION_KEY } from '../storage/layout.ts';
-import { mirrorCommittedFiles } from '../storage/localMirror.ts';
+import { withLocalDataset } from '../storage/localMirror.ts';
 import { readManifest } from '../storage/manifest.ts';
 import { normaliseOutputLocation, openStore } from '../storage/openStore.ts';
 import { isS3Uri } from '../storage/s3Location.ts';
@@ -68,22 +67,21 @@ export async function evaluate(flags: EvaluateFlags): Promise<number> {
   }
 
   execFileSync('bash', [join(PROJECT_ROOT, 'scripts/ensure-venv.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
-  // S3: the Python readers work on a local copy of the committed files.
-  const mirror = isS3Uri(location) ? await mkdtemp(join(tmpdir(), 'diabetic-twin-evaluate-')) : undefined;
-  try {
-    if (mirror) {
-      process.stderr.write(`[evaluate] copying the committed files of ${location} to ${mirror}\n`);
-      await mirrorCommittedFiles(store, manifest, mirror);
-    }
-    const code = await runPython([join(PROJECT_ROOT, 'src/evaluation/baselines.py'), mirror ?? location, '--max-train-rows', String(trainRows)]);
-    if (code !== 0) {
-      process.stderr.write(`error: the evaluation failed (python exited ${code}); the dataset is unchanged\n`);
-      return EXIT.failed;
-    }
-    if (mirror) await store.put(EVALUATION_KEY, await readFile(join(mirror, EVALUATION_KEY)));
-  } finally {
-    if (mirror) await rm(mirror, { recursive: true, force: true });
+  // On S3 the Python readers work on a local copy of the committed files.
+  const evaluation = await withLocalDataset(
+    store,
+    manifest,
+    async (directory) => {
+      const code = await runPython([join(PROJECT_ROOT, 'src/evaluation/baselines.py'), directory, '--max-train-rows', String(trainRows)]);
+      return code === 0 ? readFile(join(directory, EVALUATION_KEY)) : undefined;
+    },
+    (directory) => process.stderr.write(`[evaluate] copying the committed files of ${location} to ${directory}\n`),
+  );
+  if (!evaluation) {
+    process.stderr.write(`error: the evaluation failed; the dataset is unchanged\n`);
+    return EXIT.failed;
   }
+  if (isS3Uri(location)) await store.put(EVALUATION_KEY, evaluation);
   await writeHumanSummaries(store, manifest);
   process.stdout.write(`DATASET_CARD.md and report.html in ${location} now show the Baselines section; evaluate took ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
   return EXIT.ok;

@@ -16,13 +16,15 @@ import { openSession, type Session } from './session.ts';
 import { readManifest } from '../storage/manifest.ts';
 import { openStore } from '../storage/openStore.ts';
 import { getText } from '../storage/objectStore.ts';
-import { LEASE_KEY } from '../storage/layout.ts';
+import { LEASE_KEY, REALISM_REPORT_KEY } from '../storage/layout.ts';
+import { withLocalDataset } from '../storage/localMirror.ts';
+import { isS3Uri } from '../storage/s3Location.ts';
 import { abandonRun } from '../pipeline/abandon.ts';
 import { refuseSchemaChange } from '../pipeline/plan.ts';
 import type { RunProgress } from '../../workflows/generateDataset.ts';
 import { availableParallelism, tmpdir } from 'node:os';
-import { existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatRealismReport, realismReport } from '../realism/realismReport.ts';
 import { addScheduleCommands } from './scheduleCommands.ts';
 import { DEFAULT_TRAIN_ROWS, evaluate, type EvaluateFlags } from './evaluate.ts';
@@ -218,20 +220,39 @@ async function datasetWorkflowId(location: string): Promise<{ workflowId: string
 }
 
 async function realism(flags: GenerateFlags & { in?: string; jsonOut?: string }): Promise<number> {
-  let dataset = flags.in;
-  if (!dataset) {
+  let location: string;
+  if (!flags.in) {
     const out = flags.out ?? join(tmpdir(), `diabetic-twin-realism-${Date.now()}`);
     const code = await generate({ ...flags, out, patients: flags.patients ?? '300', days: flags.days ?? '3', quiet: false });
     if (code !== EXIT.ok) return code;
-    dataset = out;
-  } else if (!existsSync(join(dataset, '_manifest.json'))) {
-    process.stderr.write(`error: invalid --in: ${dataset} holds no committed dataset (no _manifest.json)\n`);
+    location = normaliseOutputLocation(out);
+  } else {
+    try {
+      location = normaliseOutputLocation(flags.in);
+    } catch (error) {
+      process.stderr.write(`error: invalid --in: ${(error as Error).message}\n`);
+      return EXIT.badInput;
+    }
+  }
+  const store = openStore(location);
+  const manifest = await readManifest(store);
+  if (!manifest) {
+    process.stderr.write(`error: invalid --in: ${location} holds no committed dataset (no _manifest.json)\n`);
     return EXIT.badInput;
   }
-  const report = await realismReport(resolve(dataset));
-  const jsonPath = flags.jsonOut ?? join(dataset, 'realism_report.json');
-  writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n');
-  process.stdout.write(formatRealismReport(report) + `\nJSON report: ${jsonPath}\n`);
+  // S3 datasets are read from a temporary local copy of their committed files.
+  const report = await withLocalDataset(store, manifest, (directory) => realismReport(directory));
+  report.dataset = location;
+  const json = JSON.stringify(report, null, 2) + '\n';
+  let written: string;
+  if (flags.jsonOut) {
+    writeFileSync(flags.jsonOut, json);
+    written = flags.jsonOut;
+  } else {
+    await store.put(REALISM_REPORT_KEY, json);
+    written = isS3Uri(location) ? `${location}/${REALISM_REPORT_KEY}` : join(location, REALISM_REPORT_KEY);
+  }
+  process.stdout.write(formatRealismReport(report) + `\nJSON report: ${written}\n`);
   return report.allBandsHold ? EXIT.ok : EXIT.failed;
 }
 

@@ -4,29 +4,39 @@ export const SPLITS = ['train', 'val', 'test'] as const;
 export type Split = (typeof SPLITS)[number];
 export const SPLIT_CODE: Record<Split, number> = { train: 0, val: 1, test: 2 };
 
-/** Whole-patient counts per split, as close to the fractions as whole patients allow (largest remainder). */
-export function splitCounts(numPatients: number, trainFraction: number, valFraction: number): [number, number, number] {
+/**
+ * How many of a run's patients go to each split so that the WHOLE dataset keeps its fractions:
+ * each new patient goes to the split furthest below its share of the growing total (ties: train,
+ * val, test). Starting from counts within one patient of their shares, every split stays within
+ * one patient of its fraction after every run, however small the runs (a nightly run of 2
+ * patients does not send both to train every night).
+ */
+export function appendSplitCounts(existing: readonly [number, number, number], numPatients: number, trainFraction: number, valFraction: number): [number, number, number] {
   const fractions = [trainFraction, valFraction, Math.max(0, 1 - trainFraction - valFraction)];
-  const exact = fractions.map((f) => f * numPatients);
-  const counts = exact.map(Math.floor);
-  let remaining = numPatients - counts.reduce((a, b) => a + b, 0);
-  const byRemainder = [0, 1, 2].sort((a, b) => exact[b]! - counts[b]! - (exact[a]! - counts[a]!) || a - b);
-  for (const i of byRemainder) {
-    if (remaining <= 0) break;
-    counts[i]!++;
-    remaining--;
+  const counts = [...existing];
+  const added: [number, number, number] = [0, 0, 0];
+  let total = counts[0]! + counts[1]! + counts[2]!;
+  for (let patient = 0; patient < numPatients; patient++) {
+    total++;
+    let best = 0;
+    for (let split = 1; split < 3; split++) {
+      if (fractions[split]! * total - counts[split]! > fractions[best]! * total - counts[best]! + 1e-12) best = split;
+    }
+    counts[best]!++;
+    added[best]++;
   }
-  return counts as [number, number, number];
+  return added;
 }
 
 /**
  * Split of each patient of a run, by patient (never by window, so overlapping windows never leak
- * across splits): a seeded permutation of the run's patients, first `train` to train, next `val`
- * to val, the rest to test. Depends only on seed, the run's first patient index and its size,
- * never on batches or workers. Returns split codes (SPLIT_CODE) indexed by offset in the run.
+ * across splits): a seeded permutation of the run's patients, the first `counts[0]` to train, the
+ * next `counts[1]` to val, the rest to test. Depends only on the seed, the run's first patient
+ * index and the counts, never on batches or workers. Returns split codes (SPLIT_CODE) by offset.
  */
-export function assignSplits(randomSeed: number, firstPatientIndex: number, numPatients: number, trainFraction: number, valFraction: number): Uint8Array {
-  const [train, val] = splitCounts(numPatients, trainFraction, valFraction);
+export function assignSplits(randomSeed: number, firstPatientIndex: number, counts: readonly [number, number, number]): Uint8Array {
+  const [train, val, test] = counts;
+  const numPatients = train + val + test;
   const order = permutation(randomStream(randomSeed, firstPatientIndex, `split:${numPatients}`), numPatients);
   const codes = new Uint8Array(numPatients);
   for (let rank = 0; rank < numPatients; rank++) {
@@ -41,8 +51,8 @@ let lastAssignment: { key: string; codes: Uint8Array } | undefined;
  * assignSplits for the batches of one run: the whole-run permutation is computed once per worker
  * process and reused by each batch (it is O(patients in the run), and a run has many batches).
  */
-export function runSplits(randomSeed: number, firstPatientIndex: number, numPatients: number, trainFraction: number, valFraction: number): Uint8Array {
-  const key = `${randomSeed}|${firstPatientIndex}|${numPatients}|${trainFraction}|${valFraction}`;
-  if (lastAssignment?.key !== key) lastAssignment = { key, codes: assignSplits(randomSeed, firstPatientIndex, numPatients, trainFraction, valFraction) };
+export function runSplits(randomSeed: number, firstPatientIndex: number, counts: readonly [number, number, number]): Uint8Array {
+  const key = `${randomSeed}|${firstPatientIndex}|${counts.join(',')}`;
+  if (lastAssignment?.key !== key) lastAssignment = { key, codes: assignSplits(randomSeed, firstPatientIndex, counts) };
   return lastAssignment.codes;
 }

@@ -1,17 +1,18 @@
-import { SCHEMA_VERSION, timeseriesLabelNames } from '../dataset/arrowSchema.ts';
-import { addStats, emptyStats } from '../dataset/batchStats.ts';
-import { SPLITS, type Split } from '../dataset/splits.ts';
-import { emptySummary, mergeSummaries } from '../dataset/summaryStats.ts';
+import { createHash } from 'node:crypto';
+import { demographicsSchema, timeseriesSchema } from '../dataset/arrowSchema.ts';
 import { parseEvaluation } from '../report/baselines.ts';
 import { datasetCard } from '../report/datasetCard.ts';
 import { htmlReport } from '../report/htmlReport.ts';
 import { reportData } from '../report/reportData.ts';
-import { batchResultKey, DATASET_CARD_KEY, EVALUATION_KEY, finalPartKey, REPORT_KEY, stagedPartKey, stagingRunPrefix, SUCCESS_KEY, TABLES, type TableName } from '../storage/layout.ts';
-import { readManifest, writeManifest, type LabelCounts, type Manifest, type ManifestRun } from '../storage/manifest.ts';
+import { batchResultKey, DATASET_CARD_KEY, emptyPartFileName, EVALUATION_KEY, REPORT_KEY, stagedPartKey, stagingRunPrefix, SUCCESS_KEY, type TableName } from '../storage/layout.ts';
+import { readManifest, writeManifest, type Manifest, type ManifestRun } from '../storage/manifest.ts';
 import { getText, type ObjectStore } from '../storage/objectStore.ts';
-import { GENERATOR, GENERATOR_VERSION } from '../version.ts';
+import { encodeParquet } from '../storage/parquetEncoding.ts';
+import { GENERATOR } from '../version.ts';
+import { PermanentRunError } from './errors.ts';
 import { releaseLease } from './lease.ts';
-import type { BatchResult, RunPlan } from './runPlan.ts';
+import { filesOfOtherRuns, keptFiles, nextManifest, publishedFile, tablesWithoutFiles } from './nextManifest.ts';
+import type { BatchResult, RunPlan, StagedFile } from './runPlan.ts';
 
 /** What a commit reports back: the committed run's counts (from its manifest entry) and the dataset's totals. */
 export type CommitSummary = Pick<ManifestRun, 'runId' | 'runSeq' | 'firstPatientIndex' | 'rowsPerTable' | 'labelCounts'> & {
@@ -21,19 +22,18 @@ export type CommitSummary = Pick<ManifestRun, 'runId' | 'runSeq' | 'firstPatient
   alreadyCommitted: boolean;
 };
 
-const labelRecord = (names: string[], counts: number[]): LabelCounts => Object.fromEntries(names.map((name, i) => [name, counts[i] ?? 0]));
-
 /**
- * Publishes a run: staged parts → table directories, then the manifest (atomic), then deletes
- * what an overwrite replaced, then `_SUCCESS`, then staging and the lease. Every step is
- * idempotent, so a retried or resumed commit finishes the job without duplicates.
+ * Publishes a run: staged parts → table directories (a zero-row part for a table that would
+ * otherwise have none), then the manifest (atomic), then deletes what an overwrite replaced, then
+ * `_SUCCESS`, then staging and the lease. Every step is idempotent, so a retried or resumed commit
+ * finishes the job without duplicates. It never publishes over a file of another run.
  */
 export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: string, onProgress: (step: string) => void = () => {}): Promise<CommitSummary> {
-  let manifest = await readManifest(store);
-  const committed = manifest?.runs.find((r) => r.runId === plan.runId);
-  if (committed && manifest) {
-    await finishCommit(store, manifest, plan);
-    return summaryFromRun(committed, manifest, true);
+  const previous = await readManifest(store);
+  const committed = previous?.runs.find((r) => r.runId === plan.runId);
+  if (committed && previous) {
+    await finishCommit(store, previous, plan);
+    return summaryFromRun(committed, previous, true);
   }
 
   const results: BatchResult[] = [];
@@ -42,65 +42,32 @@ export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: s
     if (text === undefined) throw new Error(`batch ${batchIndex} of run ${plan.runId} has no staged result; it must be re-run before commit`);
     results.push(JSON.parse(text) as BatchResult);
   }
-  const stats = results.reduce((total, r) => addStats(total, r), emptyStats());
-  const summary = results.reduce((total, r) => (r.summary ? mergeSummaries(total, r.summary) : total), emptySummary());
-  const newFiles = results.flatMap((r) => r.files.map((f) => ({ ...f, path: finalPartKey(f.table, f.fileName), runId: plan.runId })));
-  for (const [i, file] of newFiles.entries()) {
-    await store.publish(stagedPartKey(plan.runId, file.table, file.fileName), file.path);
-    onProgress(`published ${i + 1}/${newFiles.length}`);
+  const staged = results.flatMap((r) => r.files);
+  for (const table of tablesWithoutFiles([...keptFiles(previous, plan), ...staged.map((f) => publishedFile(f, plan.runId))])) {
+    staged.push(await stageEmptyPart(store, plan, table));
   }
-
-  const now = finishedAt;
-  const labelNames = timeseriesLabelNames(plan.config.forecastHorizonsMinutes);
-  const rowsPerTable = Object.fromEntries(TABLES.map((t) => [t, newFiles.filter((f) => f.table === t).reduce((s, f) => s + f.rows, 0)])) as Record<TableName, number>;
-  const run: ManifestRun = {
-    runId: plan.runId,
-    runSeq: plan.runSeq,
-    workflowId: plan.workflowId,
-    config: plan.config,
-    firstPatientIndex: plan.firstPatientIndex,
-    numPatients: plan.config.numPatients,
-    patientsPerSplit: stats.patientsPerSplit,
-    rowsPerTable,
-    labelCounts: { train: labelRecord(labelNames, stats.labelCounts.train), val: labelRecord(labelNames, stats.labelCounts.val), test: labelRecord(labelNames, stats.labelCounts.test) },
-    startedAt: plan.startedAt,
-    finishedAt: now,
-    generatorVersion: GENERATOR_VERSION,
-    summary,
-  };
-  const keptRuns = plan.config.appendMode ? manifest?.runs ?? [] : [];
-  const keptFiles = plan.config.appendMode ? manifest?.files ?? [] : [];
-  const replaced = plan.config.appendMode ? [] : (manifest?.files ?? []).map((f) => f.path);
-  const files = [...keptFiles, ...newFiles.map(({ table, path, rows, bytes, sha256, runId }) => ({ table, path, rows, bytes, sha256, runId }))];
-  const runs = [...keptRuns, run];
-  manifest = {
-    schemaVersion: SCHEMA_VERSION,
-    datasetId: manifest?.datasetId ?? plan.runId,
-    generator: GENERATOR,
-    createdAt: plan.config.appendMode ? manifest?.createdAt ?? now : now,
-    updatedAt: now,
-    nextPatientIndex: plan.firstPatientIndex + plan.config.numPatients,
-    runs,
-    files,
-    totals: Object.fromEntries(
-      TABLES.map((t) => {
-        const own = files.filter((f) => f.table === t);
-        return [t, { files: own.length, rows: own.reduce((s, f) => s + f.rows, 0), bytes: own.reduce((s, f) => s + f.bytes, 0) }];
-      }),
-    ) as Manifest['totals'],
-    labelCounts: Object.fromEntries(SPLITS.map((split) => [split, sumLabelCounts(runs.map((r) => r.labelCounts[split]))])) as Record<Split, LabelCounts>,
-    pendingDeletes: [...(manifest?.pendingDeletes ?? []), ...replaced],
-  };
+  const newFiles = staged.map((f) => publishedFile(f, plan.runId));
+  const conflicts = filesOfOtherRuns(previous, newFiles);
+  if (conflicts.length > 0) {
+    throw new PermanentRunError(`refusing to commit run ${plan.runId}: ${conflicts[0]!.path} belongs to run ${conflicts[0]!.owner} of ${store.location}; committed data is untouched`);
+  }
+  for (const [i, file] of staged.entries()) {
+    await store.publish(stagedPartKey(plan.runId, file.table, file.fileName), newFiles[i]!.path);
+    onProgress(`published ${i + 1}/${staged.length}`);
+  }
+  const { manifest, run } = nextManifest(previous, plan, results, newFiles, finishedAt);
   await writeManifest(store, manifest);
   await finishCommit(store, manifest, plan);
   return summaryFromRun(run, manifest, false);
 }
 
-/** Label positives summed over runs, by name (runs may carry different label sets only across schema versions). */
-function sumLabelCounts(perRun: LabelCounts[]): LabelCounts {
-  const total: LabelCounts = {};
-  for (const counts of perRun) for (const [name, count] of Object.entries(counts)) total[name] = (total[name] ?? 0) + count;
-  return total;
+/** A zero-row part with the table's schema, staged like the others (its bytes are the same on a retry). */
+async function stageEmptyPart(store: ObjectStore, plan: RunPlan, table: TableName): Promise<StagedFile> {
+  const schema = table === 'patient_demographics' ? demographicsSchema : timeseriesSchema(plan.config.windowSizeMinutes, plan.config.forecastHorizonsMinutes);
+  const bytes = await encodeParquet(schema, [], GENERATOR);
+  const fileName = emptyPartFileName(plan.runSeq, plan.runId);
+  await store.put(stagedPartKey(plan.runId, table, fileName), bytes);
+  return { table, fileName, rows: 0, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
 /** The idempotent tail of a commit: replaced files, `_SUCCESS`, staging, lease. */

@@ -13,8 +13,9 @@ export async function readLease(store: ObjectStore): Promise<Lease | undefined> 
   return text === undefined ? undefined : (JSON.parse(text) as Lease);
 }
 
-export async function writeLease(store: ObjectStore, lease: Lease): Promise<void> {
-  await store.put(LEASE_KEY, JSON.stringify(lease));
+/** Takes the lease if nobody holds it (create-if-absent); false if it is held (perhaps by this run). */
+export async function takeLease(store: ObjectStore, lease: Lease): Promise<boolean> {
+  return store.putIfAbsent(LEASE_KEY, JSON.stringify(lease));
 }
 
 /** Drops the run's lease (if it holds it) and an empty `_staging/`. */

@@ -1,51 +1,70 @@
 import { ConfigError, type RunConfig } from '../config/config.ts';
 import { timeseriesColumnNames } from '../dataset/arrowSchema.ts';
+import { appendSplitCounts, SPLITS } from '../dataset/splits.ts';
 import { refuseForeignContent } from '../storage/datasetGuard.ts';
 import { runLogFileName } from '../storage/layout.ts';
 import { readManifest, type Manifest } from '../storage/manifest.ts';
 import type { ObjectStore } from '../storage/objectStore.ts';
 import { PermanentRunError } from './errors.ts';
-import { readLease, writeLease, type Lease } from './lease.ts';
+import { readLease, releaseLease, takeLease, type Lease } from './lease.ts';
 import type { RunPlan } from './runPlan.ts';
 
 /**
  * Plans a run: checks the location, takes the dataset's lease (one run at a time, whatever
- * started it), and allocates the patient index range. Idempotent for a retried attempt of the
- * same run.
+ * started it: created only if absent, so two runs racing cannot both take it), then, under the
+ * lease, allocates the patient index range and the run's split counts. Idempotent for a retried
+ * attempt of the same run.
  */
 export async function planRun(
   store: ObjectStore,
   config: RunConfig,
   ids: { runId: string; workflowId: string; startedAt: string },
 ): Promise<RunPlan> {
-  const existingLease = await readLease(store);
-  if (existingLease && existingLease.runId !== ids.runId) {
-    throw new PermanentRunError(
-      `dataset ${store.location} is being written by another run (workflow ${existingLease.workflowId}, run ${existingLease.runId}, since ${existingLease.startedAt}); wait for it, or cancel it with: npm run cancel -- --out ${store.location}`,
-    );
-  }
-  const manifest = await readManifest(store);
-  if (!manifest && !existingLease) await refuseForeignContent(store);
-  refuseSchemaChange(manifest, config, store.location);
+  const before = await readManifest(store);
+  if (!before && !(await readLease(store))) await refuseForeignContent(store);
+  refuseSchemaChange(before, config, store.location);
 
+  const lease: Lease = { runId: ids.runId, workflowId: ids.workflowId, startedAt: ids.startedAt };
+  if (!(await takeLease(store, lease))) {
+    const holder = await readLease(store);
+    if (holder && holder.runId !== ids.runId) {
+      throw new PermanentRunError(
+        `dataset ${store.location} is being written by another run (workflow ${holder.workflowId}, run ${holder.runId}, since ${holder.startedAt}); wait for it, or cancel it with: npm run cancel -- --out ${store.location}`,
+      );
+    }
+  }
+  // What the lease protects: nobody else commits while we hold it, so this manifest stays current.
+  let manifest: Manifest | undefined;
+  try {
+    manifest = await readManifest(store);
+    refuseSchemaChange(manifest, config, store.location);
+  } catch (error) {
+    // A refused or failed plan gives the dataset back.
+    await releaseLease(store, ids.runId);
+    throw error;
+  }
   const runSeq = (manifest?.runs.reduce((max, r) => Math.max(max, r.runSeq), 0) ?? 0) + 1;
   const firstPatientIndex = config.appendMode ? manifest?.nextPatientIndex ?? 0 : 0;
-  const plan: RunPlan = {
+  const existing = config.appendMode && manifest ? patientsPerSplit(manifest) : ([0, 0, 0] as const);
+  return {
     runId: ids.runId,
     runSeq,
     workflowId: ids.workflowId,
     location: store.location,
     config,
     firstPatientIndex,
+    splitCounts: appendSplitCounts(existing, config.numPatients, config.trainSplit, config.valSplit),
     batchCount: Math.ceil(config.numPatients / config.batchSize),
     startedAt: ids.startedAt,
     logFileName: runLogFileName(new Date(ids.startedAt)),
   };
-  if (!existingLease) {
-    const lease: Lease = { runId: ids.runId, workflowId: ids.workflowId, startedAt: ids.startedAt };
-    await writeLease(store, lease);
-  }
-  return plan;
+}
+
+/** Patients per split over every committed run, [train, val, test]. */
+function patientsPerSplit(manifest: Manifest): [number, number, number] {
+  const counts: [number, number, number] = [0, 0, 0];
+  for (const run of manifest.runs) SPLITS.forEach((split, i) => (counts[i] += run.patientsPerSplit[split]));
+  return counts;
 }
 
 /** The time-series layout a committed run wrote (runs before schema version 2 had no horizons). */

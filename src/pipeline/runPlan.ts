@@ -12,6 +12,8 @@ export interface RunPlan {
   location: string;
   config: RunConfig;
   firstPatientIndex: number;
+  /** Patients of this run per split [train, val, test], chosen so the whole dataset keeps its fractions. */
+  splitCounts: [number, number, number];
   batchCount: number;
   startedAt: string;
   logFileName: string;

@@ -17,7 +17,7 @@ export async function stageBatch(
 ): Promise<BatchResult> {
   const { config } = plan;
   const [start, end] = batchRange(plan, batchIndex);
-  const splitCodes = runSplits(config.randomSeed, plan.firstPatientIndex, config.numPatients, config.trainSplit, config.valSplit);
+  const splitCodes = runSplits(config.randomSeed, plan.firstPatientIndex, plan.splitCounts);
   const tables = await buildBatchTables({ config, firstPatientIndex: plan.firstPatientIndex, start, end, splitCodes }, afterPatient);
   const fileName = partFileName(plan.runSeq, batchIndex, plan.runId);
   const files: StagedFile[] = [];

@@ -12,13 +12,23 @@ export const DATASET_CARD_KEY = 'DATASET_CARD.md';
 export const REPORT_KEY = 'report.html';
 /** Written by `npm run evaluate`; the card and report show it as their Baselines section. */
 export const EVALUATION_KEY = 'evaluation.json';
+/** Written by `npm run realism`. */
+export const REALISM_REPORT_KEY = 'realism_report.json';
 
 export const timeseriesTable = (split: Split): TableName => `timeseries_features_${split}`;
 export const tableDirectory = (table: TableName): string => `${table}.parquet`;
 
-/** part-<runSeq>-<batch>-<first 8 chars of run id>.parquet */
+/**
+ * part-<runSeq>-<batch>-<run id>.parquet. The whole run id (unique per run), never a prefix of it:
+ * the first characters of a UUIDv7 are its time, shared by runs started in the same minute.
+ */
 export function partFileName(runSeq: number, batchIndex: number, runId: string): string {
-  return `part-${String(runSeq).padStart(5, '0')}-${String(batchIndex).padStart(5, '0')}-${runId.slice(0, 8)}.parquet`;
+  return `part-${String(runSeq).padStart(5, '0')}-${String(batchIndex).padStart(5, '0')}-${runId}.parquet`;
+}
+
+/** A zero-row part that makes an empty table directory exist and be readable (same schema). */
+export function emptyPartFileName(runSeq: number, runId: string): string {
+  return `part-${String(runSeq).padStart(5, '0')}-empty-${runId}.parquet`;
 }
 
 export const stagingRunPrefix = (runId: string) => `${STAGING_PREFIX}/${runId}`;
@@ -36,7 +46,7 @@ export function runLogFileName(startedAt: Date): string {
 export function isDatasetEntry(name: string): boolean {
   return (
     TABLES.some((t) => name === tableDirectory(t)) ||
-    [MANIFEST_KEY, SUCCESS_KEY, STAGING_PREFIX, 'DATASET_CARD.md', 'report.html', 'realism_report.json', EVALUATION_KEY].includes(name) ||
+    [MANIFEST_KEY, SUCCESS_KEY, STAGING_PREFIX, 'DATASET_CARD.md', 'report.html', REALISM_REPORT_KEY, EVALUATION_KEY].includes(name) ||
     /^ml_dataset_generation_\d{8}_\d{6}\.log$/.test(name) ||
     /^_manifest\.json\..*\.tmp$/.test(name)
   );

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ObjectStore } from './objectStore.ts';
 
@@ -31,6 +31,30 @@ export class LocalStore implements ObjectStore {
     await handle.close();
     await rename(temp, target);
     await syncDirectory(dirname(target));
+  }
+
+  async putIfAbsent(key: string, bytes: Uint8Array | string): Promise<boolean> {
+    const target = this.path(key);
+    await mkdir(dirname(target), { recursive: true });
+    const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const handle = await open(temp, 'wx');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      // link() fails with EEXIST if the name is taken: create-if-absent with the content complete.
+      await link(temp, target);
+      await syncDirectory(dirname(target));
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      await rm(temp, { force: true });
+    }
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {

@@ -7,6 +7,11 @@ export interface ObjectStore {
   /** Human-readable location of the dataset root (path or s3:// URI). */
   readonly location: string;
   put(key: string, bytes: Uint8Array | string): Promise<void>;
+  /**
+   * Creates the object only if no object has that key, atomically (two callers racing: exactly
+   * one gets true). A reader sees the whole content or nothing.
+   */
+  putIfAbsent(key: string, bytes: Uint8Array | string): Promise<boolean>;
   get(key: string): Promise<Uint8Array | undefined>;
   exists(key: string): Promise<boolean>;
   /** Keys under a prefix (recursive), relative to the root, sorted. */

@@ -8,6 +8,7 @@ import {
   ListObjectsV2Command,
   NoSuchKey,
   NotFound,
+  PutObjectCommand,
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
@@ -66,6 +67,19 @@ export class S3Store implements ObjectStore {
       leavePartsOnError: false,
     });
     await upload.done();
+  }
+
+  async putIfAbsent(key: string, bytes: Uint8Array | string): Promise<boolean> {
+    try {
+      // Conditional write (AWS S3 since 2024, versitygw): 412 if the key exists.
+      await this.client.send(new PutObjectCommand({ Bucket: this.target.bucket, Key: this.key(key), Body: typeof bytes === 'string' ? Buffer.from(bytes) : bytes, IfNoneMatch: '*' }));
+      return true;
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+      // 412: the key exists; 409: a concurrent conditional write to it is in progress (it wins).
+      if (status === 412 || status === 409 || (error as { name?: string })?.name === 'PreconditionFailed') return false;
+      throw error;
+    }
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {

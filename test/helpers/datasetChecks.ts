@@ -4,7 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { rows, scalar, tableGlob } from './duckdb.ts';
 
 export const TABLES = ['patient_demographics', 'timeseries_features_train', 'timeseries_features_val', 'timeseries_features_test'];
-const PART = /^part-\d{5}-\d{5}-[0-9a-f]{8}\.parquet$/;
+const PART = /^part-\d{5}-(\d{5}|empty)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.parquet$/;
 
 /** md5 of the sorted rows of every table (DuckDB): equal hashes mean identical data. */
 export async function datasetHash(db: DuckDBConnection, dataset: string): Promise<Record<string, string>> {

@@ -48,7 +48,7 @@ describe('generate through the real Temporal server and worker processes', () =>
     assert.deepEqual(entries.filter((e) => !logs.includes(e)), ['DATASET_CARD.md', '_SUCCESS', '_manifest.json', 'report.html', ...TABLES.map((t) => `${t}.parquet`)].sort());
     assert.equal(statSync(join(a, '_SUCCESS')).size, 0);
     for (const table of TABLES) {
-      for (const file of readdirSync(join(a, `${table}.parquet`))) assert.match(file, /^part-00001-\d{5}-[0-9a-f]{8}\.parquet$/);
+      for (const file of readdirSync(join(a, `${table}.parquet`))) assert.match(file, /^part-00001-\d{5}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.parquet$/);
     }
     const log = readFileSync(join(a, logs[0]!), 'utf8');
     assert.match(log, /worker 1/);

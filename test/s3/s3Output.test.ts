@@ -12,6 +12,7 @@ import { duckdb } from '../helpers/duckdb.ts';
 import { S3_SECRET_KEY, startTestS3, type TestS3 } from '../helpers/s3Server.ts';
 import { startTestTemporal } from '../helpers/servers.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { S3Store } from '../../src/storage/s3Store.ts';
 
 const RUN = ['--patients', '8', '--days', '0.3', '--batch-size', '2', '--seed', '33'];
 let temporal: DevServer;
@@ -60,6 +61,36 @@ describe('S3 output', () => {
       assert.ok(!text.includes(S3_SECRET_KEY), 'the secret key never appears in output or logs');
     }
     assert.deepEqual(allFiles(join(dataset, '_staging')), [], 'no staging objects left');
+  });
+
+  it('the lease is a conditional write: of concurrent writers exactly one takes it', async () => {
+    s3.createBucket('leases');
+    Object.assign(process.env, s3.env);
+    const store = new S3Store('s3://leases/ds');
+    const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => store.putIfAbsent('_staging/_lease.json', JSON.stringify({ runId: `run-${i}` }))));
+    assert.equal(outcomes.filter(Boolean).length, 1, JSON.stringify(outcomes));
+    assert.equal(JSON.parse(new TextDecoder().decode(await store.get('_staging/_lease.json'))).runId, `run-${outcomes.indexOf(true)}`);
+    assert.equal(await store.putIfAbsent('_staging/_lease.json', 'again'), false);
+  });
+
+  it('realism (--out s3://… and --in s3://…) and evaluate (--in s3://…) read S3 datasets', async () => {
+    const bucketDir = s3.createBucket('checks');
+    const generated = await runCli(['realism', '--patients', '10', '--days', '1', '--seed', '5', '--out', 's3://checks/cohort', '--workers', '2'], env);
+    assert.ok(generated.code === 0 || generated.code === 1, generated.stderr);
+    assert.match(generated.stdout, /Realism report for s3:\/\/checks\/cohort: 10 patients/);
+    assert.match(generated.stdout, /JSON report: s3:\/\/checks\/cohort\/realism_report\.json/);
+    const written = JSON.parse(readFileSync(join(bucketDir, 'cohort', 'realism_report.json'), 'utf8'));
+    assert.equal(written.patients, 10);
+    const reread = await runCli(['realism', '--in', 's3://checks/cohort'], env);
+    assert.equal(reread.code, generated.code, reread.stderr);
+    assert.equal(JSON.parse(readFileSync(join(bucketDir, 'cohort', 'realism_report.json'), 'utf8')).windows, written.windows);
+
+    const evaluated = await runCli(['evaluate', '--in', 's3://checks/cohort', '--train-rows', '5000'], env);
+    assert.equal(evaluated.code, 0, evaluated.stderr);
+    const evaluation = JSON.parse(readFileSync(join(bucketDir, 'cohort', 'evaluation.json'), 'utf8'));
+    assert.equal(evaluation.dataset.patients, 10);
+    assert.match(readFileSync(join(bucketDir, 'cohort', 'DATASET_CARD.md'), 'utf8'), /## Baselines/);
+    assertCommittedLayout(join(bucketDir, 'cohort'));
   });
 
   it('the S3 server stopped mid-run and restarted: the run completes after it returns, identical rows', async () => {

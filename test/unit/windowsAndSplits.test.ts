@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { F, FEATURE_NAMES } from '../../src/domain/features.ts';
 import { featureColumnNames, timeseriesSchema } from '../../src/dataset/arrowSchema.ts';
-import { assignSplits, splitCounts } from '../../src/dataset/splits.ts';
+import { appendSplitCounts, assignSplits } from '../../src/dataset/splits.ts';
 import { cutWindows } from '../../src/dataset/windows.ts';
 import { permutation, randomStream } from '../../src/util/random.ts';
 
@@ -68,22 +68,22 @@ describe('sliding windows', () => {
 
 describe('patient-level splits', () => {
   it('counts are as close to the fractions as whole patients allow', () => {
-    assert.deepEqual(splitCounts(1000, 0.7, 0.15), [700, 150, 150]);
-    assert.deepEqual(splitCounts(20, 0.7, 0.15), [14, 3, 3]);
-    assert.deepEqual(splitCounts(7, 0.7, 0.15), [5, 1, 1]);
-    assert.deepEqual(splitCounts(1, 0.7, 0.15), [1, 0, 0]);
-    for (const n of [1, 2, 3, 10, 33, 101]) assert.equal(splitCounts(n, 0.6, 0.25).reduce((a, b) => a + b, 0), n);
+    assert.deepEqual(appendSplitCounts([0, 0, 0], 1000, 0.7, 0.15), [700, 150, 150]);
+    assert.deepEqual(appendSplitCounts([0, 0, 0], 20, 0.7, 0.15), [14, 3, 3]);
+    assert.deepEqual(appendSplitCounts([0, 0, 0], 7, 0.7, 0.15), [5, 1, 1]);
+    assert.deepEqual(appendSplitCounts([0, 0, 0], 1, 0.7, 0.15), [1, 0, 0]);
+    for (const n of [1, 2, 3, 10, 33, 101]) assert.equal(appendSplitCounts([0, 0, 0], n, 0.6, 0.25).reduce((a, b) => a + b, 0), n);
   });
 
   it('assignment is deterministic in (seed, first index, size) and matches the counts', () => {
-    const a = assignSplits(42, 0, 200, 0.7, 0.15);
-    const b = assignSplits(42, 0, 200, 0.7, 0.15);
+    const a = assignSplits(42, 0, [140, 30, 30]);
+    const b = assignSplits(42, 0, [140, 30, 30]);
     assert.deepEqual(a, b);
     const counts = [0, 0, 0];
     for (const code of a) counts[code]!++;
     assert.deepEqual(counts, [140, 30, 30]);
-    assert.notDeepEqual(assignSplits(43, 0, 200, 0.7, 0.15), a);
-    assert.notDeepEqual(assignSplits(42, 200, 200, 0.7, 0.15), a);
+    assert.notDeepEqual(assignSplits(43, 0, [140, 30, 30]), a);
+    assert.notDeepEqual(assignSplits(42, 200, [140, 30, 30]), a);
   });
 });
 

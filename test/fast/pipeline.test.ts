@@ -1,0 +1,189 @@
+// The pipeline (plan → stage → commit, abandon) against an in-memory store: concurrency, retries,
+// crashes between steps, overwrite, and splits over a sequence of runs. Runs in seconds.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULT_CONFIG, validateRunConfig, type RunConfig } from '../../src/config/config.ts';
+import { abandonRun } from '../../src/pipeline/abandon.ts';
+import { commitRun } from '../../src/pipeline/commit.ts';
+import { PermanentRunError } from '../../src/pipeline/errors.ts';
+import { planRun } from '../../src/pipeline/plan.ts';
+import type { RunPlan } from '../../src/pipeline/runPlan.ts';
+import { stageBatch } from '../../src/pipeline/stage.ts';
+import { LEASE_KEY, MANIFEST_KEY, partFileName, STAGING_PREFIX } from '../../src/storage/layout.ts';
+import type { Manifest } from '../../src/storage/manifest.ts';
+import { MemoryStore } from '../helpers/memoryStore.ts';
+
+// Tiny runs: 20 simulated minutes a patient keep each batch to milliseconds.
+const config = (overrides: Partial<RunConfig> = {}): RunConfig =>
+  validateRunConfig({ ...DEFAULT_CONFIG, numPatients: 3, batchSize: 2, simulationDaysPerPatient: 0.015, forecastHorizonsMinutes: [], outputDir: 'memory://dataset', ...overrides });
+
+let nextRun = 0;
+const ids = () => {
+  nextRun++;
+  return { runId: `01936c2e-0000-7000-8000-${String(nextRun).padStart(12, '0')}`, workflowId: `wf-${nextRun}`, startedAt: new Date(Date.UTC(2026, 10, 29, 10, nextRun)).toISOString() };
+};
+
+async function runOnce(store: MemoryStore, overrides: Partial<RunConfig> = {}): Promise<RunPlan> {
+  const plan = await planRun(store, config(overrides), ids());
+  for (let batch = 0; batch < plan.batchCount; batch++) await stageBatch(store, plan, batch, async () => {});
+  await commitRun(store, plan, new Date(Date.UTC(2026, 10, 29, 12)).toISOString());
+  return plan;
+}
+
+const manifestOf = (store: MemoryStore): Manifest => JSON.parse(store.text(MANIFEST_KEY)!);
+const patientsPerSplit = (manifest: Manifest) =>
+  manifest.runs.reduce((sum, run) => ({ train: sum.train + run.patientsPerSplit.train, val: sum.val + run.patientsPerSplit.val, test: sum.test + run.patientsPerSplit.test }), { train: 0, val: 0, test: 0 });
+
+describe('the dataset lease', () => {
+  it('two runs planned at the same moment: exactly one takes the dataset', async () => {
+    const store = new MemoryStore();
+    const outcomes = await Promise.allSettled([planRun(store, config(), ids()), planRun(store, config(), ids())]);
+    assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1, JSON.stringify(outcomes.map((o) => o.status)));
+    const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    assert.ok(refused.reason instanceof PermanentRunError);
+    assert.match(refused.reason.message, /being written by another run/);
+  });
+
+  it('a retried plan of the same run keeps its lease; abandon releases it and removes staging', async () => {
+    const store = new MemoryStore();
+    const runIds = ids();
+    const first = await planRun(store, config(), runIds);
+    const again = await planRun(store, config(), runIds);
+    assert.deepEqual(again, first);
+    await stageBatch(store, first, 0, async () => {});
+    assert.ok(store.keys(STAGING_PREFIX).length > 1);
+    await abandonRun(store, first.runId);
+    assert.deepEqual(store.keys(STAGING_PREFIX), []);
+    assert.equal(store.text(LEASE_KEY), undefined);
+    await planRun(store, config(), ids()); // the dataset is free again
+  });
+});
+
+describe('part files', () => {
+  it('runs started in the same minute get different part names (the run id is not cut to its time prefix)', () => {
+    const a = partFileName(5, 0, '01936c2e-1111-7000-8000-000000000001');
+    const b = partFileName(5, 0, '01936c2e-2222-7000-8000-000000000002');
+    assert.notEqual(a, b);
+    assert.match(a, /^part-00005-00000-.+\.parquet$/);
+  });
+
+  it('a commit refuses to publish over a file that belongs to another run', async () => {
+    const store = new MemoryStore();
+    const first = await runOnce(store);
+    const manifest = manifestOf(store);
+    // A second run whose staged part would land on a path of the first run.
+    const plan = await planRun(store, config(), ids());
+    await stageBatch(store, plan, 0, async () => {});
+    await stageBatch(store, plan, 1, async () => {});
+    const foreign = manifest.files.find((f) => f.table === 'patient_demographics')!.path;
+    const staged = store.keys(`${STAGING_PREFIX}/${plan.runId}/patient_demographics.parquet/`)[0]!;
+    const batchResult = store.keys(`${STAGING_PREFIX}/${plan.runId}/batches/`)[0]!;
+    const result = JSON.parse(store.text(batchResult)!);
+    const fileName = foreign.split('/').pop()!;
+    result.files = result.files.map((f: { table: string; fileName: string }) => (f.table === 'patient_demographics' ? { ...f, fileName } : f));
+    await store.put(batchResult, JSON.stringify(result));
+    await store.publish(staged, `${STAGING_PREFIX}/${plan.runId}/patient_demographics.parquet/${fileName}`);
+    const before = store.objects.get(foreign);
+    await assert.rejects(commitRun(store, plan, new Date().toISOString()), /belongs to run/);
+    assert.equal(store.objects.get(foreign), before, 'the first run\'s file is untouched');
+    assert.equal(manifestOf(store).runs.length, 1);
+    void first;
+  });
+});
+
+describe('splits over a sequence of runs', () => {
+  it('nightly runs of 2 patients keep every split within one patient of its fraction, and every table exists', async () => {
+    const store = new MemoryStore();
+    for (let night = 1; night <= 6; night++) {
+      await runOnce(store, { numPatients: 2 });
+      const manifest = manifestOf(store);
+      const total = 2 * night;
+      const counts = patientsPerSplit(manifest);
+      assert.equal(counts.train + counts.val + counts.test, total);
+      for (const [split, fraction] of [['train', 0.7], ['val', 0.15], ['test', 0.15]] as const) {
+        assert.ok(Math.abs(counts[split] - fraction * total) <= 1, `night ${night}: ${split} ${counts[split]} of ${total}`);
+      }
+      for (const table of ['patient_demographics', 'timeseries_features_train', 'timeseries_features_val', 'timeseries_features_test']) {
+        assert.ok(store.keys(`${table}.parquet/`).length >= 1, `night ${night}: ${table}.parquet/ exists`);
+        assert.ok(manifest.files.some((f) => f.table === table), `night ${night}: ${table} is in the manifest`);
+      }
+    }
+    // 12 patients: 8.4 / 1.8 / 1.8 → within one of each.
+    assert.deepEqual(Object.values(patientsPerSplit(manifestOf(store))).reduce((a, b) => a + b, 0), 12);
+  });
+
+  it('any sequence of run sizes and fractions stays within one patient (property)', async () => {
+    const { appendSplitCounts } = await import('../../src/dataset/splits.ts');
+    let seed = 7;
+    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    for (let trial = 0; trial < 300; trial++) {
+      const train = 0.05 + 0.9 * random();
+      const val = (1 - train) * random() * 0.99;
+      const counts: [number, number, number] = [0, 0, 0];
+      for (let run = 0; run < 12; run++) {
+        const size = 1 + Math.floor(random() * (random() < 0.5 ? 3 : 200));
+        const added = appendSplitCounts(counts, size, train, val);
+        assert.equal(added.reduce((a, b) => a + b, 0), size);
+        added.forEach((n, i) => (counts[i]! += n));
+        const total = counts[0] + counts[1] + counts[2];
+        [train, val, 1 - train - val].forEach((f, i) => assert.ok(Math.abs(counts[i]! - f * total) <= 1, `trial ${trial} run ${run}: ${counts} of ${total} at ${train}/${val}`));
+      }
+    }
+  });
+});
+
+describe('commit', () => {
+  it('a retried commit is idempotent', async () => {
+    const store = new MemoryStore();
+    const plan = await runOnce(store);
+    const manifest = store.text(MANIFEST_KEY);
+    const again = await commitRun(store, plan, new Date().toISOString());
+    assert.equal(again.alreadyCommitted, true);
+    assert.equal(store.text(MANIFEST_KEY), manifest);
+  });
+
+  it('a crash at any step of the commit, then a retry, ends in the same committed state as no crash', async () => {
+    const clean = new MemoryStore();
+    nextRun = 100;
+    const cleanPlan = await runOnce(clean);
+    const cleanManifest = manifestOf(clean);
+    const steps = clean.operations.length;
+    for (let crashAt = 1; ; crashAt++) {
+      const store = new MemoryStore();
+      nextRun = 100;
+      const plan = await planRun(store, config(), ids());
+      for (let batch = 0; batch < plan.batchCount; batch++) await stageBatch(store, plan, batch, async () => {});
+      const committedFrom = store.operations.length;
+      let count = 0;
+      store.beforeOperation = () => {
+        if (++count === crashAt) throw new Error(`crash at step ${crashAt}`);
+      };
+      const finishedAt = new Date(Date.UTC(2026, 10, 29, 12)).toISOString();
+      const crashed = await commitRun(store, plan, finishedAt).then(() => false, () => true);
+      store.beforeOperation = () => {};
+      await commitRun(store, plan, finishedAt);
+      const manifest = manifestOf(store);
+      assert.deepEqual(manifest.files, cleanManifest.files, `crash at commit step ${crashAt}`);
+      assert.deepEqual(store.keys().filter((k) => k.includes('.parquet/')), clean.keys().filter((k) => k.includes('.parquet/')));
+      assert.deepEqual(store.keys(STAGING_PREFIX), []);
+      if (!crashed) {
+        assert.ok(crashAt > steps - committedFrom - 50, 'every step was tried');
+        break;
+      }
+      void cleanPlan;
+    }
+  });
+
+  it('overwrite (--no-append) removes only the files its manifest listed', async () => {
+    const store = new MemoryStore();
+    await runOnce(store);
+    await store.put('timeseries_features_train.parquet/part-hand-made.parquet', 'not ours');
+    const before = manifestOf(store).files.map((f) => f.path);
+    await runOnce(store, { appendMode: false });
+    const after = manifestOf(store);
+    assert.equal(after.runs.length, 1);
+    for (const path of before) assert.ok(!store.objects.has(path) || after.files.some((f) => f.path === path), path);
+    assert.ok(store.objects.has('timeseries_features_train.parquet/part-hand-made.parquet'));
+    assert.deepEqual(after.pendingDeletes, []);
+  });
+});

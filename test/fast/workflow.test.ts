@@ -1,0 +1,176 @@
+// The workflow alone: TestWorkflowEnvironment on the project's own Temporal binary, with stub
+// activities that record what happened and when. Cancel mid-run and during planning,
+// continue-as-new, a failed plan.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { DEFAULT_CONFIG } from '../../src/config/config.ts';
+import { emptyStats, type BatchStats } from '../../src/dataset/batchStats.ts';
+import type { CommitSummary } from '../../src/pipeline/commit.ts';
+import type { RunPlan } from '../../src/pipeline/runPlan.ts';
+import { TEMPORAL_BINARY } from '../../src/temporal/devServer.ts';
+import { workflowBundlePath } from '../../src/temporal/workflowBundle.ts';
+import type { GenerateResult, WorkflowLimits } from '../../workflows/generateDataset.ts';
+
+const TASK_QUEUE = 'workflow-test';
+let env: TestWorkflowEnvironment;
+let bundlePath: string;
+
+before(async () => {
+  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: TEMPORAL_BINARY } } });
+  bundlePath = await workflowBundlePath();
+});
+after(async () => {
+  await env?.teardown();
+});
+
+type Event = { at: number; what: string };
+
+/** Stub activities: a plan of `batches` batches, batches that take `batchMs` (heartbeating), a commit. */
+function stubs(options: { batches: number; batchMs?: number; planMs?: number; failPlan?: boolean; deafBatchMs?: number }) {
+  const events: Event[] = [];
+  const note = (what: string) => events.push({ at: Date.now(), what });
+  const plan = (runId: string): RunPlan => ({
+    runId,
+    runSeq: 1,
+    workflowId: 'wf',
+    location: '/tmp/nowhere',
+    config: { ...DEFAULT_CONFIG, numPatients: options.batches, batchSize: 1 },
+    firstPatientIndex: 0,
+    splitCounts: [options.batches, 0, 0],
+    batchCount: options.batches,
+    startedAt: new Date(0).toISOString(),
+    logFileName: 'x.log',
+  });
+  const activities = {
+    async planDatasetRun(request: { runId: string }): Promise<RunPlan> {
+      note('plan started');
+      if (options.failPlan) throw ApplicationFailure.nonRetryable('invalid numPatients (--patients): got -1', 'ConfigError');
+      if (options.planMs) await new Promise((resolve) => setTimeout(resolve, options.planMs));
+      note('plan finished');
+      return plan(request.runId);
+    },
+    async simulateBatch(request: { batchIndex: number }): Promise<BatchStats> {
+      note(`batch ${request.batchIndex} started`);
+      if (request.batchIndex === 0 && options.deafBatchMs) {
+        // Like a real batch encoding its Parquet parts: busy, no heartbeat, deaf to cancellation.
+        await new Promise((resolve) => setTimeout(resolve, options.deafBatchMs));
+        note('batch 0 finished');
+        return { ...emptyStats(), patients: 1 };
+      }
+      const context = Context.current();
+      const deadline = Date.now() + (options.batchMs ?? 0);
+      try {
+        while (Date.now() < deadline) {
+          context.heartbeat();
+          await context.sleep(20);
+        }
+      } catch (error) {
+        note(`batch ${request.batchIndex} stopped`);
+        throw error;
+      }
+      note(`batch ${request.batchIndex} finished`);
+      return { ...emptyStats(), patients: 1, patientsPerSplit: { train: 1, val: 0, test: 0 }, rows: { train: 10, val: 0, test: 0 }, bytes: 100 };
+    },
+    async commitDatasetRun(): Promise<CommitSummary> {
+      note('commit');
+      return {} as CommitSummary;
+    },
+    async abandonDatasetRun(request: { location?: string; outputDir?: string; runId: string }): Promise<void> {
+      note(`abandon ${request.location ?? request.outputDir}`);
+    },
+  };
+  return { activities, events };
+}
+
+async function withWorker<T>(activities: object, run: () => Promise<T>): Promise<T> {
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: TASK_QUEUE,
+    workflowBundle: { codePath: bundlePath },
+    activities,
+    maxConcurrentActivityTaskExecutions: 4,
+    // Cancellation reaches an activity with its next heartbeat: no throttling in tests.
+    maxHeartbeatThrottleInterval: '50 milliseconds',
+    defaultHeartbeatThrottleInterval: '50 milliseconds',
+  });
+  return worker.runUntil(run());
+}
+
+const start = (workflowId: string, limits?: WorkflowLimits) =>
+  env.client.workflow.start('generateDataset', { taskQueue: TASK_QUEUE, workflowId, args: limits ? [{ ...DEFAULT_CONFIG }, undefined, limits] : [{ ...DEFAULT_CONFIG }] });
+
+describe('generateDataset workflow (stub activities)', () => {
+  it('plans, runs every batch, commits once', async () => {
+    const { activities, events } = stubs({ batches: 5 });
+    const result = await withWorker(activities, async () => (await start('ok')).result() as Promise<GenerateResult>);
+    assert.equal(result.stats.patients, 5);
+    assert.equal(events.filter((e) => e.what === 'commit').length, 1);
+    assert.equal(events.filter((e) => e.what.endsWith('finished') && e.what.startsWith('batch')).length, 5);
+    assert.ok(!events.some((e) => e.what.startsWith('abandon')));
+  });
+
+  it('cancelled mid-run: waits for every in-flight batch to stop, then abandons, and never commits', async () => {
+    const { activities, events } = stubs({ batches: 6, batchMs: 60_000, deafBatchMs: 2000 });
+    await withWorker(activities, async () => {
+      const handle = await start('cancel-mid-run');
+      while (events.filter((e) => e.what.endsWith('started') && e.what.startsWith('batch')).length < 4) await new Promise((r) => setTimeout(r, 50));
+      await handle.cancel();
+      await assert.rejects(handle.result(), (error: unknown) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure);
+    });
+    const abandon = events.findIndex((e) => e.what.startsWith('abandon'));
+    assert.ok(abandon >= 0, JSON.stringify(events));
+    const started = events.filter((e) => /^batch \d+ started$/.test(e.what)).map((e) => e.what.split(' ')[1]);
+    const settled = events.slice(0, abandon).filter((e) => /^batch \d+ (stopped|finished)$/.test(e.what)).map((e) => e.what.split(' ')[1]);
+    assert.deepEqual([...settled].sort(), [...started].sort(), 'every started batch settled before abandon');
+    assert.ok(!events.slice(abandon).some((e) => e.what.startsWith('batch')), 'no batch ran after abandon');
+    assert.ok(!events.some((e) => e.what === 'commit'));
+  });
+
+  it('cancelled while planning: the plan finishes first, then the run is abandoned (its lease released); no batch starts', async () => {
+    const { activities, events } = stubs({ batches: 3, planMs: 1500 });
+    await withWorker(activities, async () => {
+      const handle = await start('cancel-planning');
+      while (!events.some((e) => e.what === 'plan started')) await new Promise((r) => setTimeout(r, 20));
+      await handle.cancel();
+      await assert.rejects(handle.result(), (error: unknown) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure);
+    });
+    assert.deepEqual(events.map((e) => e.what), ['plan started', 'plan finished', 'abandon /tmp/nowhere']);
+  });
+
+  it('cancelled before planning began: abandons with the raw outputDir (nothing to drop, but no lease can leak)', async () => {
+    const { activities, events } = stubs({ batches: 3 });
+    const handle = await start('cancel-before-plan');
+    await handle.cancel();
+    await withWorker(activities, async () => {
+      await assert.rejects(handle.result(), (error: unknown) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure);
+    });
+    assert.deepEqual(events.map((e) => e.what), [`abandon ${DEFAULT_CONFIG.outputDir}`]);
+  });
+
+  it('continues as new before the history grows large, and commits once with every batch counted', async () => {
+    const { activities, events } = stubs({ batches: 30 });
+    const result = await withWorker(activities, async () => (await start('continue', { maxBatchesInFlight: 2, historyEventsBeforeContinue: 40 })).result() as Promise<GenerateResult>);
+    assert.equal(result.stats.patients, 30);
+    assert.equal(events.filter((e) => e.what === 'commit').length, 1);
+    const statuses: string[] = [];
+    for await (const execution of env.client.workflow.list({ query: `WorkflowId = 'continue'` })) statuses.push(execution.status.name);
+    assert.ok(statuses.filter((s) => s === 'CONTINUED_AS_NEW').length >= 2, statuses.join(','));
+    assert.equal(statuses.filter((s) => s === 'COMPLETED').length, 1);
+  });
+
+  it('a failed plan fails the workflow with its own message and type; nothing runs', async () => {
+    const { activities, events } = stubs({ batches: 3, failPlan: true });
+    await withWorker(activities, async () => {
+      const handle = await start('failed-plan');
+      await assert.rejects(handle.result(), (error: unknown) => {
+        const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+        return cause instanceof ApplicationFailure && cause.type === 'ConfigError' && /invalid numPatients/.test(cause.message) && cause.nonRetryable;
+      });
+    });
+    assert.deepEqual(events.map((e) => e.what), ['plan started']);
+  });
+});
