@@ -13,6 +13,8 @@ import { TEMPORAL_BINARY, type DevServer } from '../../src/temporal/devServer.ts
 import { workflowIdFor } from '../../src/temporal/connection.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
 import { rows, scalar, tableGlob } from '../helpers/duckdb.ts';
+import { assertCommittedLayout } from '../helpers/datasetChecks.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { embeddedServerEnv, startTemporalWithDuckdb } from '../helpers/servers.ts';
 
 const exec = promisify(execFile);
@@ -208,6 +210,56 @@ describe('generate through the real Temporal server and worker processes', () =>
       worker.child.kill('SIGTERM');
       await worker.done;
     }
+  });
+
+  it('two runs started at the same moment from the Temporal CLI never both write: the manifest always matches the files', async () => {
+    const raced = join(root, 'raced');
+    const worker = startCli(['worker', '--workers', '2'], env);
+    const connection = await Connection.connect({ address: server.address });
+    const client = new Client({ connection });
+    try {
+      let committedRuns = 0;
+      for (let round = 1; round <= 3; round++) {
+        const input = JSON.stringify({ numPatients: 3, simulationDaysPerPatient: 0.05, outputDir: raced, batchSize: 2 });
+        const ids = [`race-${round}-a`, `race-${round}-b`];
+        await Promise.all(ids.map((id) => exec(TEMPORAL_BINARY, ['workflow', 'start', '--address', server.address, '--type', 'generateDataset', '--task-queue', 'diabetic-twin-dataset', '--workflow-id', id, '--input', input])));
+        const outcomes = await Promise.allSettled(ids.map((id) => client.workflow.getHandle(id).result()));
+        for (const outcome of outcomes) {
+          if (outcome.status === 'fulfilled') committedRuns++;
+          else assert.match(String((outcome.reason as { cause?: Error }).cause?.message), /being written by another run/);
+        }
+        assert.ok(outcomes.some((o) => o.status === 'fulfilled'), `round ${round}: one run commits`);
+        const manifest = JSON.parse(readFileSync(join(raced, '_manifest.json'), 'utf8'));
+        assert.equal(manifest.runs.length, committedRuns);
+        assert.equal(new Set(manifest.runs.map((r: { runSeq: number }) => r.runSeq)).size, committedRuns, 'distinct run numbers');
+        assert.equal(new Set(manifest.files.map((f: { path: string }) => f.path)).size, manifest.files.length, 'no file listed twice');
+        assertCommittedLayout(raced);
+        assert.equal(await scalar(db, `SELECT count(DISTINCT patient_id) FROM ${tableGlob(raced, 'patient_demographics')}`), 3 * committedRuns);
+        assert.equal(manifest.totals.patient_demographics.rows, 3 * committedRuns);
+      }
+    } finally {
+      await connection.close();
+      worker.child.kill('SIGTERM');
+      await worker.done;
+    }
+  });
+
+  it('npm run cancel stops a running generation: the generate says it was cancelled, no staging or lease is left', async () => {
+    const cancelled = join(root, 'cancelled');
+    const generation = startCli(['generate', '--patients', '40', '--days', '3', '--batch-size', '2', '--out', cancelled, '--workers', '2'], env);
+    await waitFor('a batch staged', () => existsSync(join(cancelled, '_staging', '_lease.json')) && readdirSync(join(cancelled, '_staging')).length > 1, 60_000);
+    const cancel = await runCli(['cancel', '--out', cancelled], env);
+    assert.equal(cancel.code, 0, cancel.stderr);
+    assert.match(cancel.stdout, /cancelled the generation of/);
+    const result = await generation.done;
+    assert.equal(result.code, 1);
+    assert.match(result.stderr + result.stdout, /was cancelled; its staging was removed and committed data is untouched/);
+    assert.doesNotMatch(result.stderr, /generation failed/);
+    assert.equal(existsSync(join(cancelled, '_staging')), false, 'no staging left');
+    assert.equal(existsSync(join(cancelled, '_manifest.json')), false, 'nothing was committed');
+    // The dataset is free again.
+    const next = await runCli(['generate', '--patients', '2', '--days', '0.05', '--out', cancelled, '--workers', '1'], env);
+    assert.equal(next.code, 0, next.stderr);
   });
 
   it('starts its own embedded dev server when no address is configured', async () => {
