@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../storage/openStore.ts';
 import { isS3Uri } from '../storage/s3Location.ts';
+import { EXIT } from './failures.ts';
 
-export const EXIT = { ok: 0, failed: 1, badInput: 2, interrupted: 130 } as const;
 
 export interface AttachOptions {
   quiet: boolean;

@@ -1,6 +1,43 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import type { Command } from 'commander';
 import { ConfigError, DEFAULT_CONFIG, validateRunConfig, type RunConfig } from '../config/config.ts';
+
+/**
+ * The one declaration of the options that describe a run (generate, schedule create, realism).
+ * `defaults` overrides the default shown in help (realism generates a smaller cohort).
+ */
+export function addRunOptions(command: Command, defaults: { patients?: number; out?: string } = {}): Command {
+  return command
+    .option('--patients <n>', `patients in this run (default ${defaults.patients ?? DEFAULT_CONFIG.numPatients})`)
+    .option('--days <d>', `simulated days per patient, fractions allowed (default ${DEFAULT_CONFIG.simulationDaysPerPatient})`)
+    .option('--window <w>', `window size in minutes (default ${DEFAULT_CONFIG.windowSizeMinutes})`)
+    .option('--out <dir>', `dataset directory or s3://bucket/prefix (default ${defaults.out ?? DEFAULT_CONFIG.outputDir})`)
+    .option('--train-split <f>', `fraction of patients in train (default ${DEFAULT_CONFIG.trainSplit})`)
+    .option('--val-split <f>', `fraction of patients in val (default ${DEFAULT_CONFIG.valSplit}); test gets the rest`)
+    .option('--batch-size <n>', `patients per batch activity (default ${DEFAULT_CONFIG.batchSize})`)
+    .option('--seed <n>', `random seed (default ${DEFAULT_CONFIG.randomSeed})`)
+    .option('--horizons <list>', `forecast horizons in minutes: glucose targets and early-warning labels per horizon (default ${DEFAULT_CONFIG.forecastHorizonsMinutes.join(',')}; none = the original 82 columns)`)
+    .option('--config <file>', 'JSON file with config fields (camelCase); flags override it');
+}
+
+export function addWorkersOption(command: Command): Command {
+  return command.option('--workers <n>', `worker processes, one per core (default all ${availableParallelism()} cores; 1 = sequential)`);
+}
+
+/** --quiet, --json, --verbose: how a command that follows a run prints. */
+export interface OutputFlags {
+  quiet?: boolean;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+export function addOutputOptions(command: Command): Command {
+  return command
+    .option('--quiet', 'print only errors (and the --json summary)')
+    .option('--json', 'print a machine-readable JSON summary on stdout')
+    .option('--verbose', 'also print worker and server lines on the console');
+}
 
 /** Raw generate flags as commander hands them over (strings, so bad values can be named). */
 export interface GenerateFlags {

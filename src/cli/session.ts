@@ -14,6 +14,12 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/** The one way the CLI connects to Temporal (address, namespace, TLS and API key from envconfig). */
+export async function connectClient(target: TemporalTarget = temporalTarget(), options: { connectTimeoutMs?: number } = {}): Promise<{ connection: Connection; client: Client }> {
+  const connection = await Connection.connect({ ...target.connectionOptions, address: target.address, ...(options.connectTimeoutMs ? { connectTimeout: options.connectTimeoutMs } : {}) } as never);
+  return { connection, client: new Client({ connection, namespace: target.namespace }) };
+}
+
 export async function openSession(log: RunLog, options: { startServer: boolean; workers: number }): Promise<Session> {
   const target = temporalTarget();
   let server: DevServer | undefined;
@@ -27,8 +33,7 @@ export async function openSession(log: RunLog, options: { startServer: boolean; 
   } else {
     throw new Error(`no Temporal server at ${target.address}; start one with npm run server, or set TEMPORAL_ADDRESS`);
   }
-  const connection = await Connection.connect({ ...target.connectionOptions, address: target.address } as never);
-  const client = new Client({ connection, namespace: target.namespace });
+  const { connection, client } = await connectClient(target);
   let workers: WorkerPool | undefined;
   if (options.workers > 0) {
     const bundlePath = await workflowBundlePath();

@@ -4,16 +4,17 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../config/config.ts';
-import { EVALUATION_KEY } from '../storage/layout.ts';
-import { withLocalDataset } from '../storage/localMirror.ts';
-import { readManifest } from '../storage/manifest.ts';
-import { normaliseOutputLocation, openStore } from '../storage/openStore.ts';
-import { isS3Uri } from '../storage/s3Location.ts';
-import { writeHumanSummaries } from '../pipeline/commit.ts';
-import { EXIT } from './attach.ts';
+import type { Command } from 'commander';
+import { ConfigError } from '../../config/config.ts';
+import { EVALUATION_KEY } from '../../storage/layout.ts';
+import { withLocalDataset } from '../../storage/localMirror.ts';
+import { readManifest } from '../../storage/manifest.ts';
+import { normaliseOutputLocation, openStore } from '../../storage/openStore.ts';
+import { isS3Uri } from '../../storage/s3Location.ts';
+import { writeHumanSummaries } from '../../pipeline/commit.ts';
+import { EXIT } from '../failures.ts';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const DEFAULT_TRAIN_ROWS = 250_000;
 
 export interface EvaluateFlags {
@@ -36,6 +37,18 @@ function runPython(args: string[]): Promise<number> {
     child.once('error', reject);
     child.once('exit', (code) => resolve(code ?? 1));
   });
+}
+
+export function registerEvaluate(program: Command): void {
+  program
+    .command('evaluate')
+    .description('Baseline scoreboard of a dataset: persistence, trend, ridge and gradient-boosted trees on every forecasting task, trained on train, tuned on val, scored on test; writes evaluation.json and adds a Baselines section to DATASET_CARD.md and report.html.')
+    .option('--in <dir>', 'dataset directory or s3://bucket/prefix')
+    .option('--train-rows <n>', `train rows used for fitting (a seeded random subset; default ${DEFAULT_TRAIN_ROWS})`)
+    .addHelpText('after', '\nExamples:\n  npm run evaluate -- --in ml_dataset_output\n  npm run evaluate -- --in /tmp/ds --train-rows 100000')
+    .action(async (flags: EvaluateFlags) => {
+      process.exitCode = await evaluate(flags);
+    });
 }
 
 export async function evaluate(flags: EvaluateFlags): Promise<number> {

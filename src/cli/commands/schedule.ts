@@ -1,12 +1,12 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import { ConfigError } from '../config/config.ts';
-import { preflightOutput } from '../storage/preflight.ts';
-import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdFor } from '../temporal/connection.ts';
-import { createRunLog } from '../util/logger.ts';
-import { EXIT } from './attach.ts';
-import { resolveRunConfig, type GenerateFlags } from './runOptions.ts';
-import { openSession } from './session.ts';
+import { ConfigError } from '../../config/config.ts';
+import { preflightOutput } from '../../storage/preflight.ts';
+import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdFor } from '../../temporal/connection.ts';
+import { createRunLog } from '../../util/logger.ts';
+import { EXIT } from '../failures.ts';
+import { addRunOptions, resolveRunConfig, type GenerateFlags } from '../runOptions.ts';
+import { openSession } from '../session.ts';
 
 /** Durations Temporal accepts: 30s, 15m, 2h, 1d (ms-style). */
 const DURATION = /^\d+(\.\d+)?\s*(ms|s|m|h|d)$/;
@@ -40,23 +40,21 @@ function fail(error: unknown): number {
  * Schedules. Overlap policy SKIP; the dataset's lease also keeps a scheduled run and a manual one
  * from writing at once (schedule-fired workflow ids carry the fire time).
  */
-export function addScheduleCommands(program: Command): void {
+export function registerSchedule(program: Command): void {
   const schedule = program
     .command('schedule')
     .description('Grow a dataset on a schedule (Temporal Schedules).')
     .addHelpText('after', '\nExamples:\n  npm run schedule -- create --id nightly --cron "0 2 * * *" --patients 200 --out ml_dataset_output\n  npm run schedule -- list\n  npm run schedule -- describe nightly\n  npm run schedule -- trigger nightly\n  npm run schedule -- pause nightly\n  npm run schedule -- delete nightly');
 
-  schedule
-    .command('create')
-    .description('Create a schedule that runs generate with these options (append mode) at each fire time.')
-    .requiredOption('--id <id>', 'schedule id')
-    .option('--cron <expr>', 'cron expression, e.g. "0 2 * * *" (02:00 UTC nightly)')
-    .option('--every <duration>', 'interval, e.g. 30s, 6h, 1d')
-    .option('--patients <n>').option('--days <d>').option('--window <w>').option('--out <dir>')
-    .option('--train-split <f>').option('--val-split <f>').option('--batch-size <n>').option('--seed <n>')
-    .option('--horizons <list>', 'forecast horizons in minutes, e.g. 30,60, or none')
+  addRunOptions(
+    schedule
+      .command('create')
+      .description('Create a schedule that runs generate with these options (append mode) at each fire time.')
+      .requiredOption('--id <id>', 'schedule id')
+      .option('--cron <expr>', 'cron expression, e.g. "0 2 * * *" (02:00 UTC nightly)')
+      .option('--every <duration>', 'interval, e.g. 30s, 6h, 1d'),
+  )
     .option('--no-append', 'each fire replaces the dataset instead of growing it')
-    .option('--config <file>')
     .addHelpText('after', '\nExamples:\n  npm run schedule -- create --id nightly --cron "0 2 * * *" --patients 100 --out s3://bucket/twins\n  npm run schedule -- create --id demo --every 30s --patients 5 --days 0.1 --out /tmp/grow')
     .action(async (flags: GenerateFlags & { id: string; cron?: string; every?: string }) => {
       process.exitCode = await (async () => {

@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import type { RunProgress } from '../../../workflows/generateDataset.ts';
+import { LEASE_KEY } from '../../storage/layout.ts';
+import { readManifest } from '../../storage/manifest.ts';
+import { getText } from '../../storage/objectStore.ts';
+import { normaliseOutputLocation, openStore } from '../../storage/openStore.ts';
+import { temporalTarget } from '../../temporal/connection.ts';
+import { PROGRESS_QUERY } from '../../temporal/names.ts';
+import { datasetWorkflowId } from '../datasetWorkflow.ts';
+import { EXIT, exitFor } from '../failures.ts';
+import { formatBytes } from '../progressView.ts';
+import { connectClient } from '../session.ts';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('Show the state of a dataset: committed runs and any run in progress.')
+    .requiredOption('--out <dir>', 'dataset directory')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  npm run status -- --out /tmp/ds')
+    .action(async (flags: { out: string; json?: boolean }) => {
+      process.exitCode = await status(flags);
+    });
+}
+
+export async function status(flags: { out: string; json?: boolean }): Promise<number> {
+  let location: string;
+  try {
+    location = normaliseOutputLocation(flags.out);
+  } catch (error) {
+    return exitFor(error);
+  }
+  const store = openStore(location);
+  const manifest = await readManifest(store);
+  const lease = await getText(store, LEASE_KEY);
+  let workflow: { status: string; progress?: RunProgress } | undefined;
+  const target = temporalTarget();
+  try {
+    const { connection, client } = await connectClient(target, { connectTimeoutMs: 2000 });
+    try {
+      const handle = client.workflow.getHandle((await datasetWorkflowId(location)).workflowId);
+      const description = await handle.describe();
+      workflow = { status: description.status.name };
+      if (description.status.name === 'RUNNING') workflow.progress = await handle.query<RunProgress>(PROGRESS_QUERY).catch(() => undefined);
+    } finally {
+      await connection.close();
+    }
+  } catch {
+    workflow = undefined;
+  }
+  const result = {
+    location,
+    committedRuns: manifest?.runs.length ?? 0,
+    patients: manifest?.totals.patient_demographics.rows ?? 0,
+    rows: manifest ? { train: manifest.totals.timeseries_features_train.rows, val: manifest.totals.timeseries_features_val.rows, test: manifest.totals.timeseries_features_test.rows } : undefined,
+    bytes: manifest ? Object.values(manifest.totals).reduce((s, t) => s + t.bytes, 0) : 0,
+    runInProgress: lease ? JSON.parse(lease) : undefined,
+    workflow,
+  };
+  if (flags.json) {
+    process.stdout.write(JSON.stringify(result) + '\n');
+  } else {
+    const lines = [`Dataset ${location}`];
+    if (!manifest) lines.push('  no committed data');
+    else lines.push(`  ${result.committedRuns} committed run(s), ${result.patients} patients, rows train ${result.rows!.train} / val ${result.rows!.val} / test ${result.rows!.test}, ${formatBytes(result.bytes)}`);
+    if (result.runInProgress) lines.push(`  run in progress: ${result.runInProgress.runId} since ${result.runInProgress.startedAt}`);
+    if (workflow) {
+      lines.push(`  workflow ${(await datasetWorkflowId(location)).workflowId}: ${workflow.status}`);
+      if (workflow.progress) lines.push(`  ${workflow.progress.phase}: batches ${workflow.progress.batchesDone}/${workflow.progress.batchesTotal}, patients ${workflow.progress.patientsDone}/${workflow.progress.patientsTotal}`);
+    } else if (result.runInProgress) {
+      lines.push(`  Temporal server at ${target.address} not reachable; continue with: npm run resume -- --out ${location}`);
+    }
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+  return EXIT.ok;
+}
