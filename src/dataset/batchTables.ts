@@ -1,7 +1,7 @@
 import type { RecordBatch } from 'apache-arrow';
 import { drawPatientProfile, type PatientProfile } from '../cohort/patientProfile.ts';
 import { simulatedMinutes } from '../config/config.ts';
-import { SIMULATION_START_EPOCH_MS } from '../simulation/dailySchedule.ts';
+import { SIMULATION_START_EPOCH_MS } from '../simulation/scenario.ts';
 import { simulatePatient } from '../simulation/simulatePatient.ts';
 import { recordBatch, repeatedUtf8Data, typedData, utf8Data } from './arrowColumns.ts';
 import { DEMOGRAPHICS_COLUMNS, demographicsSchema, timeseriesLabelNames, timeseriesSchema } from './arrowSchema.ts';

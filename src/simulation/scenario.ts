@@ -1,3 +1,5 @@
+// The scenario: what the person plans to do each minute (sleep, meals, everyday activity, walks,
+// exercise), before their body or their therapy decisions have any say.
 import { ActivityKind } from '../domain/activity.ts';
 import type { Habits } from '../cohort/patientProfile.ts';
 import { bernoulli, normalBetween, randomStream, uniformBetween, type RandomStream } from '../util/random.ts';
@@ -18,7 +20,6 @@ export interface DailySchedule {
   intensityTarget: Float64Array;
   kind: Uint8Array;
   meals: PlannedMeals;
-  exerciseSessions: number;
 }
 
 /** Day 0 of every patient is a Monday (2025-01-06T00:00Z): weekday habits follow the calendar. */
@@ -77,7 +78,6 @@ export function planSchedule(randomSeed: number, patientIndex: number, habits: H
   const mealMinutes: number[] = [];
   const mealGrams: number[] = [];
   const mealSnack: number[] = [];
-  let exerciseSessions = 0;
   for (let day = 0; day < days; day++) {
     const dayStart = day * 1440;
     const wake = wakeMinuteOfDay[day]!;
@@ -108,7 +108,6 @@ export function planSchedule(randomSeed: number, patientIndex: number, habits: H
 
     // 0–1 exercise session a day, more likely at weekends; some are interval sessions.
     if (bernoulli(rng, Math.min(0.9, habits.exerciseProbabilityPerDay * (isWeekend(day) ? 1.3 : 1)))) {
-      exerciseSessions++;
       const startHour = bernoulli(rng, 0.35) ? uniformBetween(rng, 6.5, 9) : uniformBetween(rng, 16.5, 20);
       const duration = uniformBetween(rng, 30, 60);
       const vigorous = bernoulli(rng, 0.3);
@@ -133,7 +132,7 @@ export function planSchedule(randomSeed: number, patientIndex: number, habits: H
     isSnack: Uint8Array.from(order, (i) => mealSnack[i]!),
     count: order.length,
   };
-  return { totalMinutes, intensityTarget, kind, meals, exerciseSessions };
+  return { totalMinutes, intensityTarget, kind, meals };
 }
 
 export function isWeekend(day: number): boolean {

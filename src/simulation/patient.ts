@@ -1,0 +1,117 @@
+// The patient: the body the controller acts on. Digestion of what is eaten, the UVA/Padova
+// glucose–insulin ODE (with exercise), day-to-day and circadian insulin sensitivity, and how
+// activity and a low move the heart. What the body is, not what any device measures.
+import type { PatientProfile } from '../cohort/patientProfile.ts';
+import {
+  Rk4Integrator,
+  S,
+  carbsInStomachGrams,
+  insulinOnBoardUnits,
+  interstitialGlucoseMgdl,
+  plasmaGlucoseMgdl,
+  type ModelInputs,
+} from '../physiology/glucoseInsulin.ts';
+import * as wear from '../physiology/wearables.ts';
+import type { RandomStream } from '../util/random.ts';
+
+/** Intensity of everyday sitting and pottering, below which the exercise model sees no exercise. */
+const SEDENTARY_INTENSITY = 0.2;
+/** Time constant of day-to-day insulin-sensitivity drift, min. */
+const SENSITIVITY_TAU_MIN = 240;
+
+export class PatientBody {
+  /** Fraction of heart-rate reserve the current activity demands (first-order, ~2 min). */
+  intensity: number;
+  /** True heart rate, bpm (what a wrist sensor tries to measure). */
+  heartRate: number;
+  /** 0 in euglycaemia … 1 in severe hypoglycaemia: drives the symptoms. */
+  hypoSeverity = 0;
+  private readonly state: Float64Array;
+  private readonly integrator = new Rk4Integrator();
+  private readonly inputs: ModelInputs = { carbIntakeMgPerMin: 0, insulinPmolPerKgPerMin: 0, mealDoseMg: 0, heartRateExcessBpm: 0, insulinSensitivityMultiplier: 1 };
+  private readonly unitsPerMinToPmolPerKgPerMin: number;
+  /** Units that sit in the subcutaneous depots at steady basal delivery (Isc1 = u/(ka1+kd), Isc2 = kd·Isc1/ka2). */
+  private readonly basalDepotUnits: number;
+  private carbsLeftToEatGrams = 0;
+  private eatingRateGPerMin = 0;
+  // Slowly varying log insulin sensitivity (Ornstein–Uhlenbeck, τ = 4 h) plus the dawn phenomenon.
+  private readonly sensitivityDecay = Math.exp(-1 / SENSITIVITY_TAU_MIN);
+  private readonly sensitivityKick: number;
+  private logSensitivity: number;
+
+  constructor(
+    private readonly profile: PatientProfile,
+    startIntensity: number,
+    asleepAtStart: boolean,
+    private readonly subStepsPerMinute: number,
+    private readonly rng: RandomStream,
+  ) {
+    const { model, therapy, habits } = profile;
+    this.state = Float64Array.from(profile.initialState);
+    this.unitsPerMinToPmolPerKgPerMin = 6000 / model.BW;
+    this.basalDepotUnits = (therapy.basalUnitsPerMin / (model.ka1 + model.kd)) * (1 + model.kd / model.ka2);
+    this.intensity = startIntensity;
+    this.heartRate = wear.activityHeartRateBpm(profile.restingHeartRateBpm, profile.maxHeartRateBpm, startIntensity, asleepAtStart);
+    this.sensitivityKick = habits.sensitivityVariabilitySd * Math.sqrt(1 - this.sensitivityDecay ** 2);
+    this.logSensitivity = habits.sensitivityVariabilitySd * rng.normal();
+  }
+
+  interstitialGlucoseMgdl(): number {
+    return interstitialGlucoseMgdl(this.state, this.profile.model);
+  }
+
+  plasmaGlucoseMgdl(): number {
+    return plasmaGlucoseMgdl(this.state, this.profile.model);
+  }
+
+  /** Insulin still in the subcutaneous depots (basal and bolus), U. */
+  insulinOnBoardUnits(): number {
+    return insulinOnBoardUnits(this.state, this.profile.model);
+  }
+
+  /** The bolus part of the insulin on board: what a bolus calculator subtracts. */
+  bolusInsulinOnBoardUnits(): number {
+    return Math.max(0, this.insulinOnBoardUnits() - this.basalDepotUnits);
+  }
+
+  /** Carbohydrate in the stomach plus what is still being eaten, g. */
+  carbsInStomachGrams(): number {
+    return carbsInStomachGrams(this.state) + this.carbsLeftToEatGrams;
+  }
+
+  /** Starts eating `grams` of carbohydrate at `rateGPerMin` (added to anything still being eaten). */
+  eat(grams: number, rateGPerMin: number): void {
+    this.eatingRateGPerMin = this.carbsLeftToEatGrams > 0 ? Math.max(this.eatingRateGPerMin, rateGPerMin) : rateGPerMin;
+    // D: what is in the stomach when the meal starts plus the meal (Dalla Man 2006), mg.
+    this.inputs.mealDoseMg = this.state[S.Qsto1]! + this.state[S.Qsto2]! + (this.carbsLeftToEatGrams + grams) * 1000;
+    this.carbsLeftToEatGrams += grams;
+  }
+
+  /** Activity follows what the person is doing (~2 min), the heart follows activity and a low. */
+  moveAndRespond(intensityTarget: number, asleep: boolean): void {
+    const { profile } = this;
+    this.intensity += (intensityTarget - this.intensity) * 0.4;
+    this.hypoSeverity = wear.hypoglycemiaSeverity(this.plasmaGlucoseMgdl());
+    const activityHr = wear.activityHeartRateBpm(profile.restingHeartRateBpm, profile.maxHeartRateBpm, this.intensity, asleep);
+    // Fast vagal recovery: heart rate falls 12–25 bpm in the first minute after effort (Cole 1999).
+    this.heartRate += (activityHr + wear.hypoglycemiaHeartRateRiseBpm(this.hypoSeverity) - this.heartRate) * 0.75;
+  }
+
+  /** Advances the body one minute: digestion, basal plus `bolusUnits` insulin, sensitivity drift, the ODE. */
+  advance(minute: number, bolusUnits: number): void {
+    const { profile, inputs } = this;
+    const { therapy, habits } = profile;
+    const eatenGrams = Math.min(this.carbsLeftToEatGrams, this.eatingRateGPerMin);
+    this.carbsLeftToEatGrams -= eatenGrams;
+    inputs.carbIntakeMgPerMin = eatenGrams * 1000;
+    inputs.insulinPmolPerKgPerMin = (therapy.basalUnitsPerMin + bolusUnits) * this.unitsPerMinToPmolPerKgPerMin;
+    this.logSensitivity = this.logSensitivity * this.sensitivityDecay + this.sensitivityKick * this.rng.normal();
+    const hourOfDay = (minute % 1440) / 60;
+    const dawn = habits.dawnPhenomenon * Math.exp(-(((hourOfDay - 6) / 1.5) ** 2));
+    const smallHours = habits.nocturnalSensitivityRise * Math.exp(-(((hourOfDay - 2) / 1.5) ** 2));
+    inputs.insulinSensitivityMultiplier = Math.exp(Math.max(-0.7, Math.min(0.5, this.logSensitivity))) * (1 - dawn) * (1 + smallHours);
+    // The exercise model's HRb is the person's everyday (sedentary) heart rate, not the sleeping one.
+    inputs.heartRateExcessBpm = Math.max(0, this.intensity - SEDENTARY_INTENSITY) * (profile.maxHeartRateBpm - profile.restingHeartRateBpm);
+    this.integrator.step(this.state, profile.model, inputs, 1, this.subStepsPerMinute);
+  }
+}
