@@ -17,33 +17,14 @@ export class LocalStore implements ObjectStore {
 
   async put(key: string, bytes: Uint8Array | string): Promise<void> {
     const target = this.path(key);
-    await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } catch (error) {
-      await handle.close();
-      await rm(temp, { force: true });
-      throw error;
-    }
-    await handle.close();
+    const temp = await writeDurableTemp(target, bytes);
     await rename(temp, target);
     await syncDirectory(dirname(target));
   }
 
   async putIfAbsent(key: string, bytes: Uint8Array | string): Promise<boolean> {
     const target = this.path(key);
-    await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    const temp = await writeDurableTemp(target, bytes);
     try {
       // link() fails with EEXIST if the name is taken: create-if-absent with the content complete.
       await link(temp, target);
@@ -129,6 +110,23 @@ export class LocalStore implements ObjectStore {
   async deletePrefix(prefix: string): Promise<void> {
     await rm(this.path(prefix), { recursive: true, force: true });
   }
+}
+
+/** Writes `bytes` to a new temp file beside `target` and fsyncs it; returns its path (removed on failure). */
+async function writeDurableTemp(target: string, bytes: Uint8Array | string): Promise<string> {
+  await mkdir(dirname(target), { recursive: true });
+  const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const handle = await open(temp, 'wx');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await handle.close();
+  return temp;
 }
 
 async function syncDirectory(dir: string): Promise<void> {

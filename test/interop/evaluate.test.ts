@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.ts';
 import type { DevServer } from '../../src/temporal/devServer.ts';
 import { PROJECT_ROOT, runCli } from '../helpers/cli.ts';
 import { startTestTemporal } from '../helpers/servers.ts';
@@ -38,10 +39,7 @@ before(async () => {
   const generated = await runCli(['generate', '--patients', '40', '--days', '1', '--seed', '5', '--out', dataset, '--workers', '2'], { TEMPORAL_ADDRESS: server.address });
   assert.equal(generated.code, 0, generated.stderr);
   firstRun = await runCli(['evaluate', '--in', dataset, '--train-rows', '20000']);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.ts';
 import type { DevServer } from '../../src/temporal/devServer.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startTestTemporal } from '../helpers/servers.ts';
@@ -18,10 +19,7 @@ before(async () => {
   dataset = join(mkdtempSync(join(tmpdir(), 'report-')), 'ds');
   const result = await runCli(['generate', '--patients', '8', '--days', '1', '--seed', '8', '--out', dataset, '--workers', '2'], { TEMPORAL_ADDRESS: server.address });
   assert.equal(result.code, 0, result.stderr);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
