@@ -5,8 +5,8 @@
 export interface ActivityHooks {
   /** After each patient of a batch is simulated (before the heartbeat yields). */
   afterPatient?(batchIndex: number, patientsDone: number): void;
-  /** After each step of a commit (a part file published, …). */
-  afterCommitStep?(step: string): void;
+  /** After each request of a commit (a batch result read, a part file published). */
+  afterCommitStep?(progress: { step: string; done: number; total: number }): void;
 }
 
 export const activityHooks: ActivityHooks = {};

@@ -85,9 +85,10 @@ export async function commitDatasetRun(request: { plan: RunPlan; finishedAt: str
   const context = Context.current();
   let summary: CommitSummary;
   try {
-    summary = await commitRun(openStore(request.plan.location), request.plan, request.finishedAt, (step) => {
-      context.heartbeat(step);
-      activityHooks.afterCommitStep?.(step);
+    summary = await commitRun(openStore(request.plan.location), request.plan, request.finishedAt, (progress) => {
+      // The details show in `describe` (the CLI's progress bar reads them during the commit).
+      context.heartbeat(progress);
+      activityHooks.afterCommitStep?.(progress);
     });
   } catch (error) {
     const explained = explainStorageError(error, request.plan.location);

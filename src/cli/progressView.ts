@@ -3,6 +3,18 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { RunProgress } from '../../workflows/generateDataset.ts';
 import { PROGRESS_QUERY } from '../temporal/names.ts';
 import type { RunLog } from '../util/logger.ts';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { CommitProgress } from '../pipeline/commit.ts';
+
+/** The commit activity's last heartbeat details (step, done, total), if it is running. */
+async function commitProgress(handle: WorkflowHandle): Promise<CommitProgress | undefined> {
+  const description = await handle.describe();
+  for (const activity of description.raw.pendingActivities ?? []) {
+    const payload = activity.activityType?.name === 'commitDatasetRun' ? activity.heartbeatDetails?.payloads?.[0] : undefined;
+    if (payload) return defaultPayloadConverter.fromPayload<CommitProgress>(payload as never);
+  }
+  return undefined;
+}
 
 export const formatBytes = (bytes: number) =>
   bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
@@ -15,7 +27,7 @@ export function showProgress(handle: WorkflowHandle, log: RunLog, options: { qui
   const interactive = process.stderr.isTTY && !options.quiet;
   const bar = new cliProgress.SingleBar(
     {
-      format: ' {bar} {percentage}% | {phase} | batches {batchesDone}/{batchesTotal} | patients {patientsDone}/{patientsTotal} | rows {rows} | {size} | ETA {eta_formatted}',
+      format: ' {bar} {percentage}% | {phase} | {detail} | ETA {etaText}',
       barsize: 28,
       hideCursor: true,
       stream: process.stderr,
@@ -27,27 +39,38 @@ export function showProgress(handle: WorkflowHandle, log: RunLog, options: { qui
   );
   let started = false;
   let stopped = false;
+  // Our own ETA per phase (the bar's own one mixes phases): elapsed / done × remaining.
+  let phaseStart = { phase: '', at: Date.now(), done: 0 };
+  const eta = (phase: string, done: number, total: number): string => {
+    if (phase !== phaseStart.phase) phaseStart = { phase, at: Date.now(), done };
+    const progressed = done - phaseStart.done;
+    if (progressed <= 0 || total <= done) return total <= done ? '0s' : '…';
+    const seconds = Math.round((((Date.now() - phaseStart.at) / progressed) * (total - done)) / 1000);
+    return seconds >= 3600 ? `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m` : seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
+  };
   const poll = async () => {
     if (stopped) return;
     try {
       const progress = await handle.query<RunProgress>(PROGRESS_QUERY);
+      // During the commit the bar follows the commit's own progress (its heartbeat details).
+      const commit = progress.phase === 'committing' ? await commitProgress(handle) : undefined;
+      const [value, total] = commit ? [commit.done, commit.total] : [progress.batchesDone, progress.batchesTotal];
       const payload = {
-        phase: progress.phase,
-        batchesDone: progress.batchesDone,
-        batchesTotal: progress.batchesTotal,
-        patientsDone: progress.patientsDone,
-        patientsTotal: progress.patientsTotal,
-        rows: progress.rows.toLocaleString('en-US'),
-        size: formatBytes(progress.bytes),
+        phase: commit ? `committing: ${commit.step}` : progress.phase,
+        detail: commit
+          ? `${commit.done.toLocaleString('en-US')}/${commit.total.toLocaleString('en-US')}`
+          : `batches ${progress.batchesDone}/${progress.batchesTotal} | patients ${progress.patientsDone}/${progress.patientsTotal} | rows ${progress.rows.toLocaleString('en-US')} | ${formatBytes(progress.bytes)}`,
+        etaText: eta(commit ? `commit ${commit.step}` : progress.phase, value, total),
       };
       if (options.quiet) return;
-      if (!started && progress.batchesTotal > 0) {
-        bar.start(progress.batchesTotal, progress.batchesDone, payload);
+      if (!started && total > 0) {
+        bar.start(total, value, payload);
         // Warnings printed while the bar is on screen: clear the bar's line first; it redraws on the next update.
         if (interactive) log.setConsoleWriter((text) => process.stderr.write(`\r\x1b[K${text}\n`));
         started = true;
       } else if (started) {
-        bar.update(progress.batchesDone, payload);
+        bar.setTotal(Math.max(1, total));
+        bar.update(value, payload);
       }
     } catch {
       // The query fails while no worker has the workflow cached yet; the next poll retries.

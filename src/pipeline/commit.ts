@@ -28,7 +28,31 @@ export type CommitSummary = Pick<ManifestRun, 'runId' | 'runSeq' | 'firstPatient
  * `_SUCCESS`, then staging and the lease. Every step is idempotent, so a retried or resumed commit
  * finishes the job without duplicates. It never publishes over a file of another run.
  */
-export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: string, onProgress: (step: string) => void = () => {}): Promise<CommitSummary> {
+/** Requests a commit keeps in flight at once (reading batch results, publishing parts). */
+export const COMMIT_PARALLEL_REQUESTS = 32;
+
+/** Where a commit is: reported after every request, for heartbeats and the progress bar. */
+export interface CommitProgress {
+  step: string;
+  done: number;
+  total: number;
+}
+
+/** Runs `task` for 0 … count−1 with at most `limit` at once; results in index order. */
+async function mapBounded<T>(count: number, limit: number, task: (index: number) => Promise<T>): Promise<T[]> {
+  const results = new Array<T>(count);
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      const index = next++;
+      results[index] = await task(index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, lane));
+  return results;
+}
+
+export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: string, onProgress: (progress: CommitProgress) => void = () => {}): Promise<CommitSummary> {
   const previous = await readManifest(store);
   const committed = previous?.runs.find((r) => r.runId === plan.runId);
   if (committed && previous) {
@@ -36,12 +60,15 @@ export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: s
     return summaryFromRun(committed, previous, true);
   }
 
-  const results: BatchResult[] = [];
-  for (let batchIndex = 0; batchIndex < plan.batchCount; batchIndex++) {
+  // Reading and publishing run a bounded number of requests at once and report every step, so a
+  // large run on a slow store heartbeats from the first request to the last.
+  let read = 0;
+  const results = await mapBounded(plan.batchCount, COMMIT_PARALLEL_REQUESTS, async (batchIndex) => {
     const text = await getText(store, batchResultKey(plan.runId, batchIndex));
     if (text === undefined) throw new Error(`batch ${batchIndex} of run ${plan.runId} has no staged result; it must be re-run before commit`);
-    results.push(JSON.parse(text) as BatchResult);
-  }
+    onProgress({ step: 'reading batch results', done: ++read, total: plan.batchCount });
+    return JSON.parse(text) as BatchResult;
+  });
   const staged = results.flatMap((r) => r.files);
   for (const table of tablesWithoutFiles([...keptFiles(previous, plan), ...staged.map((f) => publishedFile(f, plan.runId))])) {
     staged.push(await stageEmptyPart(store, plan, table));
@@ -51,10 +78,12 @@ export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: s
   if (conflicts.length > 0) {
     throw new PermanentRunError(`refusing to commit run ${plan.runId}: ${conflicts[0]!.path} belongs to run ${conflicts[0]!.owner} of ${store.location}; committed data is untouched`);
   }
-  for (const [i, file] of staged.entries()) {
+  let published = 0;
+  await mapBounded(staged.length, COMMIT_PARALLEL_REQUESTS, async (i) => {
+    const file = staged[i]!;
     await store.publish(stagedPartKey(plan.runId, file.table, file.fileName), newFiles[i]!.path);
-    onProgress(`published ${i + 1}/${staged.length}`);
-  }
+    onProgress({ step: 'publishing part files', done: ++published, total: staged.length });
+  });
   const { manifest, run } = nextManifest(previous, plan, results, newFiles, finishedAt);
   await writeManifest(store, manifest);
   await finishCommit(store, manifest, plan);

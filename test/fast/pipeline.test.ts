@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_CONFIG, validateRunConfig, type RunConfig } from '../../src/config/config.ts';
 import { abandonRun } from '../../src/pipeline/abandon.ts';
-import { commitRun } from '../../src/pipeline/commit.ts';
+import { commitRun, type CommitProgress } from '../../src/pipeline/commit.ts';
+import { emptyStats } from '../../src/dataset/batchStats.ts';
 import { PermanentRunError } from '../../src/pipeline/errors.ts';
 import { planRun } from '../../src/pipeline/plan.ts';
 import type { RunPlan } from '../../src/pipeline/runPlan.ts';
@@ -172,6 +173,34 @@ describe('commit', () => {
       }
       void cleanPlan;
     }
+  });
+
+  it('a commit of 2,000 staged batches on a store answering after 30 ms reports progress throughout and finishes at the first attempt', async () => {
+    const store = new MemoryStore('memory://slow', 30);
+    const plan = await planRun(store, config({ numPatients: 2000, batchSize: 1 }), ids());
+    assert.equal(plan.batchCount, 2000);
+    // Staged as a batch activity leaves them (tiny parts; the commit does not read their bytes).
+    for (let batch = 0; batch < plan.batchCount; batch++) {
+      const fileName = partFileName(plan.runSeq, batch, plan.runId);
+      const files = (['patient_demographics', 'timeseries_features_train'] as const).map((table) => ({ table, fileName, rows: 1, bytes: 4, sha256: 'x' }));
+      for (const f of files) store.objects.set(`${STAGING_PREFIX}/${plan.runId}/${f.table}.parquet/${fileName}`, new Uint8Array(4));
+      store.objects.set(`${STAGING_PREFIX}/${plan.runId}/batches/batch-${String(batch).padStart(6, '0')}.json`, new TextEncoder().encode(JSON.stringify({ ...emptyStats(6), patients: 1, batchIndex: batch, files })));
+    }
+    const started = Date.now();
+    const reports: number[] = [];
+    let last: CommitProgress | undefined;
+    const summary = await commitRun(store, plan, new Date().toISOString(), (progress) => {
+      reports.push(Date.now());
+      last = progress;
+    });
+    const gaps = reports.map((at, i) => at - (i === 0 ? started : reports[i - 1]!));
+    assert.ok(gaps[0]! < 1000, `first report after ${gaps[0]} ms`);
+    assert.ok(Math.max(...gaps) < 2000, `longest silence ${Math.max(...gaps)} ms`);
+    assert.equal(reports.length, 2000 + 4000 + 2, 'every batch result read and every part (and the two empty ones) published');
+    assert.deepEqual(last, { step: 'publishing part files', done: 4002, total: 4002 });
+    assert.equal(summary.patients, 2000);
+    assert.equal(manifestOf(store).files.length, 4002);
+    assert.ok(Date.now() - started < 60_000);
   });
 
   it('overwrite (--no-append) removes only the files its manifest listed', async () => {

@@ -13,5 +13,5 @@ function crash(point: string): void {
 
 registerActivityHooks({
   afterPatient: (_batchIndex, patientsDone) => patientsDone === 2 && crash('batch-mid'),
-  afterCommitStep: () => crash('commit-after-publish'),
+  afterCommitStep: (progress) => progress.step === 'publishing part files' && crash('commit-after-publish'),
 });

@@ -1,4 +1,4 @@
-import { setImmediate as yieldTurn } from 'node:timers/promises';
+import { setImmediate as yieldTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { ObjectStore } from '../../src/storage/objectStore.ts';
 
 export type StoreOperation = 'put' | 'putIfAbsent' | 'get' | 'publish' | 'delete' | 'deletePrefix' | 'list';
@@ -13,10 +13,15 @@ export class MemoryStore implements ObjectStore {
   operations: { op: StoreOperation; key: string }[] = [];
   beforeOperation: (op: StoreOperation, key: string) => void = () => {};
 
-  constructor(readonly location = 'memory://dataset') {}
+  /** `latencyMs`: every request answers after that long, like a remote store. */
+  constructor(
+    readonly location = 'memory://dataset',
+    private readonly latencyMs = 0,
+  ) {}
 
   private async step(op: StoreOperation, key: string): Promise<void> {
-    await yieldTurn();
+    if (this.latencyMs > 0) await sleep(this.latencyMs);
+    else await yieldTurn();
     this.beforeOperation(op, key);
     this.operations.push({ op, key });
   }
