@@ -1,0 +1,190 @@
+// `npm run bench [-- --quick]`: what a run costs, measured as a user runs it. Prints a table and
+// writes bench-results.json. Full: the default run end to end, per-stage costs, our Parquet writer
+// against parquetjs-lite on the same rows, and 1,000 vs 10,000 patients × 1 day. --quick: the
+// same measurements on small inputs (under a minute), for development.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { drawPatientProfile } from '../src/cohort/patientProfile.ts';
+import { DEFAULT_CONFIG, simulatedMinutes, type RunConfig } from '../src/config/config.ts';
+import { timeseriesSchema } from '../src/dataset/arrowSchema.ts';
+import { buildBatchTables } from '../src/dataset/batchTables.ts';
+import { forecastTailMinutes } from '../src/dataset/horizons.ts';
+import { cutWindows } from '../src/dataset/windows.ts';
+import { Rk4Integrator, type ModelInputs } from '../src/physiology/glucoseInsulin.ts';
+import { simulatePatient, RK4_SUBSTEPS_PER_MINUTE } from '../src/simulation/simulatePatient.ts';
+import { LocalStore } from '../src/storage/localStore.ts';
+import { encodeParquet } from '../src/storage/parquetEncoding.ts';
+import { PROJECT_ROOT } from '../src/temporal/devServer.ts';
+
+const quick = process.argv.includes('--quick');
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** Runs the CLI as a user would; samples the summed RSS of its process tree 5 times a second. */
+async function measureRun(args: string[]): Promise<{ wallSeconds: number; coreSeconds: number; peakRssMb: number; bytes: number; out: string }> {
+  const out = join(mkdtempSync(join(tmpdir(), 'bench-')), 'ds');
+  const started = performance.now();
+  const before = childrenCpuSeconds();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'generate', ...args, '--out', out, '--quiet'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  let peakKb = 0;
+  const timer = setInterval(() => (peakKb = Math.max(peakKb, treeRssKb(child.pid!))), 200);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearInterval(timer);
+  if (code !== 0) throw new Error(`generate ${args.join(' ')} exited ${code}`);
+  // cutime + cstime: CPU of every waited-for descendant (the CLI reaps its workers and server).
+  const coreSeconds = childrenCpuSeconds() - before;
+  return { wallSeconds: (performance.now() - started) / 1000, coreSeconds, peakRssMb: peakKb / 1024, bytes: directoryBytes(out), out };
+}
+
+function childrenCpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS; // cutime, cstime
+}
+
+function treeRssKb(root: number): number {
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1]);
+      rss.set(Number(entry), Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let total = 0;
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    total += rss.get(pid) ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+function directoryBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+  return total;
+}
+
+/** Per-stage cost on one core, core-ms per patient-day. */
+async function stageCosts(patients: number): Promise<Record<string, number>> {
+  const config: RunConfig = { ...DEFAULT_CONFIG, numPatients: patients, batchSize: patients };
+  const visible = simulatedMinutes(config);
+  const total = visible + forecastTailMinutes(config.forecastHorizonsMinutes);
+  const patientDays = (patients * visible) / 1440;
+  const time = (work: () => void) => {
+    const start = performance.now();
+    work();
+    return (performance.now() - start) / patientDays;
+  };
+  const profiles = Array.from({ length: patients }, (_, i) => drawPatientProfile(42, i));
+  const profile = time(() => profiles.forEach((_, i) => drawPatientProfile(42, i)));
+  const core = time(() => {
+    const integrator = new Rk4Integrator();
+    for (const p of profiles) {
+      const state = Float64Array.from(p.initialState);
+      const inputs: ModelInputs = { carbIntakeMgPerMin: 0, insulinPmolPerKgPerMin: (p.therapy.basalUnitsPerMin * 6000) / p.model.BW, mealDoseMg: 0, heartRateExcessBpm: 0, insulinSensitivityMultiplier: 1 };
+      for (let m = 0; m < total; m++) integrator.step(state, p.model, inputs, 1, RK4_SUBSTEPS_PER_MINUTE);
+    }
+  });
+  let series: ReturnType<typeof simulatePatient>[] = [];
+  const simulation = time(() => (series = profiles.map((p) => simulatePatient(42, p, total))));
+  const windows = time(() => series.forEach((s) => cutWindows(s.signals, visible, config.windowSizeMinutes, config.forecastHorizonsMinutes, 0)));
+  const tables = await buildBatchTables({ config, firstPatientIndex: 0, start: 0, end: patients, splitCodes: new Uint8Array(patients) }, async () => {});
+  const schema = timeseriesSchema(config.windowSizeMinutes, config.forecastHorizonsMinutes);
+  const start = performance.now();
+  const bytes = await encodeParquet(schema, tables.timeseries.train, 'bench');
+  const encoding = (performance.now() - start) / patientDays;
+  const store = new LocalStore(mkdtempSync(join(tmpdir(), 'bench-store-')));
+  const writeStart = performance.now();
+  await store.put('part.parquet', bytes);
+  const storeWrite = (performance.now() - writeStart) / patientDays;
+  rmSync(store.location, { recursive: true, force: true });
+  return { profile, glucoseCore: core, restOfSimulation: simulation - core, windowsAndLabels: windows, parquetEncoding: encoding, storeWrite };
+}
+
+/** Our writer against parquetjs-lite (GZIP) on the same rows. */
+async function writerComparison(rows: number): Promise<{ rows: number; oursSeconds: number; oursBytes: number; parquetjsSeconds: number; parquetjsBytes: number }> {
+  const config: RunConfig = { ...DEFAULT_CONFIG, simulationDaysPerPatient: 3 };
+  const patients = Math.ceil(rows / (simulatedMinutes(config) - config.windowSizeMinutes));
+  const tables = await buildBatchTables({ config: { ...config, numPatients: patients }, firstPatientIndex: 0, start: 0, end: patients, splitCodes: new Uint8Array(patients) }, async () => {});
+  const schema = timeseriesSchema(config.windowSizeMinutes, config.forecastHorizonsMinutes);
+  const batches = tables.timeseries.train;
+  let start = performance.now();
+  const ours = await encodeParquet(schema, batches, 'bench');
+  const oursSeconds = (performance.now() - start) / 1000;
+  const exact = batches.reduce((s, b) => s + b.numRows, 0);
+
+  const require = createRequire(import.meta.url);
+  const parquet = require('parquetjs-lite');
+  const fields: Record<string, { type: string; compression: string }> = {};
+  for (const field of schema.fields) {
+    const type = field.name === 'patient_id' ? 'UTF8' : field.name === 'timestamp' ? 'TIMESTAMP_MILLIS' : String(field.type) === 'Int32' ? 'INT32' : 'DOUBLE';
+    fields[field.name] = { type, compression: 'GZIP' };
+  }
+  const path = join(mkdtempSync(join(tmpdir(), 'bench-pq-')), 'part.parquet');
+  start = performance.now();
+  const writer = await parquet.ParquetWriter.openFile(new parquet.ParquetSchema(fields), path);
+  for (const batch of batches) {
+    const columns = schema.fields.map((f) => batch.getChild(f.name)!.toArray());
+    for (let row = 0; row < batch.numRows; row++) {
+      const record: Record<string, unknown> = {};
+      schema.fields.forEach((f, c) => (record[f.name] = f.name === 'timestamp' ? new Date(Number((columns[c] as BigInt64Array)[row])) : columns[c]![row]));
+      await writer.appendRow(record);
+    }
+  }
+  await writer.close();
+  const parquetjsSeconds = (performance.now() - start) / 1000;
+  return { rows: exact, oursSeconds, oursBytes: ours.length, parquetjsSeconds, parquetjsBytes: statSync(path).size };
+}
+
+const results: Record<string, unknown> = {
+  machine: { cores: availableParallelism(), cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  mode: quick ? 'quick' : 'full',
+  measuredAt: new Date().toISOString(),
+};
+const defaultArgs = quick ? ['--patients', '100', '--days', '1'] : [];
+const run = await measureRun(defaultArgs);
+rmSync(run.out, { recursive: true, force: true });
+results.defaultRun = { args: defaultArgs.join(' ') || '(defaults: 1000 patients × 3 days)', ...run, out: undefined };
+results.stagesCoreMsPerPatientDay = await stageCosts(quick ? 10 : 50);
+const patientDays = quick ? 100 : 3000;
+const stageSum = Object.values(results.stagesCoreMsPerPatientDay as Record<string, number>).reduce((a, b) => a + b, 0);
+(results.stagesCoreMsPerPatientDay as Record<string, number>).orchestrationAndStartUp = (run.coreSeconds * 1000) / patientDays - stageSum;
+results.writerComparison = await writerComparison(quick ? 10_000 : 100_000);
+const small = quick ? 100 : 1000;
+const large = quick ? 300 : 10_000;
+const a = await measureRun(['--patients', String(small), '--days', '1']);
+const b = await measureRun(['--patients', String(large), '--days', '1']);
+rmSync(a.out, { recursive: true, force: true });
+rmSync(b.out, { recursive: true, force: true });
+results.scaling = {
+  small: { patients: small, ...a, out: undefined },
+  large: { patients: large, ...b, out: undefined },
+  coreSecondsPerPatientRatio: b.coreSeconds / large / (a.coreSeconds / small),
+  peakRssRatio: b.peakRssMb / a.peakRssMb,
+};
+writeFileSync(join(PROJECT_ROOT, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');
+
+const f = (v: number, d = 1) => v.toFixed(d);
+const w = results.writerComparison as Awaited<ReturnType<typeof writerComparison>>;
+const s = results.scaling as { coreSecondsPerPatientRatio: number; peakRssRatio: number };
+const lines = [
+  `| measure | value |`,
+  `|---|---|`,
+  `| default run${quick ? ' (quick: 100 × 1 day)' : ''}: wall | ${f(run.wallSeconds)} s |`,
+  `| default run: CPU, all processes | ${f(run.coreSeconds)} core-s |`,
+  `| default run: peak RSS, whole tree | ${f(run.peakRssMb / 1024, 2)} GB |`,
+  `| default run: output | ${f(run.bytes / 1e6)} MB |`,
+  ...Object.entries(results.stagesCoreMsPerPatientDay as Record<string, number>).map(([k, v]) => `| ${k} | ${f(v, 2)} core-ms / patient-day |`),
+  `| writer, ${w.rows.toLocaleString('en-US')} rows: ours vs parquetjs-lite (GZIP) | ${f(w.oursSeconds, 2)} s vs ${f(w.parquetjsSeconds, 2)} s (${f(w.parquetjsSeconds / w.oursSeconds)}× faster); ${f(w.oursBytes / 1e6, 2)} MB vs ${f(w.parquetjsBytes / 1e6, 2)} MB (${f(w.parquetjsBytes / w.oursBytes, 2)}× smaller) |`,
+  `| ${large.toLocaleString('en-US')} vs ${small.toLocaleString('en-US')} patients × 1 day | core time per patient ${f(s.coreSecondsPerPatientRatio, 2)}×, peak RSS ${f(s.peakRssRatio, 2)}× |`,
+];
+process.stdout.write(`\n${lines.join('\n')}\n\nbench-results.json written.\n`);
