@@ -246,13 +246,14 @@ describe('generate through the real Temporal server and worker processes', () =>
 
   it('npm run cancel stops a running generation: the generate says it was cancelled, no staging or lease is left', async () => {
     const cancelled = join(root, 'cancelled');
-    const generation = startCli(['generate', '--patients', '40', '--days', '3', '--batch-size', '2', '--out', cancelled, '--workers', '2'], env);
+    // Long enough (100 batches, about a minute) that the cancel lands well before the commit.
+    const generation = startCli(['generate', '--patients', '200', '--days', '3', '--batch-size', '2', '--out', cancelled, '--workers', '2'], env);
     await waitFor('a batch staged', () => existsSync(join(cancelled, '_staging', '_lease.json')) && readdirSync(join(cancelled, '_staging')).length > 1, 60_000);
     const cancel = await runCli(['cancel', '--out', cancelled], env);
     assert.equal(cancel.code, 0, cancel.stderr);
     assert.match(cancel.stdout, /cancelled the generation of/);
     const result = await generation.done;
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(result.stderr + result.stdout, /was cancelled; its staging was removed and committed data is untouched/);
     assert.doesNotMatch(result.stderr, /generation failed/);
     assert.equal(existsSync(join(cancelled, '_staging')), false, 'no staging left');

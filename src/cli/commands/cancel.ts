@@ -3,7 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { abandonRun } from '../../pipeline/abandon.ts';
 import { normaliseOutputLocation, openStore } from '../../storage/openStore.ts';
 import { createRunLog } from '../../util/logger.ts';
-import { failureMessage } from '../attach.ts';
+import { failureMessage, isCancelled } from '../attach.ts';
 import { datasetWorkflowId } from '../datasetWorkflow.ts';
 import { EXIT, exitFor } from '../failures.ts';
 import { openSession, type Session } from '../session.ts';
@@ -50,8 +50,14 @@ export async function cancel(flags: { out: string }): Promise<number> {
     await handle.cancel();
     try {
       await handle.result();
+      // A commit is never interrupted (it would leave the dataset between two states).
+      process.stdout.write(`the generation of ${location} was already committing and finished; its run is committed\n`);
+      return EXIT.failed;
     } catch (error) {
-      log.logger.info(`cancelled: ${failureMessage(error)}`);
+      if (!isCancelled(error)) {
+        process.stdout.write(`the generation of ${location} ended with: ${failureMessage(error)}\n`);
+        return EXIT.failed;
+      }
     }
     process.stdout.write(`cancelled the generation of ${location}; committed data is untouched\n`);
     return EXIT.ok;
