@@ -2,6 +2,7 @@
 // writes bench-results.json. Full: the default run end to end, per-stage costs, our Parquet writer
 // against parquetjs-lite on the same rows, and 1,000 vs 10,000 patients × 1 day. --quick: the
 // same measurements on small inputs (under a minute), for development.
+import type { RecordBatch } from 'apache-arrow';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -97,10 +98,10 @@ async function stageCosts(patients: number): Promise<Record<string, number>> {
   let series: ReturnType<typeof simulatePatient>[] = [];
   const simulation = time(() => (series = profiles.map((p) => simulatePatient(42, p, total))));
   const windows = time(() => series.forEach((s) => cutWindows(s.signals, visible, config.windowSizeMinutes, config.forecastHorizonsMinutes, 0)));
-  const tables = await buildBatchTables({ config, firstPatientIndex: 0, start: 0, end: patients, splitCodes: new Uint8Array(patients) }, async () => {});
+  const batches = await timeseriesBatches(config, patients);
   const schema = timeseriesSchema(config.windowSizeMinutes, config.forecastHorizonsMinutes);
   const start = performance.now();
-  const bytes = await encodeParquet(schema, tables.timeseries.train, 'bench');
+  const bytes = await encodeParquet(schema, batches, 'bench');
   const encoding = (performance.now() - start) / patientDays;
   const store = new LocalStore(mkdtempSync(join(tmpdir(), 'bench-store-')));
   const writeStart = performance.now();
@@ -110,13 +111,20 @@ async function stageCosts(patients: number): Promise<Record<string, number>> {
   return { profile, glucoseCore: core, restOfSimulation: simulation - core, windowsAndLabels: windows, parquetEncoding: encoding, storeWrite };
 }
 
+/** The time-series rows of patients 0…n−1 (all in one split), one record batch per patient. */
+async function timeseriesBatches(config: RunConfig, patients: number): Promise<RecordBatch[]> {
+  const batches: RecordBatch[] = [];
+  const spec = { config, firstPatientIndex: 0, start: 0, end: patients, splitCodes: new Uint8Array(patients) };
+  await buildBatchTables(spec, async (_split, rows) => void batches.push(rows), async () => {});
+  return batches;
+}
+
 /** Our writer against parquetjs-lite (GZIP) on the same rows. */
 async function writerComparison(rows: number): Promise<{ rows: number; oursSeconds: number; oursBytes: number; parquetjsSeconds: number; parquetjsBytes: number }> {
   const config: RunConfig = { ...DEFAULT_CONFIG, simulationDaysPerPatient: 3 };
   const patients = Math.ceil(rows / (simulatedMinutes(config) - config.windowSizeMinutes));
-  const tables = await buildBatchTables({ config: { ...config, numPatients: patients }, firstPatientIndex: 0, start: 0, end: patients, splitCodes: new Uint8Array(patients) }, async () => {});
+  const batches = await timeseriesBatches({ ...config, numPatients: patients }, patients);
   const schema = timeseriesSchema(config.windowSizeMinutes, config.forecastHorizonsMinutes);
-  const batches = tables.timeseries.train;
   let start = performance.now();
   const ours = await encodeParquet(schema, batches, 'bench');
   const oursSeconds = (performance.now() - start) / 1000;

@@ -14,13 +14,15 @@ import { F } from '../domain/features.ts';
 import { cgmMetrics, type CgmMetrics } from './cgmMetrics.ts';
 import { addPatientToSummary, emptySummary, type SummaryStats } from './summaryStats.ts';
 
-/** A batch's rows as Arrow record batches per table (one record batch per patient). */
+/** What a batch leaves once its time-series rows have gone to the sink: demographics and counts. */
 export interface BatchTables {
   demographics: RecordBatch;
-  timeseries: Record<Split, RecordBatch[]>;
   stats: BatchStats;
   summary: SummaryStats;
 }
+
+/** Takes one patient's time-series rows (one record batch) for its split's table. */
+export type RowSink = (split: Split, rows: RecordBatch) => Promise<void>;
 
 /** Which patients a batch holds: offsets [start, end) of its run, and every run patient's split. */
 export interface BatchSpec {
@@ -34,16 +36,16 @@ export interface BatchSpec {
 }
 
 /**
- * Simulates the batch's patients and cuts their windows. `afterPatient` is awaited after each
- * patient so the caller can heartbeat and let the event loop breathe.
+ * Simulates the batch's patients one at a time and hands each patient's windows to `sink`, so only
+ * one patient's rows are ever held. `afterPatient` is awaited after each patient so the caller can
+ * heartbeat and let the event loop breathe.
  */
-export async function buildBatchTables(batch: BatchSpec, afterPatient: (done: number) => Promise<void>): Promise<BatchTables> {
+export async function buildBatchTables(batch: BatchSpec, sink: RowSink, afterPatient: (done: number) => Promise<void>): Promise<BatchTables> {
   const { config, start, end, splitCodes } = batch;
   const visibleMinutes = simulatedMinutes(config);
   // The forecasting tail: minutes past the visible days that only horizon targets and labels read.
   const totalMinutes = visibleMinutes + forecastTailMinutes(config.forecastHorizonsMinutes);
   const schema = timeseriesSchema(config.windowSizeMinutes, config.forecastHorizonsMinutes);
-  const timeseries: Record<Split, RecordBatch[]> = { train: [], val: [], test: [] };
   const profiles: PatientProfile[] = [];
   const patientMetrics: CgmMetrics[] = [];
   const patientSplits: Split[] = [];
@@ -66,7 +68,7 @@ export async function buildBatchTables(batch: BatchSpec, afterPatient: (done: nu
       typedData(fields[1]!, windows.timestampMs),
       ...windowValueColumns(windows).map((column, i) => typedData(fields[i + 2]!, column)),
     ];
-    timeseries[split].push(recordBatch(schema, children, windows.rows));
+    await sink(split, recordBatch(schema, children, windows.rows));
     profiles.push(profile);
     patientSplits.push(split);
 
@@ -80,7 +82,7 @@ export async function buildBatchTables(batch: BatchSpec, afterPatient: (done: nu
     });
     await afterPatient(stats.patients);
   }
-  return { demographics: demographicsBatch(profiles, patientSplits, patientMetrics), timeseries, stats, summary };
+  return { demographics: demographicsBatch(profiles, patientSplits, patientMetrics), stats, summary };
 }
 
 function demographicsBatch(profiles: PatientProfile[], splits: Split[], metrics: CgmMetrics[]): RecordBatch {

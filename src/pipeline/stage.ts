@@ -1,10 +1,11 @@
+import type { RecordBatch } from 'apache-arrow';
 import { createHash } from 'node:crypto';
 import { demographicsSchema, timeseriesSchema } from '../dataset/arrowSchema.ts';
 import { buildBatchTables } from '../dataset/batchTables.ts';
-import { runSplits, SPLITS } from '../dataset/splits.ts';
+import { runSplits, SPLITS, type Split } from '../dataset/splits.ts';
 import { batchResultKey, partFileName, stagedPartKey, timeseriesTable, type TableName } from '../storage/layout.ts';
 import type { ObjectStore } from '../storage/objectStore.ts';
-import { encodeParquet } from '../storage/parquetEncoding.ts';
+import { encodeParquet, ParquetStreamEncoder } from '../storage/parquetEncoding.ts';
 import { GENERATOR } from '../version.ts';
 import { batchRange, type BatchResult, type RunPlan, type StagedFile } from './runPlan.ts';
 
@@ -18,7 +19,12 @@ export async function stageBatch(
   const { config } = plan;
   const [start, end] = batchRange(plan, batchIndex);
   const splitCodes = runSplits(config.randomSeed, plan.firstPatientIndex, plan.splitCounts);
-  const tables = await buildBatchTables({ config, firstPatientIndex: plan.firstPatientIndex, start, end, splitCodes }, afterPatient);
+  const schema = timeseriesSchema(config.windowSizeMinutes, config.forecastHorizonsMinutes);
+  // One streaming encoder per split, opened when its first patient arrives: a split with no
+  // patient in this batch gets no part file.
+  const encoders: Partial<Record<Split, ParquetStreamEncoder>> = {};
+  const sink = (split: Split, rows: RecordBatch) => (encoders[split] ??= new ParquetStreamEncoder(schema, GENERATOR)).write(rows);
+  const tables = await buildBatchTables({ config, firstPatientIndex: plan.firstPatientIndex, start, end, splitCodes }, sink, afterPatient);
   const fileName = partFileName(plan.runSeq, batchIndex, plan.runId);
   const files: StagedFile[] = [];
   const stage = async (table: TableName, bytes: Uint8Array, rows: number) => {
@@ -26,12 +32,10 @@ export async function stageBatch(
     files.push({ table, fileName, rows, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
   };
   await stage('patient_demographics', await encodeParquet(demographicsSchema, [tables.demographics], GENERATOR), tables.demographics.numRows);
-  const schema = timeseriesSchema(plan.config.windowSizeMinutes, plan.config.forecastHorizonsMinutes);
   for (const split of SPLITS) {
-    const batches = tables.timeseries[split];
-    if (batches.length === 0) continue;
-    await stage(timeseriesTable(split), await encodeParquet(schema, batches, GENERATOR), tables.stats.rows[split]);
-    await afterPatient(tables.stats.patients);
+    const encoder = encoders[split];
+    if (!encoder) continue;
+    await stage(timeseriesTable(split), await encoder.finish(), tables.stats.rows[split]);
   }
   const result: BatchResult = { ...tables.stats, batchIndex, bytes: files.reduce((s, f) => s + f.bytes, 0), files, summary: tables.summary };
   // The commit reads batch results from staging, so the workflow never has to carry file lists.
