@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { drawPatientProfile } from '../src/cohort/patientProfile.ts';
+import { drawPatientProfile, type PatientProfile } from '../src/cohort/patientProfile.ts';
 import { DEFAULT_CONFIG, simulatedMinutes, type RunConfig } from '../src/config/config.ts';
 import { timeseriesSchema } from '../src/dataset/arrowSchema.ts';
 import { buildBatchTables } from '../src/dataset/batchTables.ts';
@@ -87,13 +87,15 @@ async function stageCosts(patients: number): Promise<Record<string, number>> {
   };
   const profiles = Array.from({ length: patients }, (_, i) => drawPatientProfile(42, i));
   const profile = time(() => profiles.forEach((_, i) => drawPatientProfile(42, i)));
+  // The core replays each patient's own minute-by-minute inputs (meals, boluses, exercise,
+  // sensitivity), recorded from a real simulation, so it sees the work a real run does.
+  const recorded = profiles.map((p) => recordCoreInputs(p, total));
   const core = time(() => {
     const integrator = new Rk4Integrator();
-    for (const p of profiles) {
-      const state = Float64Array.from(p.initialState);
-      const inputs: ModelInputs = { carbIntakeMgPerMin: 0, insulinPmolPerKgPerMin: (p.therapy.basalUnitsPerMin * 6000) / p.model.BW, mealDoseMg: 0, heartRateExcessBpm: 0, insulinSensitivityMultiplier: 1 };
-      for (let m = 0; m < total; m++) integrator.step(state, p.model, inputs, 1, RK4_SUBSTEPS_PER_MINUTE);
-    }
+    recorded.forEach(({ initialState, inputs }, i) => {
+      const state = Float64Array.from(initialState);
+      for (const minuteInputs of inputs) integrator.step(state, profiles[i]!.model, minuteInputs, 1, RK4_SUBSTEPS_PER_MINUTE);
+    });
   });
   let series: ReturnType<typeof simulatePatient>[] = [];
   const simulation = time(() => (series = profiles.map((p) => simulatePatient(42, p, total))));
@@ -109,6 +111,22 @@ async function stageCosts(patients: number): Promise<Record<string, number>> {
   const storeWrite = (performance.now() - writeStart) / patientDays;
   rmSync(store.location, { recursive: true, force: true });
   return { profile, glucoseCore: core, restOfSimulation: simulation - core, windowsAndLabels: windows, parquetEncoding: encoding, storeWrite };
+}
+
+/** The inputs the integrator saw each minute of one patient's simulation. */
+function recordCoreInputs(profile: PatientProfile, minutes: number): { initialState: Float64Array; inputs: ModelInputs[] } {
+  const inputs: ModelInputs[] = [];
+  const step = Rk4Integrator.prototype.step;
+  Rk4Integrator.prototype.step = function (this: Rk4Integrator, state, p, minuteInputs, length, subSteps) {
+    inputs.push({ ...minuteInputs });
+    step.call(this, state, p, minuteInputs, length, subSteps);
+  };
+  try {
+    simulatePatient(42, profile, minutes);
+  } finally {
+    Rk4Integrator.prototype.step = step;
+  }
+  return { initialState: Float64Array.from(profile.initialState), inputs };
 }
 
 /** The time-series rows of patients 0…n−1 (all in one split), one record batch per patient. */

@@ -62,10 +62,54 @@ const T_HR_MIN = 5;
 const T_IN_MIN = 1;
 const T_EX_MIN = 600;
 const EXERCISE_A = 0.1;
-const EXERCISE_N = 4;
 const EXERCISE_BETA_PER_BPM = 0.01;
 const EXERCISE_ALPHA = 3e-4;
 const EXERCISE_GAMMA = 1e-7;
+
+/**
+ * What the derivative needs that is fixed for one integration step (inputs are held over the step):
+ * products of parameters and inputs worked out once per step instead of at each of RK4's
+ * evaluations. The glucose core is the simulation's hot loop.
+ */
+class StepTerms {
+  carbIntakeMgPerMin = 0;
+  insulinPmolPerKgPerMin = 0;
+  heartRateExcessBpm = 0;
+  /** 0: no meal in progress (kempt = kmax). */
+  mealDoseMg = 0;
+  /** Gastric emptying (Dalla Man 2006): tanh slopes and their centres b·D, d·D. */
+  emptyingAlpha = 0;
+  emptyingBeta = 0;
+  emptyingCentreB = 0;
+  emptyingCentreD = 0;
+  halfEmptyingRange = 0;
+  /** f·kabs/BW: gut to plasma appearance. */
+  appearancePerGut = 0;
+  /** Insulin sensitivity applied to kp3 and Vmx. */
+  sensitiveKp3 = 0;
+  sensitiveVmx = 0;
+  /** 1 / (a·HRb) of the exercise model. */
+  perExerciseHeartRate = 0;
+
+  set(p: GlucoseInsulinParameters, input: ModelInputs): void {
+    this.carbIntakeMgPerMin = input.carbIntakeMgPerMin;
+    this.insulinPmolPerKgPerMin = input.insulinPmolPerKgPerMin;
+    this.heartRateExcessBpm = input.heartRateExcessBpm;
+    const D = input.mealDoseMg;
+    this.mealDoseMg = D;
+    if (D > 0) {
+      this.emptyingAlpha = 5 / (2 * D * (1 - p.b));
+      this.emptyingBeta = 5 / (2 * D * p.d);
+      this.emptyingCentreB = p.b * D;
+      this.emptyingCentreD = p.d * D;
+    }
+    this.halfEmptyingRange = (p.kmax - p.kmin) / 2;
+    this.appearancePerGut = (p.f * p.kabs) / p.BW;
+    this.sensitiveKp3 = input.insulinSensitivityMultiplier * p.kp3;
+    this.sensitiveVmx = input.insulinSensitivityMultiplier * p.Vmx;
+    this.perExerciseHeartRate = 1 / (EXERCISE_A * p.restingHeartRateBpm);
+  }
+}
 
 /** Writes dx/dt (per minute) into `out`. */
 export function glucoseInsulinDerivative(
@@ -74,6 +118,12 @@ export function glucoseInsulinDerivative(
   input: ModelInputs,
   out: Float64Array,
 ): void {
+  const terms = new StepTerms();
+  terms.set(p, input);
+  derivative(x, p, terms, out);
+}
+
+function derivative(x: Float64Array, p: GlucoseInsulinParameters, t: StepTerms, out: Float64Array): void {
   const Qsto1 = x[S.Qsto1]!, Qsto2 = x[S.Qsto2]!, Qgut = x[S.Qgut]!;
   const Gp = Math.max(0, x[S.Gp]!), Gt = Math.max(0, x[S.Gt]!);
   const Ip = Math.max(0, x[S.Ip]!), X = x[S.X]!, I1 = x[S.I1]!, Id = x[S.Id]!;
@@ -82,21 +132,17 @@ export function glucoseInsulinDerivative(
 
   // Gastric emptying (Dalla Man 2006 nonlinear kempt).
   const Qsto = Qsto1 + Qsto2;
-  const D = input.mealDoseMg;
   let kempt = p.kmax;
-  if (D > 0) {
-    const alpha = 5 / (2 * D * (1 - p.b));
-    const beta = 5 / (2 * D * p.d);
-    kempt = p.kmin + ((p.kmax - p.kmin) / 2) * (Math.tanh(alpha * (Qsto - p.b * D)) - Math.tanh(beta * (Qsto - p.d * D)) + 2);
+  if (t.mealDoseMg > 0) {
+    kempt = p.kmin + t.halfEmptyingRange * (Math.tanh(t.emptyingAlpha * (Qsto - t.emptyingCentreB)) - Math.tanh(t.emptyingBeta * (Qsto - t.emptyingCentreD)) + 2);
   }
-  out[S.Qsto1] = -p.kmax * Qsto1 + input.carbIntakeMgPerMin;
+  out[S.Qsto1] = -p.kmax * Qsto1 + t.carbIntakeMgPerMin;
   out[S.Qsto2] = p.kmax * Qsto1 - kempt * Qsto2;
   out[S.Qgut] = kempt * Qsto2 - p.kabs * Qgut;
 
   // Glucose subsystem.
-  const Ra = (p.f * p.kabs * Qgut) / p.BW;
-  const sensitivity = input.insulinSensitivityMultiplier;
-  const EGP = Math.max(0, p.kp1 - p.kp2 * Gp - sensitivity * p.kp3 * Id);
+  const Ra = t.appearancePerGut * Qgut;
+  const EGP = Math.max(0, p.kp1 - p.kp2 * Gp - t.sensitiveKp3 * Id);
   const renal = Gp > p.ke2 ? p.ke1 * (Gp - p.ke2) : 0;
   out[S.Gp] = EGP + Ra - p.Fsnc - renal - p.k1 * Gp + p.k2 * Gt;
 
@@ -104,7 +150,7 @@ export function glucoseInsulinDerivative(
   const ZW = Z * W;
   const XabsIb = X + p.Ib;
   const Uid =
-    ((p.Vm0 * (1 + EXERCISE_BETA_PER_BPM * Y) + sensitivity * p.Vmx * ((1 + EXERCISE_ALPHA * ZW) * XabsIb - p.Ib)) * Gt) /
+    ((p.Vm0 * (1 + EXERCISE_BETA_PER_BPM * Y) + t.sensitiveVmx * ((1 + EXERCISE_ALPHA * ZW) * XabsIb - p.Ib)) * Gt) /
     (p.Km0 * (1 - EXERCISE_GAMMA * ZW * XabsIb) + Gt);
   out[S.Gt] = -Uid + p.k1 * Gp - p.k2 * Gt;
 
@@ -115,19 +161,20 @@ export function glucoseInsulinDerivative(
   out[S.I1] = -p.ki * (I1 - I);
   out[S.Id] = -p.ki * (Id - I1);
   out[S.Il] = -(p.m1 + p.m30) * Il + p.m2 * Ip;
-  out[S.Isc1] = input.insulinPmolPerKgPerMin - (p.ka1 + p.kd) * Isc1;
+  out[S.Isc1] = t.insulinPmolPerKgPerMin - (p.ka1 + p.kd) * Isc1;
   out[S.Isc2] = p.kd * Isc1 - p.ka2 * Isc2;
   out[S.Gs] = p.ksc * (Gp - Gs);
 
-  // Exercise (heart-rate driven).
-  out[S.Y] = -(Y - input.heartRateExcessBpm) / T_HR_MIN;
-  const ratio = Math.max(0, Y) / (EXERCISE_A * p.restingHeartRateBpm);
-  const ratioN = ratio ** EXERCISE_N;
+  // Exercise (heart-rate driven). f(Y) = r^n / (1 + r^n) with the paper's n = 4, multiplied out (Math.pow is slow).
+  out[S.Y] = -(Y - t.heartRateExcessBpm) / T_HR_MIN;
+  const ratio = Math.max(0, Y) * t.perExerciseHeartRate;
+  const ratioSquared = ratio * ratio;
+  const ratioN = ratioSquared * ratioSquared;
   const fY = ratioN / (1 + ratioN);
   out[S.Z] = -(fY / T_IN_MIN + 1 / T_EX_MIN) * Z + fY;
   // dW = HR − HRb during exercise. The paper resets W once Z is back to ~0; with daily activity Z
   // rarely gets there (T_ex = 600 min), so W instead relaxes with T_ex between sessions.
-  out[S.W] = input.heartRateExcessBpm > 0 ? input.heartRateExcessBpm : -W / T_EX_MIN;
+  out[S.W] = t.heartRateExcessBpm > 0 ? t.heartRateExcessBpm : -W / T_EX_MIN;
 }
 
 /** Integration workspace, allocated once per patient (no per-step allocation). */
@@ -137,21 +184,25 @@ export class Rk4Integrator {
   private readonly k3 = new Float64Array(STATE_SIZE);
   private readonly k4 = new Float64Array(STATE_SIZE);
   private readonly scratch = new Float64Array(STATE_SIZE);
+  private readonly terms = new StepTerms();
 
   /** Advances `state` in place by `minutes` using `subSteps` classic RK4 steps. */
   step(state: Float64Array, p: GlucoseInsulinParameters, input: ModelInputs, minutes: number, subSteps: number): void {
     const h = minutes / subSteps;
-    const { k1, k2, k3, k4, scratch } = this;
+    const halfH = 0.5 * h;
+    const sixthH = h / 6;
+    const { k1, k2, k3, k4, scratch, terms } = this;
+    terms.set(p, input);
     for (let s = 0; s < subSteps; s++) {
-      glucoseInsulinDerivative(state, p, input, k1);
-      for (let i = 0; i < STATE_SIZE; i++) scratch[i] = state[i]! + 0.5 * h * k1[i]!;
-      glucoseInsulinDerivative(scratch, p, input, k2);
-      for (let i = 0; i < STATE_SIZE; i++) scratch[i] = state[i]! + 0.5 * h * k2[i]!;
-      glucoseInsulinDerivative(scratch, p, input, k3);
+      derivative(state, p, terms, k1);
+      for (let i = 0; i < STATE_SIZE; i++) scratch[i] = state[i]! + halfH * k1[i]!;
+      derivative(scratch, p, terms, k2);
+      for (let i = 0; i < STATE_SIZE; i++) scratch[i] = state[i]! + halfH * k2[i]!;
+      derivative(scratch, p, terms, k3);
       for (let i = 0; i < STATE_SIZE; i++) scratch[i] = state[i]! + h * k3[i]!;
-      glucoseInsulinDerivative(scratch, p, input, k4);
+      derivative(scratch, p, terms, k4);
       for (let i = 0; i < STATE_SIZE; i++) {
-        const next = state[i]! + (h / 6) * (k1[i]! + 2 * k2[i]! + 2 * k3[i]! + k4[i]!);
+        const next = state[i]! + sixthH * (k1[i]! + 2 * k2[i]! + 2 * k3[i]! + k4[i]!);
         // Masses and concentrations cannot go negative (simglucose clamps the same states).
         state[i] = i === S.X || i === S.Y ? next : Math.max(0, next);
       }
