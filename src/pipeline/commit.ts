@@ -121,7 +121,7 @@ export async function writeHumanSummaries(store: ObjectStore, manifest: Manifest
     // The Baselines section survives later commits (marked stale once the dataset has grown).
     const data = reportData(manifest, parseEvaluation(await getText(store, EVALUATION_KEY)));
     card = datasetCard(data, store.location);
-    report = htmlReport(data, store.location);
+    report = await htmlReport(data, store.location);
   } catch (error) {
     // The data is committed either way; a broken summary must not hold a commit hostage.
     card = `# Dataset card\n\nThe card could not be rendered: ${(error as Error).message}. See _manifest.json.\n`;

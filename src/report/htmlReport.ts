@@ -1,4 +1,4 @@
-import * as echarts from 'echarts';
+import type * as Echarts from 'echarts';
 import { FEATURE_NAMES } from '../domain/features.ts';
 import { SPLITS } from '../dataset/splits.ts';
 import { correlationMatrix, GLUCOSE_BIN_MGDL } from '../dataset/summaryStats.ts';
@@ -7,10 +7,15 @@ import { GENERATOR } from '../version.ts';
 import { baselineTables, type BaselineTables } from './baselines.ts';
 import type { ReportData } from './reportData.ts';
 
-type Option = Parameters<ReturnType<typeof echarts.init>['setOption']>[0];
+type Option = Parameters<ReturnType<typeof Echarts.init>['setOption']>[0];
+
+// ECharts is loaded when a report is first rendered: it costs ~2 s and ~70 MB to load, which
+// every worker and CLI start would otherwise pay.
+let echarts: typeof Echarts | undefined;
 
 /** Renders one ECharts chart to an SVG string on the server: the page needs no script and no network. */
 function svgChart(option: Option, width: number, height: number): string {
+  if (!echarts) throw new Error('ECharts is not loaded (htmlReport loads it)');
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   chart.setOption({ animation: false, textStyle: { fontFamily: 'sans-serif' }, ...option });
   const svg = chart.renderToSVGString();
@@ -166,7 +171,8 @@ ${htmlTable(tables.labelHeader, tables.labelRows)}
 }
 
 /** report.html: a self-contained page (inline SVG drawn by ECharts, inline CSS, no scripts, no network). */
-export function htmlReport(data: ReportData, location: string): string {
+export async function htmlReport(data: ReportData, location: string): Promise<string> {
+  echarts ??= await import('echarts');
   const { manifest, summary } = data;
   const rows = SPLITS.map((s) => manifest.totals[`timeseries_features_${s}`].rows);
   const figures = [

@@ -1,4 +1,3 @@
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +15,8 @@ export async function workflowBundlePath(): Promise<string> {
   const path = join(dir, `workflow-bundle-${hash.digest('hex').slice(0, 16)}.js`);
   if (existsSync(path)) return path;
   mkdirSync(dir, { recursive: true });
+  // The bundler (webpack, in the worker package) is loaded only when the cache misses.
+  const { bundleWorkflowCode } = await import('@temporalio/worker');
   const { code } = await bundleWorkflowCode({
     workflowsPath: join(PROJECT_ROOT, 'workflows/index.ts'),
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never,
