@@ -12,7 +12,7 @@ import { cutWindows, windowValueColumns } from './windows.ts';
 import { forecastTailMinutes } from './horizons.ts';
 import { F } from '../domain/features.ts';
 import { cgmMetrics, type CgmMetrics } from './cgmMetrics.ts';
-import { addPatientToSummary, emptySummary, type SummaryStats } from './summaryStats.ts';
+import { addPatientToSummary, emptySummary, mergeSummaries, type SummaryStats } from './summaryStats.ts';
 
 /** What a batch leaves once its time-series rows have gone to the sink: demographics and counts. */
 export interface BatchTables {
@@ -21,7 +21,7 @@ export interface BatchTables {
   summary: SummaryStats;
 }
 
-/** Takes one patient's time-series rows (one record batch) for its split's table. */
+/** Takes one patient's time-series rows (one record batch) for its split's table; splits arrive one after another. */
 export type RowSink = (split: Split, rows: RecordBatch) => Promise<void>;
 
 /** Which patients a batch holds: offsets [start, end) of its run, and every run patient's split. */
@@ -37,8 +37,11 @@ export interface BatchSpec {
 
 /**
  * Simulates the batch's patients one at a time and hands each patient's windows to `sink`, so only
- * one patient's rows are ever held. `afterPatient` is awaited after each patient so the caller can
- * heartbeat and let the event loop breathe.
+ * one patient's rows are ever held. Patients come split by split (all of the batch's train
+ * patients, then val, then test; in batch order within a split), so a writer needs only one part
+ * file open at a time. Each patient depends only on the seed and its index, so the order changes
+ * no value; demographics and the summary are put back in batch order. `afterPatient` is awaited
+ * after each patient so the caller can heartbeat and let the event loop breathe.
  */
 export async function buildBatchTables(batch: BatchSpec, sink: RowSink, afterPatient: (done: number) => Promise<void>): Promise<BatchTables> {
   const { config, start, end, splitCodes } = batch;
@@ -46,43 +49,48 @@ export async function buildBatchTables(batch: BatchSpec, sink: RowSink, afterPat
   // The forecasting tail: minutes past the visible days that only horizon targets and labels read.
   const totalMinutes = visibleMinutes + forecastTailMinutes(config.forecastHorizonsMinutes);
   const schema = timeseriesSchema(config.windowSizeMinutes, config.forecastHorizonsMinutes);
-  const profiles: PatientProfile[] = [];
-  const patientMetrics: CgmMetrics[] = [];
-  const patientSplits: Split[] = [];
+  const patients: { profile: PatientProfile; split: Split; metrics: CgmMetrics; summary: SummaryStats }[] = [];
   const stats = emptyStats(timeseriesLabelNames(config.forecastHorizonsMinutes).length);
-  const summary = emptySummary();
 
-  for (let offset = start; offset < end; offset++) {
-    const patientIndex = batch.firstPatientIndex + offset;
-    const split = SPLITS[splitCodes[offset]!]!;
-    const profile = drawPatientProfile(config.randomSeed, patientIndex);
-    const series = simulatePatient(config.randomSeed, profile, totalMinutes);
-    const windows = cutWindows(series.signals, visibleMinutes, config.windowSizeMinutes, config.forecastHorizonsMinutes, SIMULATION_START_EPOCH_MS);
-    const visibleSignals = series.signals.map((signal) => signal.subarray(0, visibleMinutes));
-    const metrics = cgmMetrics(visibleSignals[F.glucose_mgdl]!);
-    addPatientToSummary(summary, visibleSignals, metrics, profile);
-    patientMetrics.push(metrics);
-    const fields = schema.fields;
-    const children = [
-      repeatedUtf8Data(fields[0]!, profile.patientId, windows.rows),
-      typedData(fields[1]!, windows.timestampMs),
-      ...windowValueColumns(windows).map((column, i) => typedData(fields[i + 2]!, column)),
-    ];
-    await sink(split, recordBatch(schema, children, windows.rows));
-    profiles.push(profile);
-    patientSplits.push(split);
+  for (const split of SPLITS) {
+    for (let offset = start; offset < end; offset++) {
+      if (SPLITS[splitCodes[offset]!] !== split) continue;
+      const patientIndex = batch.firstPatientIndex + offset;
+      const profile = drawPatientProfile(config.randomSeed, patientIndex);
+      const series = simulatePatient(config.randomSeed, profile, totalMinutes);
+      const windows = cutWindows(series.signals, visibleMinutes, config.windowSizeMinutes, config.forecastHorizonsMinutes, SIMULATION_START_EPOCH_MS);
+      const visibleSignals = series.signals.map((signal) => signal.subarray(0, visibleMinutes));
+      const metrics = cgmMetrics(visibleSignals[F.glucose_mgdl]!);
+      const summary = emptySummary();
+      addPatientToSummary(summary, visibleSignals, metrics, profile);
+      patients[offset - start] = { profile, split, metrics, summary };
+      const fields = schema.fields;
+      const children = [
+        repeatedUtf8Data(fields[0]!, profile.patientId, windows.rows),
+        typedData(fields[1]!, windows.timestampMs),
+        ...windowValueColumns(windows).map((column, i) => typedData(fields[i + 2]!, column)),
+      ];
+      await sink(split, recordBatch(schema, children, windows.rows));
 
-    stats.patients++;
-    stats.patientsPerSplit[split]++;
-    stats.rows[split] += windows.rows;
-    [...windows.labels, ...windows.horizonLabels].forEach((column, l) => {
-      let positives = 0;
-      for (let row = 0; row < column.length; row++) positives += column[row]!;
-      stats.labelCounts[split][l]! += positives;
-    });
-    await afterPatient(stats.patients);
+      stats.patients++;
+      stats.patientsPerSplit[split]++;
+      stats.rows[split] += windows.rows;
+      [...windows.labels, ...windows.horizonLabels].forEach((column, l) => {
+        let positives = 0;
+        for (let row = 0; row < column.length; row++) positives += column[row]!;
+        stats.labelCounts[split][l]! += positives;
+      });
+      await afterPatient(stats.patients);
+    }
   }
-  return { demographics: demographicsBatch(profiles, patientSplits, patientMetrics), stats, summary };
+  // Sums added in batch order: the same floating-point result as adding patient by patient.
+  const summary = patients.reduce((sum, patient) => mergeSummaries(sum, patient.summary), emptySummary());
+  const demographics = demographicsBatch(
+    patients.map((p) => p.profile),
+    patients.map((p) => p.split),
+    patients.map((p) => p.metrics),
+  );
+  return { demographics, stats, summary };
 }
 
 function demographicsBatch(profiles: PatientProfile[], splits: Split[], metrics: CgmMetrics[]): RecordBatch {

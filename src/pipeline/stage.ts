@@ -2,8 +2,8 @@ import type { RecordBatch } from 'apache-arrow';
 import { createHash } from 'node:crypto';
 import { demographicsSchema, timeseriesSchema } from '../dataset/arrowSchema.ts';
 import { buildBatchTables } from '../dataset/batchTables.ts';
-import { runSplits, SPLITS, type Split } from '../dataset/splits.ts';
-import { batchResultKey, partFileName, stagedPartKey, timeseriesTable, type TableName } from '../storage/layout.ts';
+import { runSplits, type Split } from '../dataset/splits.ts';
+import { batchResultKey, partFileName, stagedPartKey, TABLES, timeseriesTable, type TableName } from '../storage/layout.ts';
 import type { ObjectStore } from '../storage/objectStore.ts';
 import { encodeParquet, ParquetStreamEncoder } from '../storage/parquetEncoding.ts';
 import { GENERATOR } from '../version.ts';
@@ -20,23 +20,32 @@ export async function stageBatch(
   const [start, end] = batchRange(plan, batchIndex);
   const splitCodes = runSplits(config.randomSeed, plan.firstPatientIndex, plan.splitCounts);
   const schema = timeseriesSchema(config.windowSizeMinutes, config.forecastHorizonsMinutes);
-  // One streaming encoder per split, opened when its first patient arrives: a split with no
-  // patient in this batch gets no part file.
-  const encoders: Partial<Record<Split, ParquetStreamEncoder>> = {};
-  const sink = (split: Split, rows: RecordBatch) => (encoders[split] ??= new ParquetStreamEncoder(schema, GENERATOR)).write(rows);
-  const tables = await buildBatchTables({ config, firstPatientIndex: plan.firstPatientIndex, start, end, splitCodes }, sink, afterPatient);
   const fileName = partFileName(plan.runSeq, batchIndex, plan.runId);
   const files: StagedFile[] = [];
   const stage = async (table: TableName, bytes: Uint8Array, rows: number) => {
     await store.put(stagedPartKey(plan.runId, table, fileName), bytes);
     files.push({ table, fileName, rows, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
   };
+  // Patients arrive split by split: one streaming encoder open at a time, its file staged as soon
+  // as its split is done. A split with no patient in this batch gets no part file.
+  let open: { split: Split; encoder: ParquetStreamEncoder; rows: number } | undefined;
+  const finishOpen = async () => {
+    if (open) await stage(timeseriesTable(open.split), await open.encoder.finish(), open.rows);
+    open = undefined;
+  };
+  const sink = async (split: Split, rows: RecordBatch) => {
+    if (open?.split !== split) {
+      await finishOpen();
+      open = { split, encoder: new ParquetStreamEncoder(schema, GENERATOR), rows: 0 };
+    }
+    open.rows += rows.numRows;
+    await open.encoder.write(rows);
+  };
+  const tables = await buildBatchTables({ config, firstPatientIndex: plan.firstPatientIndex, start, end, splitCodes }, sink, afterPatient);
+  await finishOpen();
   await stage('patient_demographics', await encodeParquet(demographicsSchema, [tables.demographics], GENERATOR), tables.demographics.numRows);
-  for (const split of SPLITS) {
-    const encoder = encoders[split];
-    if (!encoder) continue;
-    await stage(timeseriesTable(split), await encoder.finish(), tables.stats.rows[split]);
-  }
+  // Files listed in table order (demographics, train, val, test), whatever order they were staged in.
+  files.sort((a, b) => TABLES.indexOf(a.table) - TABLES.indexOf(b.table));
   const result: BatchResult = { ...tables.stats, batchIndex, bytes: files.reduce((s, f) => s + f.bytes, 0), files, summary: tables.summary };
   // The commit reads batch results from staging, so the workflow never has to carry file lists.
   await store.put(batchResultKey(plan.runId, batchIndex), JSON.stringify(result));
