@@ -9,7 +9,10 @@ export interface ActivityHooks {
   afterCommitStep?(progress: { step: string; done: number; total: number }): void;
 }
 
-export const activityHooks: ActivityHooks = {};
+// One registry per process, kept on globalThis: a plugin loaded from the sources and a worker run
+// from its bundle then share it (each has its own copy of this module).
+const REGISTRY = Symbol.for('diabetic-twin-dataset.activityHooks');
+export const activityHooks: ActivityHooks = ((globalThis as Record<symbol, ActivityHooks | undefined>)[REGISTRY] ??= {});
 
 export function registerActivityHooks(hooks: ActivityHooks): void {
   Object.assign(activityHooks, hooks);

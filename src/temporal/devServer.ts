@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { EMBEDDED_HOST, isListening } from './connection.ts';
 
-export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { PROJECT_ROOT } from '../util/projectRoot.ts';
+
+export { PROJECT_ROOT };
 export const TEMPORAL_BINARY = join(PROJECT_ROOT, '.tools/bin/temporal');
 /** Embedded server state lives here so an interrupted run can be resumed (DIABETIC_TWIN_STATE_DIR overrides). */
 export const stateDirectory = () => process.env.DIABETIC_TWIN_STATE_DIR ?? join(PROJECT_ROOT, '.temporal');

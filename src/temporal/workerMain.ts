@@ -2,9 +2,11 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // One worker process: polls the task queue, runs one CPU-bound batch at a time.
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry } from '@temporalio/worker';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as activities from '../../activities/index.ts';
 import { TASK_QUEUE, temporalTarget } from './connection.ts';
+import { PROJECT_ROOT } from '../util/projectRoot.ts';
 
 const label = process.env.DIABETIC_TWIN_WORKER_LABEL ?? `worker pid ${process.pid}`;
 
@@ -31,7 +33,7 @@ const worker = await Worker.create({
   taskQueue: TASK_QUEUE,
   ...(bundlePath
     ? { workflowBundle: { codePath: bundlePath } }
-    : { workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)) }),
+    : { workflowsPath: join(PROJECT_ROOT, 'workflows/index.ts') }),
   activities,
   // One batch per process: each process is pinned to one core.
   maxConcurrentActivityTaskExecutions: 1,

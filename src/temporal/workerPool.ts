@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { PROJECT_ROOT, stopProcess } from './devServer.ts';
@@ -25,6 +26,20 @@ export interface WorkerPool {
 }
 
 const TASKSET = '/usr/bin/taskset';
+
+/**
+ * How to start a worker: from the worker bundle when this code runs from the CLI bundle (what the
+ * npm scripts run), else from the TypeScript sources through tsx (tests, development). A worker
+ * plugin is TypeScript, so a bundled worker with a plugin also gets tsx.
+ */
+function workerCommandArgs(): string[] {
+  const here = fileURLToPath(import.meta.url);
+  if (basename(here) === 'cli.mjs') {
+    const bundle = join(dirname(here), 'worker.mjs');
+    return process.env.DIABETIC_TWIN_WORKER_PLUGIN ? ['--import', 'tsx', bundle] : [bundle];
+  }
+  return ['--import', 'tsx', join(PROJECT_ROOT, 'src/temporal/workerMain.ts')];
+}
 
 /** Passes a worker's output on line by line, each labelled with the worker's name once. */
 export function forwardLines(stream: Readable, label: string, onLine: (line: string) => void): void {
@@ -57,7 +72,7 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const launch = (slot: number) => {
     const core = ((options.firstCore ?? 0) + slot) % cores;
     const label = `${options.labelPrefix ?? 'worker'} ${slot + 1}${pinned ? ` core ${core}` : ''}`;
-    const nodeArgs = ['--import', 'tsx', join(PROJECT_ROOT, 'src/temporal/workerMain.ts')];
+    const nodeArgs = workerCommandArgs();
     const command = pinned ? TASKSET : process.execPath;
     const args = pinned ? ['-c', String(core), process.execPath, ...nodeArgs] : nodeArgs;
     const child = spawn(command, args, {

@@ -3,7 +3,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { ConfigError } from '../../config/config.ts';
 import { EVALUATION_KEY } from '../../storage/layout.ts';
@@ -13,8 +12,8 @@ import { normaliseOutputLocation, openStore } from '../../storage/openStore.ts';
 import { isS3Uri } from '../../storage/s3Location.ts';
 import { writeHumanSummaries } from '../../pipeline/commit.ts';
 import { EXIT } from '../failures.ts';
+import { PROJECT_ROOT } from '../../util/projectRoot.ts';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const DEFAULT_TRAIN_ROWS = 250_000;
 
 export interface EvaluateFlags {
