@@ -72,24 +72,56 @@ const EXERCISE_GAMMA = 1e-7;
  * evaluations. The glucose core is the simulation's hot loop.
  */
 class StepTerms {
-  carbIntakeMgPerMin = 0;
-  insulinPmolPerKgPerMin = 0;
-  heartRateExcessBpm = 0;
+  carbIntakeMgPerMin = 0.5;
+  insulinPmolPerKgPerMin = 0.5;
+  heartRateExcessBpm = 0.5;
   /** 0: no meal in progress (kempt = kmax). */
-  mealDoseMg = 0;
+  mealDoseMg = 0.5;
   /** Gastric emptying (Dalla Man 2006): tanh slopes and their centres b·D, d·D. */
-  emptyingAlpha = 0;
-  emptyingBeta = 0;
-  emptyingCentreB = 0;
-  emptyingCentreD = 0;
-  halfEmptyingRange = 0;
+  emptyingAlpha = 0.5;
+  emptyingBeta = 0.5;
+  emptyingCentreB = 0.5;
+  emptyingCentreD = 0.5;
+  halfEmptyingRange = 0.5;
   /** f·kabs/BW: gut to plasma appearance. */
-  appearancePerGut = 0;
+  appearancePerGut = 0.5;
   /** Insulin sensitivity applied to kp3 and Vmx. */
-  sensitiveKp3 = 0;
-  sensitiveVmx = 0;
+  sensitiveKp3 = 0.5;
+  sensitiveVmx = 0.5;
   /** 1 / (a·HRb) of the exercise model. */
-  perExerciseHeartRate = 0;
+  perExerciseHeartRate = 0.5;
+  /**
+   * The patient's parameters, copied here at each step: one object shape for every patient, so the
+   * derivative's loads never see a second hidden class (each patient's parameter object can have
+   * its own, which made V8 deoptimise the hot loop again and again).
+   */
+  kmax = 0.5;
+  kmin = 0.5;
+  kabs = 0.5;
+  k1 = 0.5;
+  k2 = 0.5;
+  kp1 = 0.5;
+  kp2 = 0.5;
+  ke1 = 0.5;
+  ke2 = 0.5;
+  Fsnc = 0.5;
+  Vm0 = 0.5;
+  Ib = 0.5;
+  Km0 = 0.5;
+  Vi = 0.5;
+  m1 = 0.5;
+  m2 = 0.5;
+  m30 = 0.5;
+  p2u = 0.5;
+  ki = 0.5;
+  ka1 = 0.5;
+  ka2 = 0.5;
+  kd = 0.5;
+  ksc = 0.5;
+  /** m2 + m4, m1 + m30, ka1 + kd: the insulin compartments' total outflow rates. */
+  plasmaInsulinOutflow = 0.5;
+  liverInsulinOutflow = 0.5;
+  depotOutflow = 0.5;
 
   set(p: GlucoseInsulinParameters, input: ModelInputs): void {
     this.carbIntakeMgPerMin = input.carbIntakeMgPerMin;
@@ -108,6 +140,32 @@ class StepTerms {
     this.sensitiveKp3 = input.insulinSensitivityMultiplier * p.kp3;
     this.sensitiveVmx = input.insulinSensitivityMultiplier * p.Vmx;
     this.perExerciseHeartRate = 1 / (EXERCISE_A * p.restingHeartRateBpm);
+    this.kmax = p.kmax;
+    this.kmin = p.kmin;
+    this.kabs = p.kabs;
+    this.k1 = p.k1;
+    this.k2 = p.k2;
+    this.kp1 = p.kp1;
+    this.kp2 = p.kp2;
+    this.ke1 = p.ke1;
+    this.ke2 = p.ke2;
+    this.Fsnc = p.Fsnc;
+    this.Vm0 = p.Vm0;
+    this.Ib = p.Ib;
+    this.Km0 = p.Km0;
+    this.Vi = p.Vi;
+    this.m1 = p.m1;
+    this.m2 = p.m2;
+    this.m30 = p.m30;
+    this.p2u = p.p2u;
+    this.ki = p.ki;
+    this.ka1 = p.ka1;
+    this.ka2 = p.ka2;
+    this.kd = p.kd;
+    this.ksc = p.ksc;
+    this.plasmaInsulinOutflow = p.m2 + p.m4;
+    this.liverInsulinOutflow = p.m1 + p.m30;
+    this.depotOutflow = p.ka1 + p.kd;
   }
 }
 
@@ -120,10 +178,10 @@ export function glucoseInsulinDerivative(
 ): void {
   const terms = new StepTerms();
   terms.set(p, input);
-  derivative(x, p, terms, out);
+  derivative(x, terms, out);
 }
 
-function derivative(x: Float64Array, p: GlucoseInsulinParameters, t: StepTerms, out: Float64Array): void {
+function derivative(x: Float64Array, t: StepTerms, out: Float64Array): void {
   const Qsto1 = x[S.Qsto1]!, Qsto2 = x[S.Qsto2]!, Qgut = x[S.Qgut]!;
   const Gp = Math.max(0, x[S.Gp]!), Gt = Math.max(0, x[S.Gt]!);
   const Ip = Math.max(0, x[S.Ip]!), X = x[S.X]!, I1 = x[S.I1]!, Id = x[S.Id]!;
@@ -132,38 +190,38 @@ function derivative(x: Float64Array, p: GlucoseInsulinParameters, t: StepTerms, 
 
   // Gastric emptying (Dalla Man 2006 nonlinear kempt).
   const Qsto = Qsto1 + Qsto2;
-  let kempt = p.kmax;
+  let kempt = t.kmax;
   if (t.mealDoseMg > 0) {
-    kempt = p.kmin + t.halfEmptyingRange * (Math.tanh(t.emptyingAlpha * (Qsto - t.emptyingCentreB)) - Math.tanh(t.emptyingBeta * (Qsto - t.emptyingCentreD)) + 2);
+    kempt = t.kmin + t.halfEmptyingRange * (Math.tanh(t.emptyingAlpha * (Qsto - t.emptyingCentreB)) - Math.tanh(t.emptyingBeta * (Qsto - t.emptyingCentreD)) + 2);
   }
-  out[S.Qsto1] = -p.kmax * Qsto1 + t.carbIntakeMgPerMin;
-  out[S.Qsto2] = p.kmax * Qsto1 - kempt * Qsto2;
-  out[S.Qgut] = kempt * Qsto2 - p.kabs * Qgut;
+  out[S.Qsto1] = -t.kmax * Qsto1 + t.carbIntakeMgPerMin;
+  out[S.Qsto2] = t.kmax * Qsto1 - kempt * Qsto2;
+  out[S.Qgut] = kempt * Qsto2 - t.kabs * Qgut;
 
   // Glucose subsystem.
   const Ra = t.appearancePerGut * Qgut;
-  const EGP = Math.max(0, p.kp1 - p.kp2 * Gp - t.sensitiveKp3 * Id);
-  const renal = Gp > p.ke2 ? p.ke1 * (Gp - p.ke2) : 0;
-  out[S.Gp] = EGP + Ra - p.Fsnc - renal - p.k1 * Gp + p.k2 * Gt;
+  const EGP = Math.max(0, t.kp1 - t.kp2 * Gp - t.sensitiveKp3 * Id);
+  const renal = Gp > t.ke2 ? t.ke1 * (Gp - t.ke2) : 0;
+  out[S.Gp] = EGP + Ra - t.Fsnc - renal - t.k1 * Gp + t.k2 * Gt;
 
   // Insulin-dependent utilisation with the exercise terms; Y = Z = 0 gives (Vm0 + Vmx·X)·Gt/(Km0 + Gt).
   const ZW = Z * W;
-  const XabsIb = X + p.Ib;
+  const XabsIb = X + t.Ib;
   const Uid =
-    ((p.Vm0 * (1 + EXERCISE_BETA_PER_BPM * Y) + t.sensitiveVmx * ((1 + EXERCISE_ALPHA * ZW) * XabsIb - p.Ib)) * Gt) /
-    (p.Km0 * (1 - EXERCISE_GAMMA * ZW * XabsIb) + Gt);
-  out[S.Gt] = -Uid + p.k1 * Gp - p.k2 * Gt;
+    ((t.Vm0 * (1 + EXERCISE_BETA_PER_BPM * Y) + t.sensitiveVmx * ((1 + EXERCISE_ALPHA * ZW) * XabsIb - t.Ib)) * Gt) /
+    (t.Km0 * (1 - EXERCISE_GAMMA * ZW * XabsIb) + Gt);
+  out[S.Gt] = -Uid + t.k1 * Gp - t.k2 * Gt;
 
   // Insulin subsystem.
-  const I = Ip / p.Vi;
-  out[S.Ip] = -(p.m2 + p.m4) * Ip + p.m1 * Il + p.ka1 * Isc1 + p.ka2 * Isc2;
-  out[S.X] = p.p2u * (I - p.Ib - X);
-  out[S.I1] = -p.ki * (I1 - I);
-  out[S.Id] = -p.ki * (Id - I1);
-  out[S.Il] = -(p.m1 + p.m30) * Il + p.m2 * Ip;
-  out[S.Isc1] = t.insulinPmolPerKgPerMin - (p.ka1 + p.kd) * Isc1;
-  out[S.Isc2] = p.kd * Isc1 - p.ka2 * Isc2;
-  out[S.Gs] = p.ksc * (Gp - Gs);
+  const I = Ip / t.Vi;
+  out[S.Ip] = -t.plasmaInsulinOutflow * Ip + t.m1 * Il + t.ka1 * Isc1 + t.ka2 * Isc2;
+  out[S.X] = t.p2u * (I - t.Ib - X);
+  out[S.I1] = -t.ki * (I1 - I);
+  out[S.Id] = -t.ki * (Id - I1);
+  out[S.Il] = -t.liverInsulinOutflow * Il + t.m2 * Ip;
+  out[S.Isc1] = t.insulinPmolPerKgPerMin - t.depotOutflow * Isc1;
+  out[S.Isc2] = t.kd * Isc1 - t.ka2 * Isc2;
+  out[S.Gs] = t.ksc * (Gp - Gs);
 
   // Exercise (heart-rate driven). f(Y) = r^n / (1 + r^n) with the paper's n = 4, multiplied out (Math.pow is slow).
   out[S.Y] = -(Y - t.heartRateExcessBpm) / T_HR_MIN;
@@ -194,13 +252,13 @@ export class Rk4Integrator {
     const { k1, k2, k3, k4, scratch, terms } = this;
     terms.set(p, input);
     for (let s = 0; s < subSteps; s++) {
-      derivative(state, p, terms, k1);
+      derivative(state, terms, k1);
       for (let i = 0; i < STATE_SIZE; i++) scratch[i] = state[i]! + halfH * k1[i]!;
-      derivative(scratch, p, terms, k2);
+      derivative(scratch, terms, k2);
       for (let i = 0; i < STATE_SIZE; i++) scratch[i] = state[i]! + halfH * k2[i]!;
-      derivative(scratch, p, terms, k3);
+      derivative(scratch, terms, k3);
       for (let i = 0; i < STATE_SIZE; i++) scratch[i] = state[i]! + h * k3[i]!;
-      derivative(scratch, p, terms, k4);
+      derivative(scratch, terms, k4);
       for (let i = 0; i < STATE_SIZE; i++) {
         const next = state[i]! + sixthH * (k1[i]! + 2 * k2[i]! + 2 * k3[i]! + k4[i]!);
         // Masses and concentrations cannot go negative (simglucose clamps the same states).
