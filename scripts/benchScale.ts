@@ -101,6 +101,7 @@ const cli = (args: string[], env: Record<string, string>) =>
   });
 
 export async function scaleBench(measure: MeasureCli, options: { patients: number; latencyMs: number }): Promise<Record<string, unknown>> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   execFileSync('bash', ['scripts/ensure-test-tools.sh'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
   const s3 = await startTestS3();
   const proxy = await latencyProxy(s3.port, options.latencyMs);
