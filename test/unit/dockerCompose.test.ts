@@ -83,7 +83,9 @@ describe('docker-compose.yml', () => {
     assert.ok(existsSync(join(PROJECT_ROOT, 'Dockerfile')));
     const command = (worker.command as string[]).join(' ');
     assert.match(command, /src\/cli\/main\.ts worker/);
-    assert.match(packageJson.scripts.worker!, /src\/cli\/main\.ts worker/);
+    // The npm scripts run the same CLI from its bundle (scripts/build.mjs bundles src/cli/main.ts).
+    assert.match(packageJson.scripts.worker!, /\.cache\/build\/cli\.mjs worker/);
+    assert.match(readFileSync(join(PROJECT_ROOT, 'scripts/build.mjs'), 'utf8'), /cli: 'src\/cli\/main\.ts'/);
     const dockerfile = readFileSync(join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
     assert.match(dockerfile, /CMD \["node", "--import", "tsx", "src\/cli\/main\.ts", "worker"\]/);
     for (const copied of dockerfile.matchAll(/^COPY (\S+)/gm)) {
@@ -91,7 +93,7 @@ describe('docker-compose.yml', () => {
     }
     const generate = services.generate!;
     assert.match((generate.entrypoint as string[]).join(' '), /src\/cli\/main\.ts generate/);
-    assert.match(packageJson.scripts.generate!, /src\/cli\/main\.ts generate/);
+    assert.match(packageJson.scripts.generate!, /\.cache\/build\/cli\.mjs generate/);
     assert.match((generate.command as string[]).join(' '), /--out s3:\/\//);
   });
 });
