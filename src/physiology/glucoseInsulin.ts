@@ -93,7 +93,8 @@ class StepTerms {
   /**
    * The patient's parameters, copied here at each step: one object shape for every patient, so the
    * derivative's loads never see a second hidden class (each patient's parameter object can have
-   * its own, which made V8 deoptimise the hot loop again and again).
+   * its own, which made V8 deoptimise the hot loop again and again). The parameter set is fixed for a
+   * patient, so they are copied once per patient, not per step.
    */
   kmax = 0.5;
   kmin = 0.5;
@@ -123,7 +124,11 @@ class StepTerms {
   liverInsulinOutflow = 0.5;
   depotOutflow = 0.5;
 
+  /** The parameter set the fields above were copied from: copied again only when it changes. */
+  private parameters: GlucoseInsulinParameters | undefined;
+
   set(p: GlucoseInsulinParameters, input: ModelInputs): void {
+    if (p !== this.parameters) this.setParameters(p);
     this.carbIntakeMgPerMin = input.carbIntakeMgPerMin;
     this.insulinPmolPerKgPerMin = input.insulinPmolPerKgPerMin;
     this.heartRateExcessBpm = input.heartRateExcessBpm;
@@ -135,10 +140,14 @@ class StepTerms {
       this.emptyingCentreB = p.b * D;
       this.emptyingCentreD = p.d * D;
     }
-    this.halfEmptyingRange = (p.kmax - p.kmin) / 2;
-    this.appearancePerGut = (p.f * p.kabs) / p.BW;
     this.sensitiveKp3 = input.insulinSensitivityMultiplier * p.kp3;
     this.sensitiveVmx = input.insulinSensitivityMultiplier * p.Vmx;
+  }
+
+  private setParameters(p: GlucoseInsulinParameters): void {
+    this.parameters = p;
+    this.halfEmptyingRange = (p.kmax - p.kmin) / 2;
+    this.appearancePerGut = (p.f * p.kabs) / p.BW;
     this.perExerciseHeartRate = 1 / (EXERCISE_A * p.restingHeartRateBpm);
     this.kmax = p.kmax;
     this.kmin = p.kmin;
@@ -170,17 +179,6 @@ class StepTerms {
 }
 
 /** Writes dx/dt (per minute) into `out`. */
-export function glucoseInsulinDerivative(
-  x: Float64Array,
-  p: GlucoseInsulinParameters,
-  input: ModelInputs,
-  out: Float64Array,
-): void {
-  const terms = new StepTerms();
-  terms.set(p, input);
-  derivative(x, terms, out);
-}
-
 function derivative(x: Float64Array, t: StepTerms, out: Float64Array): void {
   const Qsto1 = x[S.Qsto1]!, Qsto2 = x[S.Qsto2]!, Qgut = x[S.Qgut]!;
   const Gp = Math.max(0, x[S.Gp]!), Gt = Math.max(0, x[S.Gt]!);

@@ -28,17 +28,16 @@ export async function stageBatch(
   };
   // Patients arrive split by split: one streaming encoder open at a time, its file staged as soon
   // as its split is done. A split with no patient in this batch gets no part file.
-  let open: { split: Split; encoder: ParquetStreamEncoder; rows: number } | undefined;
+  let open: { split: Split; encoder: ParquetStreamEncoder } | undefined;
   const finishOpen = async () => {
-    if (open) await stage(timeseriesTable(open.split), await open.encoder.finish(), open.rows);
+    if (open) await stage(timeseriesTable(open.split), await open.encoder.finish(), open.encoder.rows);
     open = undefined;
   };
   const sink = async (split: Split, rows: RecordBatch) => {
     if (open?.split !== split) {
       await finishOpen();
-      open = { split, encoder: new ParquetStreamEncoder(schema, GENERATOR), rows: 0 };
+      open = { split, encoder: new ParquetStreamEncoder(schema, GENERATOR) };
     }
-    open.rows += rows.numRows;
     await open.encoder.write(rows);
   };
   const tables = await buildBatchTables({ config, firstPatientIndex: plan.firstPatientIndex, start, end, splitCodes }, sink, afterPatient);

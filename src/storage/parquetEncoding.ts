@@ -36,6 +36,8 @@ function writerProperties(schema: Schema, generator: string): WriterProperties {
  */
 export class ParquetStreamEncoder {
   private rowsWritten = 0;
+  /** Rejects if the writer's output ends before finish() closed the input: a failed writer. */
+  private stoppedEarly: Promise<never> | undefined;
   private readonly chunks: Uint8Array[] = [];
   private controller!: ReadableStreamDefaultController<WasmRecordBatch>;
   private pullRequested!: Promise<void>;
@@ -63,6 +65,8 @@ export class ParquetStreamEncoder {
     })();
     // A writer failure surfaces from write() or finish(); never as an unhandled rejection.
     output.catch(() => {});
+    this.stoppedEarly = output.then(() => Promise.reject(new Error('Parquet writer stopped early')));
+    this.stoppedEarly.catch(() => {});
     return output;
   }
 
@@ -70,12 +74,17 @@ export class ParquetStreamEncoder {
     this.pullRequested = new Promise((resolve) => (this.resolvePull = resolve));
   }
 
+  /** Rows written so far. */
+  get rows(): number {
+    return this.rowsWritten;
+  }
+
   /** Appends a record batch of this file's schema (copied into the writer; the caller may drop it). */
   async write(batch: RecordBatch): Promise<void> {
     if (batch.numRows === 0) return;
-    const output = (this.output ??= this.start());
+    this.output ??= this.start();
     // Wait for the writer to ask for the next batch (or to have failed).
-    await Promise.race([this.pullRequested, output.then(() => Promise.reject(new Error('Parquet writer stopped early')))]);
+    await Promise.race([this.pullRequested, this.stoppedEarly!]);
     this.armPull();
     const table = WasmTable.fromIPCStream(tableToIPC(new Table(this.schema, [batch]), 'stream'));
     try {
