@@ -22,24 +22,38 @@ export async function connectClient(target: TemporalTarget = temporalTarget(), o
 
 export async function openSession(log: RunLog, options: { startServer: boolean; workers: number }): Promise<Session> {
   const target = temporalTarget();
-  let server: DevServer | undefined;
+  let startEmbedded = false;
   if (target.configured) {
     log.logger.info(`using Temporal cluster ${target.address} (namespace ${target.namespace})`);
   } else if (await isListening(target.address)) {
     log.logger.info(`using the Temporal server already listening on ${target.address}`);
   } else if (options.startServer) {
-    server = await startDevServer({ port: embeddedPort(), uiPort: embeddedUiPort() || undefined, onLine: (l) => log.fileLine(l) });
-    log.logger.info(`started embedded Temporal dev server on ${server.address}${server.uiUrl ? `; Web UI ${server.uiUrl}` : ''}`);
+    startEmbedded = true;
   } else {
     throw new Error(`no Temporal server at ${target.address}; start one with npm run server, or set TEMPORAL_ADDRESS`);
   }
-  const { connection, client } = await connectClient(target);
+  // Workers start while the embedded server starts: loading a worker takes ~1.5 s, the server
+  // ~0.5 s, and a worker waits for its server (workerMain.ts), so neither waits for the other.
   let workers: WorkerPool | undefined;
   if (options.workers > 0) {
     const bundlePath = await workflowBundlePath();
     workers = startWorkerPool({ count: options.workers, address: target.address, bundlePath, onLine: (l) => log.line(l) });
-    log.logger.info(`started ${options.workers} worker process(es)${workers.pinned ? ', each pinned to one core' : ''}`);
   }
+  let server: DevServer | undefined;
+  let connection: Connection;
+  let client: Client;
+  try {
+    if (startEmbedded) {
+      server = await startDevServer({ port: embeddedPort(), uiPort: embeddedUiPort() || undefined, onLine: (l) => log.fileLine(l) });
+      log.logger.info(`started embedded Temporal dev server on ${server.address}${server.uiUrl ? `; Web UI ${server.uiUrl}` : ''}`);
+    }
+    ({ connection, client } = await connectClient(target));
+  } catch (error) {
+    await workers?.stop();
+    await server?.stop();
+    throw error;
+  }
+  if (workers) log.logger.info(`started ${options.workers} worker process(es)${workers.pinned ? ', each pinned to one core' : ''}`);
   return {
     target,
     client,

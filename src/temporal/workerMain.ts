@@ -9,6 +9,8 @@ import { TASK_QUEUE, temporalTarget } from './connection.ts';
 import { PROJECT_ROOT } from '../util/projectRoot.ts';
 
 const label = process.env.DIABETIC_TWIN_WORKER_LABEL ?? `worker pid ${process.pid}`;
+/** How long a starting worker waits for its Temporal server to accept connections. */
+const SERVER_WAIT_MS = 30_000;
 
 Runtime.install({
   logger: new DefaultLogger('INFO', (entry: LogEntry) => {
@@ -25,7 +27,24 @@ const plugin = process.env.DIABETIC_TWIN_WORKER_PLUGIN;
 if (plugin) await import(pathToFileURL(plugin).href);
 
 const target = temporalTarget();
-const connection = await NativeConnection.connect(target.connectionOptions);
+
+/**
+ * A CLI starts its workers and its embedded server at the same time, and a worker may start before
+ * a cluster is reachable: wait for the server (up to 30 s), then fail as before.
+ */
+async function connectWhenServerIsUp(): Promise<NativeConnection> {
+  const deadline = Date.now() + SERVER_WAIT_MS;
+  for (let delayMs = 50; ; delayMs = Math.min(1000, delayMs * 2)) {
+    try {
+      return await NativeConnection.connect(target.connectionOptions);
+    } catch (error) {
+      if (Date.now() + delayMs > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
+const connection = await connectWhenServerIsUp();
 const bundlePath = process.env.DIABETIC_TWIN_WORKFLOW_BUNDLE;
 const worker = await Worker.create({
   connection,
