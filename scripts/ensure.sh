@@ -40,6 +40,6 @@ fi
 
 # The CLI and worker bundles (scripts/build.mjs), rebuilt when a source is newer than them.
 if [ ! -f .cache/build/cli.mjs ] || [ ! -f .cache/build/worker.mjs ] || \
-   [ -n "$(find src activities workflows package.json package-lock.json -newer .cache/build/cli.mjs -print -quit)" ]; then
+   [ -n "$(find src activities workflows scripts/build.mjs package.json package-lock.json -newer .cache/build/cli.mjs -print -quit)" ]; then
   node scripts/build.mjs >&2
 fi
