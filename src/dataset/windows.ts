@@ -28,8 +28,9 @@ export function windowValueColumns(windows: WindowColumns): (Float64Array | Int3
  * Cuts sliding windows (stride 1) from per-minute signals: a window ends at every visible minute m
  * with m >= W−1 and m+1 < visibleMinutes, feature_t{k} = signal[m−k], target = signal[m+1],
  * horizon target = glucose[m+h]. The signals may run past `visibleMinutes` (the forecasting tail):
- * only horizon targets and early-warning labels read those minutes. Each feature column is a copy
- * of a contiguous slice of the signal, so no per-row work is needed.
+ * only horizon targets and early-warning labels read those minutes. Each feature and next-minute
+ * target column is a view of a contiguous slice of its signal (no copy, no per-row work); the
+ * columns share the signals' memory, which nothing writes to once simulated.
  */
 export function cutWindows(
   signals: Float64Array[],
@@ -42,12 +43,33 @@ export function cutWindows(
   const firstEnd = windowSizeMinutes - 1;
   const features: Float64Array[] = [];
   for (let lag = 0; lag < windowSizeMinutes; lag++) {
-    for (let f = 0; f < FEATURE_NAMES.length; f++) features.push(signals[f]!.slice(firstEnd - lag, firstEnd - lag + rows));
+    for (let f = 0; f < FEATURE_NAMES.length; f++) features.push(signals[f]!.subarray(firstEnd - lag, firstEnd - lag + rows));
   }
-  const targets = TARGETS.map((t) => signals[F[t.feature]]!.slice(firstEnd + 1, firstEnd + 1 + rows));
+  const targets = TARGETS.map((t) => signals[F[t.feature]]!.subarray(firstEnd + 1, firstEnd + 1 + rows));
   const horizons = horizonColumns(signals[F.glucose_mgdl]!, firstEnd, rows, horizonsMinutes);
-  const timestampMs = new BigInt64Array(rows);
-  for (let row = 0; row < rows; row++) timestampMs[row] = BigInt(startEpochMs + (firstEnd + row) * 60_000);
+  const timestampMs = minuteTimestamps(startEpochMs + firstEnd * 60_000, rows);
   const labels = labelWindows(signals, firstEnd, rows);
   return { rows, timestampMs, features, targets, labels, horizonTargets: horizons.targets, horizonLabels: horizons.labels };
+}
+
+const TWO_TO_32 = 2 ** 32;
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * `rows` epoch-ms timestamps a minute apart from `firstMs`, written as 32-bit halves: one BigInt per
+ * row would allocate a heap object per row (epoch ms stay below 2^53, so the halves are exact).
+ */
+export function minuteTimestamps(firstMs: number, rows: number): BigInt64Array {
+  const timestamps = new BigInt64Array(rows);
+  if (!littleEndian) {
+    for (let row = 0; row < rows; row++) timestamps[row] = BigInt(firstMs + row * 60_000);
+    return timestamps;
+  }
+  const words = new Uint32Array(timestamps.buffer);
+  for (let row = 0; row < rows; row++) {
+    const ms = firstMs + row * 60_000;
+    words[2 * row] = ms % TWO_TO_32;
+    words[2 * row + 1] = Math.floor(ms / TWO_TO_32);
+  }
+  return timestamps;
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { F, FEATURE_NAMES } from '../../src/domain/features.ts';
 import { featureColumnNames, timeseriesSchema } from '../../src/dataset/arrowSchema.ts';
 import { appendSplitCounts, assignSplits } from '../../src/dataset/splits.ts';
-import { cutWindows } from '../../src/dataset/windows.ts';
+import { cutWindows, minuteTimestamps } from '../../src/dataset/windows.ts';
 import { permutation, randomStream } from '../../src/util/random.ts';
 
 function rampSignals(minutes: number): Float64Array[] {
@@ -30,6 +30,13 @@ describe('sliding windows', () => {
     }
     // The last window's target is the last minute: m + 1 < total.
     assert.equal(cut.targets[0]![cut.rows - 1], minutes - 1);
+  });
+
+  it('minute timestamps written as 32-bit halves equal the BigInt values, also past 2^32 ms and at the simulation start', () => {
+    for (const first of [0, 2 ** 32 - 60_000 * 3, 1_735_689_600_000, 2 ** 52]) {
+      const timestamps = minuteTimestamps(first, 7);
+      assert.deepEqual([...timestamps], Array.from({ length: 7 }, (_, row) => BigInt(first + row * 60_000)));
+    }
   });
 
   it('column names follow the contract order', () => {
