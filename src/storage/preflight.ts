@@ -6,7 +6,6 @@ import { refuseForeignContent } from './datasetGuard.ts';
 import { LocalStore } from './localStore.ts';
 import { normaliseOutputLocation } from './openStore.ts';
 import { isS3Uri } from './s3Location.ts';
-import { S3Store } from './s3Store.ts';
 
 /**
  * Checks, without writing anything, that a dataset can be written at `outputDir`: the location
@@ -36,6 +35,7 @@ export async function preflightOutput(outputDir: string): Promise<string> {
 
 /** The bucket must exist and be reachable; the prefix must hold a dataset or nothing. */
 async function preflightS3(location: string): Promise<string> {
+  const { S3Store } = await import('./s3Store.ts');
   const store = new S3Store(location);
   try {
     await store.assertBucket();

@@ -10,7 +10,6 @@ import { withLocalDataset } from '../../storage/localMirror.ts';
 import { readManifest } from '../../storage/manifest.ts';
 import { normaliseOutputLocation, openStore } from '../../storage/openStore.ts';
 import { isS3Uri } from '../../storage/s3Location.ts';
-import { writeHumanSummaries } from '../../pipeline/commit.ts';
 import { EXIT } from '../failures.ts';
 import { PROJECT_ROOT } from '../../util/projectRoot.ts';
 
@@ -94,6 +93,8 @@ export async function evaluate(flags: EvaluateFlags): Promise<number> {
     return EXIT.failed;
   }
   if (isS3Uri(location)) await store.put(EVALUATION_KEY, evaluation);
+  // Loaded here: the report's code (simulation, Parquet) is not on the path of the other commands.
+  const { writeHumanSummaries } = await import('../../pipeline/commit.ts');
   await writeHumanSummaries(store, manifest);
   process.stdout.write(`DATASET_CARD.md and report.html in ${location} now show the Baselines section; evaluate took ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
   return EXIT.ok;

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatRealismReport, realismReport } from '../../realism/realismReport.ts';
 import { REALISM_REPORT_KEY } from '../../storage/layout.ts';
 import { withLocalDataset } from '../../storage/localMirror.ts';
 import { readManifest } from '../../storage/manifest.ts';
@@ -50,6 +49,8 @@ export async function realism(flags: GenerateFlags & { in?: string; jsonOut?: st
     process.stderr.write(`error: invalid --in: ${location} holds no committed dataset (no _manifest.json)\n`);
     return EXIT.badInput;
   }
+  // Loaded here, not at start-up: the report reads Parquet (parquet-wasm), which no other command needs.
+  const { formatRealismReport, realismReport } = await import('../../realism/realismReport.ts');
   // S3 datasets are read from a temporary local copy of their committed files.
   const report = await withLocalDataset(store, manifest, (directory) => realismReport(directory));
   report.dataset = location;
