@@ -5,6 +5,7 @@ import { PROGRESS_QUERY } from '../temporal/names.ts';
 import type { RunLog } from '../util/logger.ts';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { CommitProgress } from '../pipeline/commit.ts';
+import { phaseEta } from './phaseEta.ts';
 
 /** The commit activity's last heartbeat details (step, done, total), if it is running. */
 async function commitProgress(handle: WorkflowHandle): Promise<CommitProgress | undefined> {
@@ -39,15 +40,7 @@ export function showProgress(handle: WorkflowHandle, log: RunLog, options: { qui
   );
   let started = false;
   let stopped = false;
-  // Our own ETA per phase (the bar's own one mixes phases): elapsed / done × remaining.
-  let phaseStart = { phase: '', at: Date.now(), done: 0 };
-  const eta = (phase: string, done: number, total: number): string => {
-    if (phase !== phaseStart.phase) phaseStart = { phase, at: Date.now(), done };
-    const progressed = done - phaseStart.done;
-    if (progressed <= 0 || total <= done) return total <= done ? '0s' : '…';
-    const seconds = Math.round((((Date.now() - phaseStart.at) / progressed) * (total - done)) / 1000);
-    return seconds >= 3600 ? `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m` : seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
-  };
+  const eta = phaseEta();
   const poll = async () => {
     if (stopped) return;
     try {

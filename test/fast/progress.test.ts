@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatDuration, phaseEta } from '../../src/cli/phaseEta.ts';
+
+describe('progress bar ETA', () => {
+  it('starts over when the phase changes: a long commit after the batches gets its own estimate', () => {
+    let nowMs = 0;
+    const eta = phaseEta(() => nowMs);
+    assert.equal(eta('simulating', 0, 20), '…');
+    nowMs = 10_000;
+    assert.equal(eta('simulating', 5, 20), '30s'); // 10 s for 5 batches, 15 left
+    nowMs = 40_000;
+    assert.equal(eta('simulating', 20, 20), '0s');
+    // The commit begins: nothing known yet, whatever the batches took.
+    assert.equal(eta('commit publishing', 0, 6000), '…');
+    nowMs = 70_000;
+    assert.equal(eta('commit publishing', 600, 6000), '4m30s'); // 30 s for 600, 5400 left
+    nowMs = 100_000;
+    assert.equal(eta('commit publishing', 1200, 6000), '4m00s');
+  });
+
+  it('never shows a broken value: no progress yet, done, a total that shrank, hours', () => {
+    let nowMs = 0;
+    const eta = phaseEta(() => nowMs);
+    eta('reading', 3, 10);
+    nowMs = 5_000;
+    assert.equal(eta('reading', 3, 10), '…');
+    assert.equal(eta('reading', 12, 10), '0s');
+    nowMs = 3_600_000;
+    assert.equal(eta('reading', 4, 10), '6h00m'); // an hour for one file, six left
+    for (const text of [eta('reading', 5, 10), eta('x', 0, 0), eta('x', 1, 1e9)]) assert.match(text, /^(…|\d+s|\d+m\d\ds|\d+h\d\dm)$/);
+  });
+
+  it('formats seconds, minutes and hours', () => {
+    assert.equal(formatDuration(0), '0s');
+    assert.equal(formatDuration(59), '59s');
+    assert.equal(formatDuration(61), '1m01s');
+    assert.equal(formatDuration(7500), '2h05m');
+  });
+});
