@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { drawPatientProfile, type PatientProfile } from '../src/cohort/patientProfile.ts';
+import { singleMix } from '../src/domain/cohort.ts';
 import { DEFAULT_CONFIG, simulatedMinutes, type RunConfig } from '../src/config/config.ts';
 import { timeseriesSchema } from '../src/dataset/arrowSchema.ts';
 import { buildBatchTables } from '../src/dataset/batchTables.ts';
@@ -20,6 +21,8 @@ import { LocalStore } from '../src/storage/localStore.ts';
 import { encodeParquet } from '../src/storage/parquetEncoding.ts';
 import { PROJECT_ROOT } from '../src/temporal/devServer.ts';
 import { scaleBench, type RunMeasure } from './benchScale.ts';
+
+const ADULTS_ON_PENS = singleMix('mdi', 'adult');
 
 const quick = process.argv.includes('--quick');
 const scale = process.argv.includes('--scale');
@@ -96,8 +99,8 @@ async function stageCosts(patients: number): Promise<Record<string, number>> {
     work();
     return (performance.now() - start) / patientDays;
   };
-  const profiles = Array.from({ length: patients }, (_, i) => drawPatientProfile(42, i));
-  const profile = time(() => profiles.forEach((_, i) => drawPatientProfile(42, i)));
+  const profiles = Array.from({ length: patients }, (_, i) => drawPatientProfile(42, i, ADULTS_ON_PENS));
+  const profile = time(() => profiles.forEach((_, i) => drawPatientProfile(42, i, ADULTS_ON_PENS)));
   // The core replays each patient's own minute-by-minute inputs (meals, boluses, exercise,
   // sensitivity), recorded from a real simulation, so it sees the work a real run does.
   const recorded = profiles.map((p) => recordCoreInputs(p, total));

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { ConfigError, DEFAULT_CONFIG, validateRunConfig, type RunConfig } from '../config/config.ts';
+import { ConfigError, DEFAULT_CONFIG, formatMix, omittedCohortKeys, validateRunConfig, type CohortKey, type RunConfig } from '../config/config.ts';
 
 /**
  * The one declaration of the options that describe a run (generate, schedule create, realism).
  * `defaults` overrides the default shown in help (realism generates a smaller cohort).
  */
-export function addRunOptions(command: Command, defaults: { patients?: number; out?: string } = {}): Command {
+export function addRunOptions(command: Command, defaults: { patients?: number; out?: string; therapyMix?: string; ageMix?: string } = {}): Command {
   return command
     .option('--patients <n>', `patients in this run (default ${defaults.patients ?? DEFAULT_CONFIG.numPatients})`)
     .option('--days <d>', `simulated days per patient, fractions allowed (default ${DEFAULT_CONFIG.simulationDaysPerPatient})`)
@@ -18,6 +18,8 @@ export function addRunOptions(command: Command, defaults: { patients?: number; o
     .option('--batch-size <n>', `patients per batch activity (default ${DEFAULT_CONFIG.batchSize})`)
     .option('--seed <n>', `random seed (default ${DEFAULT_CONFIG.randomSeed})`)
     .option('--horizons <list>', `forecast horizons in minutes: glucose targets and early-warning labels per horizon (default ${DEFAULT_CONFIG.forecastHorizonsMinutes.join(',')}; none = the original 82 columns)`)
+    .option('--therapy-mix <shares>', `shares of therapies mdi (pens), pump, aid (closed loop, OpenAPS oref0), summing to 1 (default ${defaults.therapyMix ?? formatMix(DEFAULT_CONFIG.therapyMix)})`)
+    .option('--age-mix <shares>', `shares of age groups child (6–12), adolescent (13–17), adult (18–85), summing to 1 (default ${defaults.ageMix ?? formatMix(DEFAULT_CONFIG.ageMix)})`)
     .option('--config <file>', 'JSON file with config fields (camelCase); flags override it');
 }
 
@@ -50,6 +52,8 @@ export interface GenerateFlags {
   batchSize?: string;
   seed?: string;
   horizons?: string;
+  therapyMix?: string;
+  ageMix?: string;
   workers?: string;
   append?: boolean;
   config?: string;
@@ -72,7 +76,7 @@ function numeric(text: string): number | string {
 }
 
 /** Config file (JSON, camelCase keys; nJobs allowed for workers) overlaid by flags. */
-export function resolveRunConfig(flags: GenerateFlags): { config: RunConfig; workers: number } {
+export function resolveRunConfig(flags: GenerateFlags): { config: RunConfig; workers: number; omittedCohortKeys: CohortKey[] } {
   let fileValues: Record<string, unknown> = {};
   let fileWorkers: unknown;
   if (flags.config !== undefined) {
@@ -99,10 +103,14 @@ export function resolveRunConfig(flags: GenerateFlags): { config: RunConfig; wor
     if (raw !== undefined) values[field] = field === 'outputDir' ? raw : numeric(String(raw));
   }
   if (flags.horizons !== undefined) values.forecastHorizonsMinutes = parseHorizons(flags.horizons);
+  if (flags.therapyMix !== undefined) values.therapyMix = flags.therapyMix;
+  if (flags.ageMix !== undefined) values.ageMix = flags.ageMix;
   if (flags.append === false) values.appendMode = false;
   const config = validateRunConfig(values);
   const workers = parseWorkers(flags.workers ?? fileWorkers);
-  return { config, workers };
+  // Mixes given by neither a flag nor the file are left to the plan: an append takes the dataset's own.
+  const given = { ...fileValues, ...(flags.therapyMix !== undefined && { therapyMix: flags.therapyMix }), ...(flags.ageMix !== undefined && { ageMix: flags.ageMix }) };
+  return { config, workers, omittedCohortKeys: omittedCohortKeys(given) };
 }
 
 /** "30,60" → [30, 60]; "none" → []; other items stay strings so validation can quote them. */

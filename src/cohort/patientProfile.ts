@@ -1,4 +1,6 @@
 import { loadQuest, loadVirtualPatients } from './uvaPadovaParameters.ts';
+import { medianBmi, medianBreathingRateRpm, medianHeightCm, medianRestingHeartRateBpm, usualBedtimeHour, usualSleepHours } from './paediatricNorms.ts';
+import { AGE_GROUPS, AGE_RANGE, THERAPIES, type AgeGroup, type AgeMix, type Therapy, type TherapyMix } from '../domain/cohort.ts';
 import type { GlucoseInsulinParameters } from '../physiology/glucoseInsulin.ts';
 import { solveSteadyState } from '../physiology/steadyState.ts';
 import { normalBetween, randomStream, uniformBetween, type RandomStream } from '../util/random.ts';
@@ -9,6 +11,8 @@ export type Gender = 'M' | 'F';
 export interface PatientProfile {
   patientIndex: number;
   patientId: string;
+  ageGroup: AgeGroup;
+  therapyKind: Therapy;
   // Demographics (the nine contract columns).
   age: number;
   gender: Gender;
@@ -30,8 +34,10 @@ export interface PatientProfile {
 }
 
 export interface TherapySettings {
-  /** Basal insulin actually delivered, U/min (u2ss·BW/6000 times the patient's basal mismatch). */
+  /** Daily mean basal insulin, U/min (u2ss·BW/6000 times the patient's basal mismatch): the flat long-acting basal on pens. */
   basalUnitsPerMin: number;
+  /** A pump's hourly basal profile, U/h (same daily total, shaped to the person's circadian need). */
+  basalProfileUnitsPerHour: number[];
   carbRatioGramsPerUnit: number;
   correctionFactorMgdlPerUnit: number;
   targetGlucoseMgdl: number;
@@ -63,6 +69,12 @@ export interface Habits {
   sleepOnsetHour: number; // usual bedtime, hours after midnight (may exceed 24)
   sleepDurationHours: number;
   mealPortionScale: number;
+  /** Chance of each of the day's three snacks (simglucose's scenario: 0.3). */
+  snackProbability: number;
+  /** Chance of preparing for a planned exercise session (a temp basal or temp target on a pump or loop). */
+  exercisePreparationProbability: number;
+  /** Share of the time a closed loop is not running (no CGM link, pump changes, app stopped). */
+  openLoopFraction: number;
 }
 
 /** Resting values of the wearable signals. */
@@ -82,31 +94,59 @@ export function patientIdFor(randomSeed: number, patientIndex: number): string {
   return `s${randomSeed}-p${String(patientIndex).padStart(7, '0')}`;
 }
 
-const ADULT_SETS = () => loadVirtualPatients().filter((p) => p.name.startsWith('adult#'));
+const parameterSets = (group: AgeGroup) => loadVirtualPatients().filter((p) => p.name.startsWith(`${group}#`));
 
 const logNormal = (rng: RandomStream, median: number, sigma: number) => median * Math.exp(sigma * rng.normal());
 
-/** Draws patient `patientIndex` of a cohort seeded with `randomSeed`. Pure and deterministic. */
-export function drawPatientProfile(randomSeed: number, patientIndex: number): PatientProfile {
+/** struggle = U^exponent, U uniform: a smaller exponent, more people who struggle (mean 1/(1 + exponent)). */
+const STRUGGLE_EXPONENT: Record<AgeGroup, number> = { child: 0.8, adolescent: 0.25, adult: 0.55 };
+
+/** Picks a name by its share with one uniform draw (shares in the given order; they sum to 1). */
+export function pickByShare<Name extends string>(names: readonly Name[], shares: Record<Name, number>, uniform: number): Name {
+  let cumulative = 0;
+  for (const name of names) {
+    cumulative += shares[name];
+    if (uniform < cumulative && shares[name] > 0) return name;
+  }
+  // Rounding of shares that sum to 1 ± 1e-9: the last name with a share.
+  return [...names].reverse().find((name) => shares[name] > 0)!;
+}
+
+export interface CohortMix {
+  therapyMix: TherapyMix;
+  ageMix: AgeMix;
+}
+
+/**
+ * Draws patient `patientIndex` of a cohort seeded with `randomSeed`. Pure and deterministic. The
+ * age group and the therapy come from streams of their own, and nothing about the person depends
+ * on the therapy: the same seed, index and age mix give the same person whatever the therapy mix.
+ */
+export function drawPatientProfile(randomSeed: number, patientIndex: number, mix: CohortMix): PatientProfile {
+  const ageGroup = pickByShare(AGE_GROUPS, mix.ageMix, randomStream(randomSeed, patientIndex, 'ageGroup').uniform());
+  const therapyKind = pickByShare(THERAPIES, mix.therapyMix, randomStream(randomSeed, patientIndex, 'therapy').uniform());
   const rng = randomStream(randomSeed, patientIndex, 'profile');
+  const adult = ageGroup === 'adult';
+  const [minAge, maxAge] = AGE_RANGE[ageGroup];
 
   const gender: Gender = rng.uniform() < 0.5 ? 'M' : 'F';
-  const age = Math.round(normalBetween(rng, 42, 15, 18, 85));
-  const heightCm = round(gender === 'M' ? normalBetween(rng, 176, 7, 155, 205) : normalBetween(rng, 163, 6.5, 145, 190), 1);
-  const bmi = round(Math.min(48, Math.max(17, logNormal(rng, 25.5, 0.17))), 1);
+  const age = adult ? Math.round(normalBetween(rng, 42, 15, minAge, maxAge)) : Math.floor(uniformBetween(rng, minAge, maxAge + 1));
+  // Adults: national means; the young: the CDC growth charts' median for age and sex, ±4.5 % (about one centile band).
+  const heightCm = adult
+    ? round(gender === 'M' ? normalBetween(rng, 176, 7, 155, 205) : normalBetween(rng, 163, 6.5, 145, 190), 1)
+    : round(medianHeightCm(age + 0.5, gender) * Math.exp(normalBetween(rng, 0, 0.045, -0.12, 0.12)), 1);
+  const bmiMedian = adult ? 25.5 : medianBmi(age + 0.5, gender);
+  const bmi = round(Math.min(48, Math.max(adult ? 17 : 12.5, logNormal(rng, bmiMedian, adult ? 0.17 : 0.13))), 1);
   const weightKg = round(bmi * (heightCm / 100) ** 2, 2);
-  const restingHeartRateBpm = Math.round(
-    normalBetween(rng, 67 + (gender === 'F' ? 2 : 0) + 0.3 * (bmi - 25), 8, 48, 95),
-  );
-  const maxHeartRateBpm = round(208 - 0.7 * age, 1); // Tanaka 2001
-  // Higher BMI, lower insulin sensitivity; 1.0 = the published parameter set's own sensitivity.
-  const insulinSensitivityFactor = round(
-    Math.min(1.5, Math.max(0.1, logNormal(rng, 0.95, 0.25) * (25 / bmi) ** 0.6)),
-    3,
-  );
+  // Resting heart rate: adults around 67 bpm; the young at the Fleming (2011) median for age.
+  const heartRateMedian = adult ? 67 + (gender === 'F' ? 2 : 0) + 0.3 * (bmi - 25) : medianRestingHeartRateBpm(age + 0.5);
+  const restingHeartRateBpm = Math.round(normalBetween(rng, heartRateMedian, adult ? 8 : 9, adult ? 48 : 60, adult ? 95 : 125));
+  const maxHeartRateBpm = round(208 - 0.7 * age, 1); // Tanaka 2001; valid in children and adolescents too (Machado & Denadai 2011)
+  // Higher BMI (for age), lower insulin sensitivity; 1.0 = the published parameter set's own sensitivity.
+  const insulinSensitivityFactor = round(Math.min(1.5, Math.max(0.1, logNormal(rng, 0.95, 0.25) * ((adult ? 25 : bmiMedian) / bmi) ** 0.6)), 3);
 
-  // Model: a published adult set, perturbed log-normally, scaled to this person.
-  const sets = ADULT_SETS();
+  // Model: a published set of the person's age group, perturbed log-normally, scaled to this person.
+  const sets = parameterSets(ageGroup);
   const base = sets[Math.floor(rng.uniform() * sets.length)]!;
   const quest = loadQuest().get(base.name)!;
   const jitter = () => Math.exp(0.1 * rng.normal());
@@ -130,58 +170,98 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number): Pa
   const steady = solveSteadyState(modelWithoutBasal, u2ss, basalGlucoseMgdl);
   const model: GlucoseInsulinParameters = { ...modelWithoutBasal, Ib: steady.Ib, kp1: steady.kp1 };
 
-  // One latent trait spreads control from good to poor (PHYSIOLOGY.md: that variability is what
-  // makes the realistic spread of time in range).
-  const struggle = rng.uniform() ** 0.8;
+  // One latent trait spreads control from good to poor (docs/PHYSIOLOGY.md), skewed towards poor
+  // control so that adults on injections sit near the registries' time in range (DPV 49–54 %,
+  // Steno 2023 54 %). Adolescents struggle most: HbA1c peaks at 15–18 years (T1D Exchange, Foster
+  // et al. 2019), mostly through missed boluses (Burdick et al. 2004). Children's carers do better.
+  const struggle = rng.uniform() ** STRUGGLE_EXPONENT[ageGroup];
   // Real basal doses are not perfectly titrated, and more often too low than too high.
   const basalMismatch = Math.exp(normalBetween(rng, -0.6 - 0.5 * struggle ** 2, 0.12, -1.2, 0.0));
-  const therapy: TherapySettings = {
-    basalUnitsPerMin: ((u2ss * weightKg) / 6000) * basalMismatch,
-    carbRatioGramsPerUnit: round(quest.carbRatioGramsPerUnit * sensitivity * jitter(), 1),
-    // Quest's CF is for the published body weight; the glucose drop per unit scales as 1/BW.
-    correctionFactorMgdlPerUnit: round(quest.correctionFactorMgdlPerUnit * sensitivity * (base.BW / weightKg) * jitter(), 1),
-    targetGlucoseMgdl: 120,
-  };
+  const basalUnitsPerMin = ((u2ss * weightKg) / 6000) * basalMismatch;
+  // Adults and adolescents: the published Quest settings of their parameter set. Children: from the
+  // total daily dose by the paediatric rules (ISPAD 2022: carb ratio 500/TDD g/U, sensitivity
+  // 100/TDD mmol/L per U = 1800/TDD mg/dL per U), the set's TDD scaled to this child's weight and
+  // sensitivity, as a child's settings are worked out in clinic.
+  const totalDailyInsulinUnits = (quest.totalDailyInsulinUnits * (weightKg / base.BW)) / sensitivity;
+  const questSettings = ageGroup !== 'child';
+  const carbRatioGramsPerUnit = questSettings
+    ? round(quest.carbRatioGramsPerUnit * sensitivity * jitter(), 1)
+    : round((500 / totalDailyInsulinUnits) * jitter(), 1);
+  // Quest's CF is for the published body weight; the glucose drop per unit scales as 1/BW.
+  const correctionFactorMgdlPerUnit = questSettings
+    ? round(quest.correctionFactorMgdlPerUnit * sensitivity * (base.BW / weightKg) * jitter(), 1)
+    : round((1800 / totalDailyInsulinUnits) * jitter(), 1);
 
-  const fitness = Math.max(0.05, Math.min(0.8, 0.5 - 0.005 * (age - 30) - 0.02 * (bmi - 25)));
+  const young = !adult;
+  const fitness = young ? uniformBetween(rng, 0.45, 0.8) : Math.max(0.05, Math.min(0.8, 0.5 - 0.005 * (age - 30) - 0.02 * (bmi - 25)));
+  const dawnPhenomenon = uniformBetween(rng, 0, ageGroup === 'adolescent' ? 0.4 : 0.3);
+  const nocturnalSensitivityRise = uniformBetween(rng, 0, 0.35);
   const habits: Habits = {
     controlStruggle: struggle,
-    snackBolusProbability: 0.7 - 0.5 * struggle,
-    sensitivityVariabilitySd: uniformBetween(rng, 0.2, 0.38),
-    dawnPhenomenon: uniformBetween(rng, 0, 0.3),
-    nocturnalSensitivityRise: uniformBetween(rng, 0, 0.35),
-    carbCountErrorSd: 0.15 + 0.3 * struggle,
+    // Children graze: more snacks, fewer of them covered by insulin.
+    snackBolusProbability: (young ? 0.55 : 0.7) - 0.5 * struggle,
+    snackProbability: young ? 0.6 : 0.3,
+    // The young's insulin needs vary more from day to day: growth and, in puberty, growth-hormone
+    // driven insulin resistance (Amiel et al., NEJM 1986).
+    sensitivityVariabilitySd: uniformBetween(rng, 0.2, 0.38) * (ageGroup === 'child' ? 1.25 : ageGroup === 'adolescent' ? 1.4 : 1),
+    dawnPhenomenon,
+    nocturnalSensitivityRise,
+    // Children, adolescents and their carers misjudge carbs more (Smart et al., Diabet Med 2009).
+    carbCountErrorSd: (0.15 + 0.3 * struggle) * (young ? 1.3 : 1),
     carbCountBias: normalBetween(rng, -0.08 - 0.25 * struggle, 0.08, -0.5, 0.2),
     // Impaired hypo awareness in ~25–35% of T1D (Geddes 2008): low glucose is noticed much later.
-    hypoNoticeProbabilityPerMin: rng.uniform() < 0.3 ? 0.02 : 0.12,
-    nightAlarmWakeProbability: uniformBetween(rng, 0.05, 0.35),
+    // Young children often do not recognise a low themselves (the caregiver does, later).
+    hypoNoticeProbabilityPerMin: rng.uniform() < 0.3 ? 0.02 : ageGroup === 'child' ? 0.07 : 0.12,
+    // A parent hears a child's CGM alarm (or a follower app's) more often than a sleeping adult wakes.
+    nightAlarmWakeProbability: uniformBetween(rng, 0.05, 0.35) + (ageGroup === 'child' ? 0.2 : 0),
     missedBolusProbability: 0.01 + 0.35 * struggle ** 2,
     lateBolusProbability: 0.05 + 0.3 * struggle,
     correctionProbability: 0.95 - 0.6 * struggle,
-    hypoTreatmentGrams: Math.round(uniformBetween(rng, 12, 25)),
+    hypoTreatmentGrams: Math.round(young ? uniformBetween(rng, 8, 18) : uniformBetween(rng, 12, 25)),
     exerciseProbabilityPerDay: fitness,
-    walkingBoutsPerDay: uniformBetween(rng, 2, 7),
-    sleepOnsetHour: normalBetween(rng, 23, 0.8, 21, 25.5),
-    sleepDurationHours: normalBetween(rng, 7.3, 0.7, 5.5, 9.5),
-    mealPortionScale: Math.min(1.3, Math.max(0.7, (weightKg / 75) ** 0.5 * jitter())),
+    // Play and school: more unplanned activity for the young.
+    walkingBoutsPerDay: uniformBetween(rng, 2, 7) * (young ? 1.6 : 1),
+    sleepOnsetHour: adult ? normalBetween(rng, 23, 0.8, 21, 25.5) : normalBetween(rng, usualBedtimeHour(age + 0.5), 0.5, 19.5, 24.5),
+    sleepDurationHours: adult ? normalBetween(rng, 7.3, 0.7, 5.5, 9.5) : normalBetween(rng, usualSleepHours(age + 0.5), 0.6, 7, 11.5),
+    // Meal carbohydrate scales with energy needs, roughly with the square root of body weight;
+    // adolescents in their growth spurt need as much as adults or more (IOM dietary reference
+    // intakes 2005: estimated energy requirement of 14–18-year-olds).
+    mealPortionScale: Math.min(1.3, Math.max(0.5, (weightKg / 75) ** 0.5 * (ageGroup === 'adolescent' ? 1.2 : 1) * jitter())),
+    exercisePreparationProbability: Math.max(0.05, 0.7 - 0.6 * struggle) * (young ? 0.6 : 1),
+    // Closed-loop mode ran ~90 % of the time in the pivotal trials and real-world cohorts (docs/PHYSIOLOGY.md).
+    openLoopFraction: 0.04 + 0.14 * struggle,
   };
 
-  // Cardiac autonomic neuropathy: ~20% of adults with T1D, more with age (DCCT/EDIC; Pop-Busui 2017).
-  const autonomicNeuropathy = rng.uniform() < Math.min(0.45, 0.05 + 0.005 * (age - 18));
+  // Cardiac autonomic neuropathy: ~20% of adults with T1D, more with age (DCCT/EDIC; Pop-Busui 2017); rare in the young.
+  const autonomicNeuropathy = rng.uniform() < (adult ? Math.min(0.45, 0.05 + 0.005 * (age - 18)) : 0.02);
   const wearable: WearableBaselines = {
     autonomicNeuropathy,
     qtcMs: normalBetween(rng, 405 + (gender === 'F' ? 10 : 0), 18, 360, 460),
-    sdnnRestMs: Math.max(8, logNormal(rng, 62 - 0.5 * (age - 20), 0.22) * (autonomicNeuropathy ? 0.4 : 1)),
-    respiratoryRateRestRpm: normalBetween(rng, 14.5, 1.5, 11, 19),
+    sdnnRestMs: Math.max(8, logNormal(rng, 62 - 0.5 * (Math.max(age, 20) - 20), 0.22) * (autonomicNeuropathy ? 0.4 : 1)),
+    respiratoryRateRestRpm: adult ? normalBetween(rng, 14.5, 1.5, 11, 19) : normalBetween(rng, medianBreathingRateRpm(age + 0.5), 1.8, 12, 28),
     spo2RestPct: normalBetween(rng, 97.8, 0.8, 95.5, 99.5),
     skinTemperatureDayC: normalBetween(rng, 33.3, 0.6, 31.5, 35),
     edaTonicMicroSiemens: logNormal(rng, 1.2, 0.6),
-    strideCadenceSpm: normalBetween(rng, 112, 7, 95, 128),
+    strideCadenceSpm: normalBetween(rng, young ? 125 : 112, 7, 95, young ? 145 : 128),
+  };
+
+  // The pump profile: the same daily basal, shaped to the person's circadian need (more at dawn,
+  // less in the small hours) as far as their settings were titrated (a draw of its own, so the
+  // person above is the same whatever the therapy).
+  const titration = uniformBetween(randomStream(randomSeed, patientIndex, 'pumpSettings'), 0.3, 0.9);
+  const therapy: TherapySettings = {
+    basalUnitsPerMin,
+    basalProfileUnitsPerHour: basalProfile(basalUnitsPerMin * 60, dawnPhenomenon, nocturnalSensitivityRise, titration),
+    carbRatioGramsPerUnit,
+    correctionFactorMgdlPerUnit,
+    targetGlucoseMgdl: young ? 130 : 120,
   };
 
   return {
     patientIndex,
     patientId: patientIdFor(randomSeed, patientIndex),
+    ageGroup,
+    therapyKind,
     age, gender, bmi, heightCm, weightKg, restingHeartRateBpm, maxHeartRateBpm, insulinSensitivityFactor,
     baseParameterSet: base.name,
     model,
@@ -191,6 +271,22 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number): Pa
     habits,
     wearable,
   };
+}
+
+/**
+ * Hourly basal rates (U/h, 0.05 U/h steps) with the given daily mean: the insulin the body needs
+ * at each hour is inversely proportional to its sensitivity then (patient.ts: the dawn phenomenon
+ * around 06:00, a rise in sensitivity around 02:00), matched to the power `titration`.
+ */
+export function basalProfile(meanUnitsPerHour: number, dawnPhenomenon: number, nocturnalSensitivityRise: number, titration: number): number[] {
+  const need = Array.from({ length: 24 }, (_, hour) => {
+    const h = hour + 0.5;
+    const dawn = dawnPhenomenon * Math.exp(-(((h - 6) / 1.5) ** 2));
+    const smallHours = nocturnalSensitivityRise * Math.exp(-(((h - 2) / 1.5) ** 2));
+    return (1 / ((1 - dawn) * (1 + smallHours))) ** titration;
+  });
+  const meanNeed = need.reduce((a, b) => a + b, 0) / 24;
+  return need.map((n) => Math.max(0.05, Math.round(((meanUnitsPerHour * n) / meanNeed) * 20) / 20));
 }
 
 function round(value: number, decimals: number): number {

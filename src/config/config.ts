@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AGE_GROUPS, THERAPIES, type AgeMix, type TherapyMix } from '../domain/cohort.ts';
 
 /** The product's defaults (the original tool's): 1000 patients × 3 days, window 5, 70/15/15. */
 export const DEFAULT_CONFIG: Readonly<RunConfig> = {
@@ -13,10 +14,42 @@ export const DEFAULT_CONFIG: Readonly<RunConfig> = {
   appendMode: true,
   // Forecasting horizons (OhioT1DM BGLP scores 30 and 60 min): targets and early-warning labels.
   forecastHorizonsMinutes: [30, 60] as number[],
+  // Cohort mix (README "Cohort", docs/PHYSIOLOGY.md): pump-delivered insulin (pump + AID) 65 %, as
+  // the T1D Exchange registry's 63 % pump use (Foster et al. 2019); 30 % under 18.
+  therapyMix: { mdi: 0.35, pump: 0.25, aid: 0.4 } as TherapyMix,
+  ageMix: { child: 0.15, adolescent: 0.15, adult: 0.7 } as AgeMix,
 };
 
 export const MIN_HORIZON_MINUTES = 2;
 export const MAX_HORIZON_MINUTES = 720;
+
+/**
+ * A mix of named shares: an object ({"mdi": 0.35, …}) or the CLI's text ("mdi:0.35,pump:0.25,aid:0.4").
+ * Names left out get 0; the shares must be ≥ 0 and sum to 1 (± 1e-9).
+ */
+function mixSchema<const Names extends readonly [string, ...string[]]>(names: Names) {
+  const share = z.number().finite().min(0).max(1);
+  return z
+    .preprocess((value) => (typeof value === 'string' ? parseMixText(value) : value), z.partialRecord(z.enum(names), share))
+    .refine((mix) => Math.abs(Object.values(mix).reduce((sum: number, v) => sum + (v as number), 0) - 1) <= 1e-9)
+    .transform((mix) => Object.fromEntries(names.map((name) => [name, (mix as Record<string, number>)[name] ?? 0])) as Record<Names[number], number>);
+}
+
+/** "mdi:0.35,pump:0.25" → { mdi: 0.35, pump: 0.25 }; a malformed item stays as text so validation names it. */
+export function parseMixText(text: string): Record<string, unknown> {
+  const mix: Record<string, unknown> = {};
+  for (const item of text.split(',')) {
+    const match = /^\s*([A-Za-z]+)\s*:\s*([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)\s*$/.exec(item);
+    if (!match) return { [item.trim() || '(empty)']: item };
+    mix[match[1]!] = Number(match[2]);
+  }
+  return mix;
+}
+
+/** A mix as the CLI writes it: "mdi:0.35,pump:0.25,aid:0.4" (zero shares left out). */
+export function formatMix(mix: Record<string, number>): string {
+  return Object.entries(mix).filter(([, share]) => share > 0).map(([name, share]) => `${name}:${share}`).join(',');
+}
 
 export const MAX_PATIENTS_PER_RUN = 10_000_000;
 export const MAX_DAYS = 365;
@@ -42,6 +75,8 @@ export const runConfigSchema = z
       .refine((list) => new Set(list).size === list.length)
       .transform((list) => [...list].sort((a, b) => a - b))
       .default(() => [...DEFAULT_CONFIG.forecastHorizonsMinutes]),
+    therapyMix: mixSchema(THERAPIES),
+    ageMix: mixSchema(AGE_GROUPS),
   })
   .strict();
 
@@ -59,6 +94,8 @@ const ALLOWED: Record<keyof RunConfig, string> = {
   randomSeed: 'an integer from 0 to 4294967295',
   appendMode: 'true or false',
   forecastHorizonsMinutes: `a list of distinct integers from ${MIN_HORIZON_MINUTES} to ${MAX_HORIZON_MINUTES} (minutes ahead), e.g. 30,60; or none`,
+  therapyMix: `shares of ${THERAPIES.join(', ')} (each >= 0, summing to 1), e.g. mdi:0.35,pump:0.25,aid:0.4`,
+  ageMix: `shares of ${AGE_GROUPS.join(', ')} (each >= 0, summing to 1), e.g. child:0.15,adolescent:0.15,adult:0.7`,
 };
 
 /** The CLI option that sets each config field, so errors speak the user's language. */
@@ -73,6 +110,8 @@ export const CLI_OPTION: Record<keyof RunConfig, string> = {
   randomSeed: '--seed',
   appendMode: '--no-append',
   forecastHorizonsMinutes: '--horizons',
+  therapyMix: '--therapy-mix',
+  ageMix: '--age-mix',
 };
 
 export class ConfigError extends Error {
@@ -95,6 +134,7 @@ export function validateRunConfig(input: unknown): RunConfig {
   // A run started from the Temporal CLI or a schedule may give only some keys: the rest take the
   // defaults of `npm run generate` (unknown keys are still refused by the strict schema).
   if (input && typeof input === 'object' && !Array.isArray(input)) input = { ...DEFAULT_CONFIG, ...input };
+  for (const key of ['therapyMix', 'ageMix'] as const) refuseBadMix(input, key);
   const parsed = runConfigSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -128,6 +168,44 @@ export function validateRunConfig(input: unknown): RunConfig {
     );
   }
   return config;
+}
+
+/** One line that names what is wrong with a mix: an unknown name, a bad share, or the sum. */
+function refuseBadMix(input: unknown, key: 'therapyMix' | 'ageMix'): void {
+  if (!input || typeof input !== 'object') return;
+  const raw = (input as Record<string, unknown>)[key];
+  const names: readonly string[] = key === 'therapyMix' ? THERAPIES : AGE_GROUPS;
+  const mix = typeof raw === 'string' ? parseMixText(raw) : raw;
+  const field = describeField(key);
+  if (!mix || typeof mix !== 'object' || Array.isArray(mix)) {
+    throw new ConfigError(`invalid ${field}: got ${JSON.stringify(raw)}, expected ${ALLOWED[key]}`, key);
+  }
+  let sum = 0;
+  for (const [name, share] of Object.entries(mix)) {
+    if (!names.includes(name)) throw new ConfigError(`invalid ${field}: unknown name ${JSON.stringify(name)}; allowed names: ${names.join(', ')} (e.g. ${ALLOWED[key].split('e.g. ')[1]})`, key);
+    if (typeof share !== 'number' || !Number.isFinite(share) || share < 0 || share > 1) {
+      throw new ConfigError(`invalid ${field}: share of ${name} is ${JSON.stringify(share)}, expected a number from 0 to 1`, key);
+    }
+    sum += share;
+  }
+  if (Math.abs(sum - 1) > 1e-9) throw new ConfigError(`invalid ${field}: shares sum to ${Number(sum.toPrecision(12))}, expected 1 (± 1e-9); ${ALLOWED[key]}`, key);
+}
+
+/** The cohort keys: an append that leaves one out takes the dataset's last run's value (plan.ts). */
+export const COHORT_KEYS = ['therapyMix', 'ageMix'] as const;
+export type CohortKey = (typeof COHORT_KEYS)[number];
+
+/** The cohort keys a raw config (CLI flags, Temporal CLI --input, a schedule's action) does not give. */
+export function omittedCohortKeys(input: unknown): CohortKey[] {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return [];
+  return COHORT_KEYS.filter((key) => (input as Record<string, unknown>)[key] === undefined);
+}
+
+/** The config with its cohort keys `keys` dropped: sent to the workflow so the plan can inherit them. */
+export function withoutCohortKeys(config: RunConfig, keys: readonly CohortKey[]): Partial<RunConfig> {
+  const rest: Partial<RunConfig> = { ...config };
+  for (const key of keys) delete rest[key];
+  return rest;
 }
 
 /** Whole minutes simulated per patient. */

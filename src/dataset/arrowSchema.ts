@@ -2,8 +2,15 @@ import { Field, Float64, Int32, Schema, TimestampMillisecond, Utf8 } from 'apach
 import { FEATURE_NAMES, LABEL_NAMES, TARGETS, featureColumnName } from '../domain/features.ts';
 import { horizonLabelColumns, horizonTargetColumns } from './horizons.ts';
 
-/** Bumped whenever the output contract changes (SCHEMA.md). 2: forecasting columns. */
-export const SCHEMA_VERSION = 2;
+/** Bumped whenever the output contract changes (docs/SCHEMA.md "Schema versions"). */
+export const SCHEMA_VERSION = 3;
+
+/** What each schema version brought, for messages that refuse an append across versions. */
+export const SCHEMA_CHANGES: Record<number, string> = {
+  1: 'the original 82 time-series columns',
+  2: 'forecast targets and early-warning labels per horizon',
+  3: "therapies mdi/pump/aid and age groups: demographics 'therapy' values and a new 'age_group' column",
+};
 
 /** Demographics columns: the contract's nine first, then the modeller's extras (README documents each). */
 export const DEMOGRAPHICS_COLUMNS = [
@@ -21,6 +28,7 @@ export const DEMOGRAPHICS_COLUMNS = [
   { name: 'split', type: 'utf8' },
   { name: 'diabetes_type', type: 'utf8' },
   { name: 'therapy', type: 'utf8' },
+  { name: 'age_group', type: 'utf8' },
   { name: 'model_parameter_set', type: 'utf8' },
   { name: 'carb_ratio_g_per_unit', type: 'float64' },
   { name: 'correction_factor_mgdl_per_unit', type: 'float64' },

@@ -56,7 +56,7 @@ export async function buildBatchTables(batch: BatchSpec, sink: RowSink, afterPat
     for (let offset = start; offset < end; offset++) {
       if (SPLITS[splitCodes[offset]!] !== split) continue;
       const patientIndex = batch.firstPatientIndex + offset;
-      const profile = drawPatientProfile(config.randomSeed, patientIndex);
+      const profile = drawPatientProfile(config.randomSeed, patientIndex, config);
       const series = simulatePatient(config.randomSeed, profile, totalMinutes);
       const windows = cutWindows(series.signals, visibleMinutes, config.windowSizeMinutes, config.forecastHorizonsMinutes, SIMULATION_START_EPOCH_MS);
       const visibleSignals = series.signals.map((signal) => signal.subarray(0, visibleMinutes));
@@ -107,7 +107,8 @@ function demographicsBatch(profiles: PatientProfile[], splits: Split[], metrics:
     patient_index: (p) => p.patientIndex,
     split: (_, i) => splits[i]!,
     diabetes_type: () => 'T1D',
-    therapy: () => 'basal-bolus',
+    therapy: (p) => p.therapyKind,
+    age_group: (p) => p.ageGroup,
     model_parameter_set: (p) => `${p.baseParameterSet} (perturbed)`,
     carb_ratio_g_per_unit: (p) => p.therapy.carbRatioGramsPerUnit,
     correction_factor_mgdl_per_unit: (p) => p.therapy.correctionFactorMgdlPerUnit,

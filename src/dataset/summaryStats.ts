@@ -1,14 +1,17 @@
 // Mergeable summary statistics of a dataset, kept in the manifest so that the dataset card and
 // the visual report can be rewritten at every commit without reading the rows back.
 import type { CgmMetrics } from './cgmMetrics.ts';
+import type { AgeGroup, Therapy } from '../domain/cohort.ts';
 import { FEATURE_NAMES } from '../domain/features.ts';
 
 export const GLUCOSE_BIN_MGDL = 10; // 40–400 mg/dL in 10 mg/dL bins
 export const GLUCOSE_BINS = 37;
 export const PERCENT_BINS = 20; // 0–100 % in 5 % bins
 export const MEAN_GLUCOSE_BINS = 30; // 60–360 mg/dL in 10 mg/dL bins
-export const AGE_BINS = 14; // 15–85 years in 5-year bins
-export const BMI_BINS = 16; // 16–48 kg/m² in 2-unit bins
+export const AGE_BINS = 16; // 5–85 years in 5-year bins (schema ≥ 3; 15–85 before)
+export const AGE_LO = 5;
+export const BMI_BINS = 18; // 12–48 kg/m² in 2-unit bins (schema ≥ 3; 16–48 before)
+export const BMI_LO = 12;
 
 export interface SummaryStats {
   patients: number;
@@ -21,6 +24,8 @@ export interface SummaryStats {
   ageHistogram: number[];
   bmiHistogram: number[];
   genderCounts: { M: number; F: number };
+  /** Per therapy × age group ("aid child"): patients and their time-in-range histogram (schema ≥ 3). */
+  cohortCells?: Record<string, { patients: number; timeInRangeHistogram: number[] }>;
   /** Sums for the correlation matrix of the 14 signals (per minute). */
   signalSums: number[];
   signalCrossSums: number[]; // row-major 14×14
@@ -39,6 +44,7 @@ export function emptySummary(): SummaryStats {
     ageHistogram: new Array(AGE_BINS).fill(0),
     bmiHistogram: new Array(BMI_BINS).fill(0),
     genderCounts: { M: 0, F: 0 },
+    cohortCells: {},
     signalSums: new Array(n).fill(0),
     signalCrossSums: new Array(n * n).fill(0),
   };
@@ -47,7 +53,15 @@ export function emptySummary(): SummaryStats {
 const bin = (value: number, lo: number, width: number, bins: number) => Math.min(bins - 1, Math.max(0, Math.floor((value - lo) / width)));
 
 /** Adds one patient (its per-minute signals and CGM metrics) to the summary, in place. */
-export function addPatientToSummary(summary: SummaryStats, signals: Float64Array[], metrics: CgmMetrics, patient: { age: number; bmi: number; gender: 'M' | 'F' }): void {
+/** The key of a therapy × age group cell in `cohortCells`. */
+export const cohortCellKey = (therapy: Therapy, ageGroup: AgeGroup) => `${therapy} ${ageGroup}`;
+
+export function addPatientToSummary(
+  summary: SummaryStats,
+  signals: Float64Array[],
+  metrics: CgmMetrics,
+  patient: { age: number; bmi: number; gender: 'M' | 'F'; therapyKind: Therapy; ageGroup: AgeGroup },
+): void {
   const minutes = signals[0]!.length;
   const n = signals.length;
   summary.patients++;
@@ -58,9 +72,13 @@ export function addPatientToSummary(summary: SummaryStats, signals: Float64Array
   summary.timeBelow70Histogram[bin(metrics.timeBelow70Pct, 0, 5, PERCENT_BINS)]!++;
   summary.cvHistogram[bin(metrics.cvPct, 0, 5, PERCENT_BINS)]!++;
   summary.meanGlucoseHistogram[bin(metrics.meanMgdl, 60, 10, MEAN_GLUCOSE_BINS)]!++;
-  summary.ageHistogram[bin(patient.age, 15, 5, AGE_BINS)]!++;
-  summary.bmiHistogram[bin(patient.bmi, 16, 2, BMI_BINS)]!++;
+  summary.ageHistogram[bin(patient.age, AGE_LO, 5, AGE_BINS)]!++;
+  summary.bmiHistogram[bin(patient.bmi, BMI_LO, 2, BMI_BINS)]!++;
   summary.genderCounts[patient.gender]++;
+  const cells = (summary.cohortCells ??= {});
+  const cell = (cells[cohortCellKey(patient.therapyKind, patient.ageGroup)] ??= { patients: 0, timeInRangeHistogram: new Array(PERCENT_BINS).fill(0) });
+  cell.patients++;
+  cell.timeInRangeHistogram[bin(metrics.timeInRangePct, 0, 5, PERCENT_BINS)]!++;
   for (let i = 0; i < n; i++) {
     const a = signals[i]!;
     let sum = 0;
@@ -89,9 +107,23 @@ export function mergeSummaries(a: SummaryStats, b: SummaryStats): SummaryStats {
     ageHistogram: add(a.ageHistogram, b.ageHistogram),
     bmiHistogram: add(a.bmiHistogram, b.bmiHistogram),
     genderCounts: { M: a.genderCounts.M + b.genderCounts.M, F: a.genderCounts.F + b.genderCounts.F },
+    cohortCells: mergeCells(a.cohortCells ?? {}, b.cohortCells ?? {}),
     signalSums: add(a.signalSums, b.signalSums),
     signalCrossSums: add(a.signalCrossSums, b.signalCrossSums),
   };
+}
+
+function mergeCells(a: NonNullable<SummaryStats['cohortCells']>, b: NonNullable<SummaryStats['cohortCells']>): NonNullable<SummaryStats['cohortCells']> {
+  const merged: NonNullable<SummaryStats['cohortCells']> = {};
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const x = a[key];
+    const y = b[key];
+    merged[key] = {
+      patients: (x?.patients ?? 0) + (y?.patients ?? 0),
+      timeInRangeHistogram: Array.from({ length: PERCENT_BINS }, (_, i) => (x?.timeInRangeHistogram[i] ?? 0) + (y?.timeInRangeHistogram[i] ?? 0)),
+    };
+  }
+  return merged;
 }
 
 /** Pearson correlation matrix of the 14 signals from the sums. */

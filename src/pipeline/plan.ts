@@ -1,5 +1,5 @@
-import { ConfigError, type RunConfig } from '../config/config.ts';
-import { timeseriesColumnNames } from '../dataset/arrowSchema.ts';
+import { ConfigError, type CohortKey, type RunConfig } from '../config/config.ts';
+import { SCHEMA_CHANGES, SCHEMA_VERSION, timeseriesColumnNames } from '../dataset/arrowSchema.ts';
 import { appendSplitCounts, SPLITS } from '../dataset/splits.ts';
 import { refuseForeignContent } from '../storage/datasetGuard.ts';
 import { runLogFileName } from '../storage/layout.ts';
@@ -17,9 +17,11 @@ import type { RunPlan } from './runPlan.ts';
  */
 export async function planRun(
   store: ObjectStore,
-  config: RunConfig,
+  requested: RunConfig,
   ids: { runId: string; workflowId: string; startedAt: string },
+  omittedCohortKeys: readonly CohortKey[] = [],
 ): Promise<RunPlan> {
+  let config = requested;
   const before = await readManifest(store);
   if (!before && !(await readLease(store))) await refuseForeignContent(store);
   refuseSchemaChange(before, config, store.location);
@@ -38,6 +40,7 @@ export async function planRun(
   try {
     manifest = await readManifest(store);
     refuseSchemaChange(manifest, config, store.location);
+    config = inheritCohort(config, manifest, omittedCohortKeys);
   } catch (error) {
     // A refused or failed plan gives the dataset back.
     await releaseLease(store, ids.runId);
@@ -67,6 +70,18 @@ function patientsPerSplit(manifest: Manifest): [number, number, number] {
   return counts;
 }
 
+/**
+ * An append that does not name a cohort mix (a schedule created before mixes existed, a Temporal
+ * CLI input without them, `generate` without the flag) takes the dataset's last run's.
+ */
+export function inheritCohort(config: RunConfig, manifest: Manifest | undefined, omitted: readonly CohortKey[]): RunConfig {
+  const last = manifest?.runs[manifest.runs.length - 1];
+  if (!config.appendMode || !last) return config;
+  const inherited: Partial<RunConfig> = {};
+  for (const key of omitted) if (last.config[key]) Object.assign(inherited, { [key]: last.config[key] });
+  return { ...config, ...inherited };
+}
+
 /** The time-series layout a committed run wrote (runs before schema version 2 had no horizons). */
 function runShape(config: RunConfig): { windowSizeMinutes: number; horizons: number[] } {
   return { windowSizeMinutes: config.windowSizeMinutes, horizons: config.forecastHorizonsMinutes ?? [] };
@@ -75,12 +90,20 @@ function runShape(config: RunConfig): { windowSizeMinutes: number; horizons: num
 const describeHorizons = (horizons: number[]) => (horizons.length ? horizons.join(',') : 'none');
 
 /**
- * Every part file of a table keeps one schema: an append whose window or horizons would give the
- * time-series tables other columns than the dataset's is refused, naming the option to change.
+ * Every part file of a table keeps one schema, so an append is refused when the dataset was
+ * written with another schema version (other demographics or time-series columns) or when this
+ * run's window or horizons would give the time-series tables other columns; the message names
+ * what to do.
  */
 export function refuseSchemaChange(manifest: Manifest | undefined, config: RunConfig, location: string): void {
   const last = manifest?.runs[manifest.runs.length - 1];
-  if (!config.appendMode || !last) return;
+  if (!config.appendMode || !last || !manifest) return;
+  if (manifest.schemaVersion !== SCHEMA_VERSION) {
+    throw new ConfigError(
+      `invalid appendMode (--no-append): ${location} holds schema version ${manifest.schemaVersion} (${SCHEMA_CHANGES[manifest.schemaVersion] ?? 'an older layout'}); this generator writes version ${SCHEMA_VERSION} (${SCHEMA_CHANGES[SCHEMA_VERSION]}), and every part file of a table keeps one schema: write the new runs to another --out, or replace this dataset with --no-append`,
+      'appendMode',
+    );
+  }
   const dataset = runShape(last.config);
   const run = runShape(config);
   const same = (a: typeof dataset) => timeseriesColumnNames(a.windowSizeMinutes, a.horizons).join('|');

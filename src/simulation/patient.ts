@@ -97,14 +97,14 @@ export class PatientBody {
     this.heartRate += (activityHr + wear.hypoglycemiaHeartRateRiseBpm(this.hypoSeverity) - this.heartRate) * 0.75;
   }
 
-  /** Advances the body one minute: digestion, basal plus `bolusUnits` insulin, sensitivity drift, the ODE. */
-  advance(minute: number, bolusUnits: number): void {
+  /** Advances the body one minute: digestion, `basalUnitsPerMin` plus `bolusUnits` insulin, sensitivity drift, the ODE. */
+  advance(minute: number, basalUnitsPerMin: number, bolusUnits: number): void {
     const { profile, inputs } = this;
-    const { therapy, habits } = profile;
+    const { habits } = profile;
     const eatenGrams = Math.min(this.carbsLeftToEatGrams, this.eatingRateGPerMin);
     this.carbsLeftToEatGrams -= eatenGrams;
     inputs.carbIntakeMgPerMin = eatenGrams * 1000;
-    inputs.insulinPmolPerKgPerMin = (therapy.basalUnitsPerMin + bolusUnits) * this.unitsPerMinToPmolPerKgPerMin;
+    inputs.insulinPmolPerKgPerMin = (basalUnitsPerMin + bolusUnits) * this.unitsPerMinToPmolPerKgPerMin;
     this.logSensitivity = this.logSensitivity * this.sensitivityDecay + this.sensitivityKick * this.rng.normal();
     const hourOfDay = (minute % 1440) / 60;
     const dawn = habits.dawnPhenomenon * Math.exp(-(((hourOfDay - 6) / 1.5) ** 2));

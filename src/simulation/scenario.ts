@@ -82,7 +82,7 @@ export function planSchedule(randomSeed: number, patientIndex: number, habits: H
     const dayStart = day * 1440;
     const wake = wakeMinuteOfDay[day]!;
     for (const meal of MEAL_PLAN) {
-      if (!bernoulli(rng, meal.probability)) continue;
+      if (!bernoulli(rng, meal.snack ? habits.snackProbability : meal.probability)) continue;
       let minuteOfDay = normalBetween(rng, meal.hour * 60, meal.sdMin, meal.earliest * 60, meal.latest * 60);
       if (minuteOfDay < wake + 10) minuteOfDay = wake + uniformBetween(rng, 10, 40);
       // simglucose's ±10 g is narrower than free-living intake; real portions vary ~±35% (log-normal).

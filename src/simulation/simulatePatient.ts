@@ -3,9 +3,10 @@
 // person's therapy decisions) acts on what the CGM shows, the patient's body moves on.
 import type { PatientProfile } from '../cohort/patientProfile.ts';
 import { ActivityKind } from '../domain/activity.ts';
+import type { Therapy } from '../domain/cohort.ts';
 import { F, FEATURE_NAMES } from '../domain/features.ts';
 import { randomStream } from '../util/random.ts';
-import { TherapyController, type TherapyTimeline } from './controller.ts';
+import { createController, personStreams, type TherapyTimeline } from './controllers/index.ts';
 import { CgmSensor, WristWearable } from './devices.ts';
 import { PatientBody } from './patient.ts';
 import { planSchedule } from './scenario.ts';
@@ -25,18 +26,20 @@ const round = (value: number, step: number) => Math.round(value / step) * step;
 export interface SimulationOptions {
   /** Override the RK4 sub-steps (tests compare against a fine-step reference). */
   subStepsPerMinute?: number;
+  /** Another therapy for the same person and life (a paired in-silico trial); default the profile's own. */
+  therapy?: Therapy;
 }
 
 /** Simulates `totalMinutes` of one patient's life. Deterministic in (seed, patient index). */
 export function simulatePatient(randomSeed: number, profile: PatientProfile, totalMinutes: number, options: SimulationOptions = {}): PatientSeries {
   const scenario = planSchedule(randomSeed, profile.patientIndex, profile.habits, totalMinutes);
-  // One stream per purpose: behaviour (the person's decisions and their body's day-to-day drift),
-  // the CGM's error, the wearable's noise.
-  const behaviourRng = randomStream(randomSeed, profile.patientIndex, 'behaviour');
-  const cgm = new CgmSensor(randomStream(randomSeed, profile.patientIndex, 'sensor'), totalMinutes);
-  const wearable = new WristWearable(profile, randomStream(randomSeed, profile.patientIndex, 'wearable'));
-  const body = new PatientBody(profile, scenario.intensityTarget[0]!, scenario.kind[0] === ActivityKind.Sleep, options.subStepsPerMinute ?? RK4_SUBSTEPS_PER_MINUTE, behaviourRng);
-  const controller = new TherapyController(profile, scenario.meals, behaviourRng);
+  // One stream per purpose: the body's day-to-day drift, the person's decisions (controllers/index.ts),
+  // the CGM's error, the wearable's noise. None depends on the therapy.
+  const index = profile.patientIndex;
+  const cgm = new CgmSensor(randomStream(randomSeed, index, 'sensor'), totalMinutes);
+  const wearable = new WristWearable(profile, randomStream(randomSeed, index, 'wearable'));
+  const body = new PatientBody(profile, scenario.intensityTarget[0]!, scenario.kind[0] === ActivityKind.Sleep, options.subStepsPerMinute ?? RK4_SUBSTEPS_PER_MINUTE, randomStream(randomSeed, index, 'body'));
+  const controller = createController(options.therapy ?? profile.therapyKind, profile, scenario, personStreams(randomSeed, index));
   const signals = FEATURE_NAMES.map(() => new Float64Array(totalMinutes));
 
   for (let minute = 0; minute < totalMinutes; minute++) {
@@ -48,7 +51,7 @@ export function simulatePatient(randomSeed: number, profile: PatientProfile, tot
     const actions = controller.decide({
       minute,
       cgmMgdl,
-      bolusInsulinOnBoardUnits: body.bolusInsulinOnBoardUnits(),
+      bodyBolusInsulinOnBoardUnits: body.bolusInsulinOnBoardUnits(),
       asleep,
       moving: kind === ActivityKind.Walking || kind === ActivityKind.Exercise,
     });
@@ -64,7 +67,7 @@ export function simulatePatient(randomSeed: number, profile: PatientProfile, tot
     signals[F.activity_intensity]![minute] = round(body.intensity, 0.001);
     signals[F.hour_of_day]![minute] = (minute % 1440) / 60;
 
-    body.advance(minute, actions.bolusUnits);
+    body.advance(minute, actions.basalUnitsPerMin, actions.bolusUnits);
   }
   return { signals, timeline: { ...controller.timeline, activityKind: scenario.kind } };
 }

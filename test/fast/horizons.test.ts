@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { drawPatientProfile } from '../../src/cohort/patientProfile.ts';
+import { singleMix } from '../../src/domain/cohort.ts';
 import { F, FEATURE_NAMES } from '../../src/domain/features.ts';
 import { forecastTailMinutes, horizonColumns, sustainedEpisodeMask, withinHorizonLabels } from '../../src/dataset/horizons.ts';
 import { cutWindows } from '../../src/dataset/windows.ts';
 import { simulatePatient } from '../../src/simulation/simulatePatient.ts';
+
+const ADULTS_ON_PENS = singleMix('mdi', 'adult');
 
 /** A CGM series at 120 mg/dL with `value` from `start` for `length` minutes. */
 function seriesWith(minutes: number, runs: { start: number; length: number; value: number }[]): Float64Array {
@@ -99,7 +102,7 @@ describe('sustained episodes (CGM < 70 or > 250 for at least 15 consecutive minu
 
 describe('the simulated tail changes nothing that is visible', () => {
   it('a patient simulated for one day equals the first day of the same patient simulated longer', () => {
-    const profile = drawPatientProfile(42, 7);
+    const profile = drawPatientProfile(42, 7, ADULTS_ON_PENS);
     const day = simulatePatient(42, profile, 1440);
     const longer = simulatePatient(42, profile, 1440 + forecastTailMinutes([30, 60]));
     for (let f = 0; f < FEATURE_NAMES.length; f++) {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, DEFAULT_CONFIG, validateRunConfig, windowsPerPatient } from '../../src/config/config.ts';
+import { ConfigError, DEFAULT_CONFIG, omittedCohortKeys, validateRunConfig, windowsPerPatient } from '../../src/config/config.ts';
 import { resolveRunConfig } from '../../src/cli/runOptions.ts';
 import { runCli } from '../helpers/cli.ts';
 
@@ -49,6 +49,11 @@ describe('config validation', () => {
     ['duplicate horizons', { forecastHorizonsMinutes: [30, 30] }, /forecastHorizonsMinutes \(--horizons\): got \[30,30\]/],
     ['fractional horizon', { forecastHorizonsMinutes: [30.5] }, /forecastHorizonsMinutes \(--horizons\)/],
     ['horizons not a list', { forecastHorizonsMinutes: 30 }, /forecastHorizonsMinutes \(--horizons\): got 30/],
+    ['an unknown therapy', { therapyMix: 'mdi:0.5,insulin:0.5' }, /therapyMix \(--therapy-mix\): unknown name "insulin"; allowed names: mdi, pump, aid/],
+    ['a negative share', { therapyMix: { mdi: 0.6, pump: 0.6, aid: -0.2 } }, /therapyMix \(--therapy-mix\): share of aid is -0.2, expected a number from 0 to 1/],
+    ['shares summing to 0.9', { ageMix: 'child:0.2,adult:0.7' }, /ageMix \(--age-mix\): shares sum to 0.9, expected 1 \(± 1e-9\)/],
+    ['a malformed mix', { ageMix: 'adult=1' }, /ageMix \(--age-mix\): unknown name "adult=1"/],
+    ['a mix that is not a mix', { therapyMix: 7 }, /therapyMix \(--therapy-mix\): got 7/],
   ];
   for (const [name, override, pattern] of bad) {
     it(`rejects ${name} with one line naming the field`, () => {
@@ -58,6 +63,26 @@ describe('config validation', () => {
       );
     });
   }
+});
+
+describe('cohort mixes', () => {
+  it('defaults name every therapy and age group; text and objects parse alike; names left out get 0', () => {
+    const { config } = resolveRunConfig({});
+    assert.deepEqual(config.therapyMix, { mdi: 0.35, pump: 0.25, aid: 0.4 });
+    assert.deepEqual(config.ageMix, { child: 0.15, adolescent: 0.15, adult: 0.7 });
+    const { config: pens } = resolveRunConfig({ therapyMix: 'mdi:1', ageMix: ' adult : 1 ' });
+    assert.deepEqual(pens.therapyMix, { mdi: 1, pump: 0, aid: 0 });
+    assert.deepEqual(pens.ageMix, { child: 0, adolescent: 0, adult: 1 });
+    assert.deepEqual(validateRunConfig({ therapyMix: { aid: 0.4, mdi: 0.6 } }).therapyMix, { mdi: 0.6, pump: 0, aid: 0.4 });
+    // Rounding within 1e-9 is accepted.
+    assert.equal(validateRunConfig({ therapyMix: 'mdi:0.3333333333,pump:0.3333333333,aid:0.3333333334' }).therapyMix.aid, 0.3333333334);
+  });
+
+  it('mixes the user did not give are left for the plan to inherit', () => {
+    assert.deepEqual(resolveRunConfig({}).omittedCohortKeys, ['therapyMix', 'ageMix']);
+    assert.deepEqual(resolveRunConfig({ ageMix: 'adult:1' }).omittedCohortKeys, ['therapyMix']);
+    assert.deepEqual(omittedCohortKeys({ numPatients: 3, therapyMix: 'aid:1' }), ['ageMix']);
+  });
 });
 
 describe('CLI bad input: one clear line, exit status 2, nothing written', () => {
@@ -70,6 +95,8 @@ describe('CLI bad input: one clear line, exit status 2, nothing written', () => 
     ['missing config file', ['--config', '/nonexistent/run.json'], /--config: cannot read/],
     ['a horizon out of range', ['--horizons', '30,1000'], /forecastHorizonsMinutes \(--horizons\): got \[30,1000\]/],
     ['a horizon that is not a number', ['--horizons', 'soon'], /--horizons.*"soon"/],
+    ['an unknown therapy', ['--therapy-mix', 'mdi:0.5,pen:0.5'], /--therapy-mix.*unknown name "pen"/],
+    ['age shares not summing to 1', ['--age-mix', 'child:0.5,adult:0.6'], /--age-mix.*sum to 1.1/],
   ];
   for (const [name, args, pattern] of cases) {
     it(name, async () => {

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { drawPatientProfile } from '../../src/cohort/patientProfile.ts';
+import { singleMix } from '../../src/domain/cohort.ts';
 import { loadVirtualPatients } from '../../src/cohort/uvaPadovaParameters.ts';
 import { F } from '../../src/domain/features.ts';
 import { Rk4Integrator, S, plasmaGlucoseMgdl, type GlucoseInsulinParameters, type ModelInputs } from '../../src/physiology/glucoseInsulin.ts';
 import { solveSteadyState } from '../../src/physiology/steadyState.ts';
 import { RK4_SUBSTEPS_PER_MINUTE, simulatePatient } from '../../src/simulation/simulatePatient.ts';
+
+const ADULTS_ON_PENS = singleMix('mdi', 'adult');
 
 function publishedPatient(index: number): { p: GlucoseInsulinParameters; x0: Float64Array; basalPmolPerKgPerMin: number } {
   const v = loadVirtualPatients()[index]!;
@@ -104,15 +107,15 @@ describe('UVA/Padova glucose–insulin model', () => {
 
 describe('patient simulation', () => {
   it('is deterministic in (seed, patient index) and differs across patients', () => {
-    const a = simulatePatient(42, drawPatientProfile(42, 3), 720);
-    const b = simulatePatient(42, drawPatientProfile(42, 3), 720);
-    const c = simulatePatient(42, drawPatientProfile(42, 4), 720);
+    const a = simulatePatient(42, drawPatientProfile(42, 3, ADULTS_ON_PENS), 720);
+    const b = simulatePatient(42, drawPatientProfile(42, 3, ADULTS_ON_PENS), 720);
+    const c = simulatePatient(42, drawPatientProfile(42, 4, ADULTS_ON_PENS), 720);
     for (let f = 0; f < 14; f++) assert.deepEqual(a.signals[f], b.signals[f]);
     assert.notDeepEqual(a.signals[F.glucose_mgdl], c.signals[F.glucose_mgdl]);
   });
 
   it('produces no constant signal and values in physiological ranges', () => {
-    const series = simulatePatient(42, drawPatientProfile(42, 11), 1440);
+    const series = simulatePatient(42, drawPatientProfile(42, 11, ADULTS_ON_PENS), 1440);
     const ranges: [keyof typeof F, number, number][] = [
       ['glucose_mgdl', 40, 400], ['heart_rate_bpm', 35, 210], ['hrv_sdnn', 1, 200], ['respiratory_rate_rpm', 6, 45],
       ['spo2_pct', 85, 100], ['steps_per_minute', 0, 220], ['vertical_acceleration_g', 0.9, 4], ['skin_temperature_c', 28, 38],
@@ -133,7 +136,7 @@ describe('patient simulation', () => {
 
   it('profiles are consistent: weight from BMI and height, Tanaka max HR, sensitivity in range', () => {
     for (let i = 0; i < 50; i++) {
-      const p = drawPatientProfile(7, i);
+      const p = drawPatientProfile(7, i, ADULTS_ON_PENS);
       assert.ok(Math.abs(p.weightKg - p.bmi * (p.heightCm / 100) ** 2) < 0.01);
       assert.ok(Math.abs(p.maxHeartRateBpm - (208 - 0.7 * p.age)) < 0.06);
       assert.ok(p.insulinSensitivityFactor >= 0.1 && p.insulinSensitivityFactor <= 1.5);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { withoutCohortKeys } from '../../config/config.ts';
 import { refuseSchemaChange } from '../../pipeline/plan.ts';
 import { readManifest } from '../../storage/manifest.ts';
 import { openStore } from '../../storage/openStore.ts';
@@ -31,9 +32,9 @@ Examples:
 }
 
 export async function generate(flags: GenerateFlags & OutputFlags): Promise<number> {
-  let config, workers, location: string;
+  let config, workers, omitted, location: string;
   try {
-    ({ config, workers } = resolveRunConfig(flags));
+    ({ config, workers, omittedCohortKeys: omitted } = resolveRunConfig(flags));
     location = await preflightOutput(config.outputDir);
     refuseSchemaChange(await readManifest(openStore(location)), config, location);
   } catch (error) {
@@ -50,7 +51,7 @@ export async function generate(flags: GenerateFlags & OutputFlags): Promise<numb
       handle = await session.client.workflow.start(WORKFLOW_TYPE, {
         taskQueue: TASK_QUEUE,
         workflowId,
-        args: [{ ...config, outputDir: location }],
+        args: [{ ...withoutCohortKeys(config, omitted), outputDir: location }],
         workflowIdConflictPolicy: 'FAIL',
       });
     } catch (error) {
