@@ -3,7 +3,7 @@
 const LAYERS = [
   ['src/cli', 'src/temporal', 'activities', 'workflows'], // adapters: commands, Temporal
   ['src/pipeline'], // plan, stage, commit, abandon
-  ['src/report', 'src/realism'], // readers of committed data: card, report, realism
+  ['src/report', 'src/realism', 'src/trial'], // readers of committed data (card, report, realism) and the paired trial
   ['src/storage'], // stores, layout, manifest, Parquet encoding
   ['src/dataset'], // windows, targets, labels, splits, Arrow schema
   ['src/simulation'], // scenario, controller, the minute loop

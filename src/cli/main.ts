@@ -9,6 +9,7 @@ import { registerResume } from './commands/resume.ts';
 import { registerSchedule } from './commands/schedule.ts';
 import { registerServer } from './commands/server.ts';
 import { registerStatus } from './commands/status.ts';
+import { registerTrial } from './commands/trial.ts';
 import { registerWorker } from './commands/worker.ts';
 import { EXIT } from './failures.ts';
 
@@ -20,7 +21,7 @@ program
   .configureOutput({ outputError: (text, write) => write(text.trim().split('\n')[0] + '\n') })
   .showSuggestionAfterError(true);
 
-for (const register of [registerGenerate, registerRealism, registerEvaluate, registerResume, registerStatus, registerCancel, registerWorker, registerServer, registerSchedule]) register(program);
+for (const register of [registerGenerate, registerRealism, registerTrial, registerEvaluate, registerResume, registerStatus, registerCancel, registerWorker, registerServer, registerSchedule]) register(program);
 
 // A gRPC retry timer can fire after we closed the connection on purpose (Ctrl-C, end of run):
 // that is not a failure of the run.

@@ -5,6 +5,9 @@ import { readParquet, readSchema } from 'parquet-wasm/node';
 import { FEATURE_NAMES, LABEL_NAMES, featureColumnName } from '../domain/features.ts';
 import { SPLITS, type Split } from '../dataset/splits.ts';
 import { cgmMetrics, type CgmMetrics } from '../dataset/cgmMetrics.ts';
+import { AGE_GROUPS, THERAPIES, type AgeGroup, type Therapy } from '../domain/cohort.ts';
+import { tableDirectory } from '../storage/layout.ts';
+import { formatGroupRealism, judgeGroups, type GroupRealism, type PatientMetrics } from './groupBands.ts';
 import { LABEL_PREVALENCE_BANDS, quantile, REALISM_BANDS } from './realismBands.ts';
 
 export interface MetricRow {
@@ -13,16 +16,32 @@ export interface MetricRow {
   p10: number;
   median: number;
   p90: number;
-  band: [number, number];
+  /** null: reported, not held to a band for the whole cohort (the glucose outcomes are held per group). */
+  band: [number, number] | null;
   ok: boolean;
   source: string;
 }
+
+/** Whole-cohort rows: every CGM metric, with a band where one applies to any mix. */
+const COHORT_METRICS: { metric: keyof CgmMetrics; label: string }[] = [
+  { metric: 'timeInRangePct', label: 'time in range 70–180 (%)' },
+  { metric: 'timeBelow70Pct', label: 'time below 70 (%)' },
+  { metric: 'timeBelow54Pct', label: 'time below 54 (%)' },
+  { metric: 'timeAbove180Pct', label: 'time above 180 (%)' },
+  { metric: 'cvPct', label: 'coefficient of variation (%)' },
+  { metric: 'meanMgdl', label: 'mean glucose (mg/dL)' },
+  { metric: 'gmiPct', label: 'GMI (%)' },
+  { metric: 'hypoEpisodesPerWeek', label: 'hypo episodes <70 per week' },
+  ...REALISM_BANDS.map(({ metric, label }) => ({ metric, label })),
+];
 
 export interface RealismReport {
   dataset: string;
   patients: number;
   windows: number;
   cohorts: Record<'all' | Split, { patients: number; metrics: MetricRow[] }>;
+  /** CGM metrics per therapy × age group next to their real-world bands. */
+  groups: GroupRealism;
   labelPrevalencePct: Record<Split | 'all', Record<string, { pct: number; positives: number; band: [number, number]; ok: boolean }>>;
   signalRanges: Record<string, { min: number; p1: number; median: number; p99: number; max: number }>;
   allBandsHold: boolean;
@@ -44,6 +63,8 @@ function readColumns(bytes: Uint8Array, columns: string[]): Table {
  * range of every signal.
  */
 export async function realismReport(datasetDir: string): Promise<RealismReport> {
+  const groupOf = await readPatientGroups(datasetDir);
+  const perPatient: PatientMetrics[] = [];
   const perSplit: Record<Split, CgmMetrics[]> = { train: [], val: [], test: [] };
   const positives: Record<Split, number[]> = { train: [0, 0, 0, 0, 0, 0], val: [0, 0, 0, 0, 0, 0], test: [0, 0, 0, 0, 0, 0] };
   const windows: Record<Split, number> = { train: 0, val: 0, test: 0 };
@@ -88,7 +109,10 @@ export async function realismReport(datasetDir: string): Promise<RealismReport> 
           for (let k = lags.length - 1; k >= 1; k--) series[lags.length - 1 - k] = lags[k]![start]!;
           series.set(glucose.subarray(start, i), lags.length - 1);
           series[series.length - 1] = target[i - 1]!;
-          perSplit[split].push(cgmMetrics(series));
+          const metrics = cgmMetrics(series);
+          perSplit[split].push(metrics);
+          const group = groupOf.get(ids[start]!);
+          if (group) perPatient.push({ ...group, metrics });
           start = i;
         }
       }
@@ -96,10 +120,20 @@ export async function realismReport(datasetDir: string): Promise<RealismReport> 
   }
 
   const metricRows = (metrics: CgmMetrics[]): MetricRow[] =>
-    REALISM_BANDS.map((band) => {
-      const values = metrics.map((m) => m[band.metric]);
+    COHORT_METRICS.map(({ metric, label }) => {
+      const values = metrics.map((m) => m[metric]);
       const median = quantile(values, 0.5);
-      return { metric: band.metric, label: band.label, p10: quantile(values, 0.1), median, p90: quantile(values, 0.9), band: [band.min, band.max], ok: median >= band.min && median <= band.max, source: band.source };
+      const band = REALISM_BANDS.find((b) => b.metric === metric);
+      return {
+        metric,
+        label,
+        p10: quantile(values, 0.1),
+        median,
+        p90: quantile(values, 0.9),
+        band: band ? [band.min, band.max] : null,
+        ok: band ? median >= band.min && median <= band.max : true,
+        source: band?.source ?? 'held per therapy × age group',
+      };
     });
   const all = [...perSplit.train, ...perSplit.val, ...perSplit.test];
   const prevalence = (counts: number[], rows: number) =>
@@ -122,6 +156,7 @@ export async function realismReport(datasetDir: string): Promise<RealismReport> 
       val: { patients: perSplit.val.length, metrics: metricRows(perSplit.val) },
       test: { patients: perSplit.test.length, metrics: metricRows(perSplit.test) },
     },
+    groups: judgeGroups(perPatient),
     labelPrevalencePct: {
       all: prevalence(allCounts, totalWindows),
       train: prevalence(positives.train, windows.train),
@@ -134,7 +169,9 @@ export async function realismReport(datasetDir: string): Promise<RealismReport> 
     allBandsHold: false,
   };
   report.allBandsHold =
-    report.cohorts.all.metrics.every((m) => m.ok) && (['all', ...SPLITS] as const).every((s) => Object.values(report.labelPrevalencePct[s]).every((p) => p.ok));
+    report.cohorts.all.metrics.every((m) => m.ok) &&
+    report.groups.allHold &&
+    (['all', ...SPLITS] as const).every((s) => Object.values(report.labelPrevalencePct[s]).every((p) => p.ok));
   return report;
 }
 
@@ -145,11 +182,13 @@ export function formatRealismReport(report: RealismReport): string {
   const lines: string[] = [];
   lines.push(`Realism report for ${report.dataset}: ${report.patients} patients, ${report.windows.toLocaleString('en-US')} windows`);
   lines.push('');
-  lines.push('CGM metrics per patient (cohort p10 / median / p90; the median is held to the band, PHYSIOLOGY.md)');
+  lines.push('CGM metrics per patient, whole cohort (p10 / median / p90; a band holds the median, docs/PHYSIOLOGY.md)');
   lines.push(`  ${'metric'.padEnd(34)} ${'p10'.padStart(8)} ${'median'.padStart(8)} ${'p90'.padStart(8)}   band             ok`);
   for (const row of report.cohorts.all.metrics) {
-    lines.push(`  ${row.label.padEnd(34)} ${fmt(row.p10).padStart(8)} ${fmt(row.median).padStart(8)} ${fmt(row.p90).padStart(8)}   ${`[${fmt(row.band[0])}, ${fmt(row.band[1])}]`.padEnd(16)} ${row.ok ? 'yes' : 'NO'}`);
+    lines.push(`  ${row.label.padEnd(34)} ${fmt(row.p10).padStart(8)} ${fmt(row.median).padStart(8)} ${fmt(row.p90).padStart(8)}   ${(row.band ? `[${fmt(row.band[0])}, ${fmt(row.band[1])}]` : 'per group').padEnd(16)} ${row.band ? (row.ok ? 'yes' : 'NO') : ''}`);
   }
+  lines.push('');
+  lines.push(formatGroupRealism(report.groups));
   lines.push('');
   lines.push('Medians per split: ' + (['train', 'val', 'test'] as const).map((s) => `${s} (${report.cohorts[s].patients} patients) TIR ${fmt(report.cohorts[s].metrics[0]!.median, 1)}%`).join(', '));
   lines.push('');
@@ -168,4 +207,25 @@ export function formatRealismReport(report: RealismReport): string {
   lines.push('');
   lines.push(report.allBandsHold ? 'All bands hold.' : 'Some bands do NOT hold (marked NO).');
   return lines.join('\n');
+}
+
+/** Each patient's therapy and age group, from the demographics table (datasets of schema ≥ 3). */
+async function readPatientGroups(datasetDir: string): Promise<Map<string, { therapy: Therapy; ageGroup: AgeGroup }>> {
+  const groups = new Map<string, { therapy: Therapy; ageGroup: AgeGroup }>();
+  const dir = join(datasetDir, tableDirectory('patient_demographics'));
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => /^part-.*\.parquet$/.test(f));
+  for (const file of files) {
+    const bytes = new Uint8Array(await readFile(join(dir, file)));
+    if (!schemaNames(bytes).includes('age_group')) continue;
+    const table = readColumns(bytes, ['patient_id', 'therapy', 'age_group']);
+    const ids = table.getChild('patient_id')!.toArray() as string[];
+    const therapies = table.getChild('therapy')!.toArray() as string[];
+    const ageGroups = table.getChild('age_group')!.toArray() as string[];
+    ids.forEach((id, i) => {
+      const therapy = therapies[i] as Therapy;
+      const ageGroup = ageGroups[i] as AgeGroup;
+      if (THERAPIES.includes(therapy) && AGE_GROUPS.includes(ageGroup)) groups.set(id, { therapy, ageGroup });
+    });
+  }
+  return groups;
 }

@@ -1,7 +1,7 @@
 import type * as Echarts from 'echarts';
 import { FEATURE_NAMES } from '../domain/features.ts';
 import { SPLITS } from '../dataset/splits.ts';
-import { correlationMatrix, GLUCOSE_BIN_MGDL } from '../dataset/summaryStats.ts';
+import { correlationMatrix, GLUCOSE_BIN_MGDL, histogramQuantile } from '../dataset/summaryStats.ts';
 import { ActivityKind } from '../domain/activity.ts';
 import { GENERATOR } from '../version.ts';
 import { baselineTables, type BaselineTables } from './baselines.ts';
@@ -93,21 +93,32 @@ function examplePatientDay(data: ReportData): string {
     ...series.timeline.bolusMinutes.map((m, i) => ({ minute: m, name: `bolus ${series.timeline.bolusUnits[i]} U`, color: '#54a24b' })),
     ...series.timeline.hypoTreatmentMinutes.map((m) => ({ minute: m, name: 'hypo treatment', color: '#e45756' })),
   ].filter((mark) => inDay(mark.minute));
+  // The insulin actually delivered as basal, minute by minute: the schedule, temp basals, suspensions.
+  const basal = new Float64Array(minutes);
+  const { basalChangeMinutes, basalUnitsPerHour } = series.timeline;
+  for (let change = 0; change < basalChangeMinutes.length; change++) {
+    const from = Math.max(0, basalChangeMinutes[change]! - firstMinute);
+    const to = change + 1 < basalChangeMinutes.length ? basalChangeMinutes[change + 1]! - firstMinute : minutes;
+    if (to > 0 && from < minutes) basal.fill(basalUnitsPerHour[change]!, from, Math.min(minutes, to));
+  }
+  const panels = [...FEATURE_NAMES, 'basal_rate_u_per_h'];
   const panelHeight = 70;
   const top = 40;
-  const grids = FEATURE_NAMES.map((_, i) => ({ left: 170, right: 20, top: top + i * panelHeight, height: panelHeight - 18 }));
+  const grids = panels.map((_, i) => ({ left: 170, right: 20, top: top + i * panelHeight, height: panelHeight - 18 }));
+  const therapyText = { mdi: 'pens (MDI)', pump: 'insulin pump', aid: 'closed loop (OpenAPS oref0 temp basals, every 5 min)' }[profile.therapyKind];
   const option: Option = {
-    title: { text: `Example patient-day: ${profile.patientId} (age ${profile.age}, ${profile.gender}, BMI ${profile.bmi}) — meals, boluses, hypo treatments marked; exercise shaded`, left: 'center', textStyle: { fontSize: 13 } },
+    title: { text: `Example patient-day: ${profile.patientId} (${profile.ageGroup}, age ${profile.age}, ${profile.gender}, BMI ${profile.bmi}, ${therapyText}) — meals, boluses, hypo treatments marked; exercise shaded`, left: 'center', textStyle: { fontSize: 12 } },
     grid: grids,
-    xAxis: FEATURE_NAMES.map((_, i) => ({ type: 'category', gridIndex: i, data: hours, axisLabel: { show: i === FEATURE_NAMES.length - 1, interval: 119 }, axisTick: { show: false } })),
-    yAxis: FEATURE_NAMES.map((name, i) => ({ type: 'value', gridIndex: i, scale: true, name, nameLocation: 'middle', nameGap: 105, nameRotate: 0, nameTextStyle: { fontSize: 10 }, splitNumber: 2, axisLabel: { fontSize: 9 } })),
-    series: FEATURE_NAMES.map((_, i) => ({
+    xAxis: panels.map((_, i) => ({ type: 'category', gridIndex: i, data: hours, axisLabel: { show: i === panels.length - 1, interval: 119 }, axisTick: { show: false } })),
+    yAxis: panels.map((name, i) => ({ type: 'value', gridIndex: i, scale: true, name, nameLocation: 'middle', nameGap: 105, nameRotate: 0, nameTextStyle: { fontSize: 10 }, splitNumber: 2, axisLabel: { fontSize: 9 } })),
+    series: panels.map((_, i) => ({
       type: 'line',
       xAxisIndex: i,
       yAxisIndex: i,
       showSymbol: false,
       lineStyle: { width: 1 },
-      data: Array.from(series.signals[i]!.subarray(firstMinute, firstMinute + minutes)),
+      step: i === FEATURE_NAMES.length ? ('end' as const) : undefined,
+      data: Array.from(i === FEATURE_NAMES.length ? basal : series.signals[i]!.subarray(firstMinute, firstMinute + minutes)),
       markArea: exerciseAreas.length ? { itemStyle: { color: 'rgba(114, 183, 178, 0.25)' }, data: exerciseAreas } : undefined,
       markLine:
         i === 0 || i === 10 || i === 11
@@ -115,7 +126,31 @@ function examplePatientDay(data: ReportData): string {
           : undefined,
     })),
   };
-  return svgChart(option, 980, top + FEATURE_NAMES.length * panelHeight + 30);
+  return svgChart(option, 980, top + panels.length * panelHeight + 30);
+}
+
+/** Per-patient time in range of each therapy × age group: p10, p25, median, p75, p90 from the summaries. */
+function timeInRangeByGroupChart(data: ReportData): string {
+  const cells = Object.entries(data.summary.cohortCells ?? {}).filter(([, cell]) => cell.patients > 0);
+  const order = (key: string) => ['mdi', 'pump', 'aid'].indexOf(key.split(' ')[0]!) + 3 * ['child', 'adolescent', 'adult'].indexOf(key.split(' ')[1]!);
+  cells.sort(([a], [b]) => order(a) - order(b));
+  return svgChart(
+    {
+      title: { text: 'Per-patient time in range by therapy and age group (p10 / p25 / median / p75 / p90)', left: 'center', textStyle: { fontSize: 13 } },
+      grid: { left: 60, right: 20, top: 50, bottom: 60 },
+      xAxis: { type: 'category', data: cells.map(([key, cell]) => `${key}\n(${cell.patients})`), axisLabel: { fontSize: 10 } },
+      yAxis: { type: 'value', name: 'TIR %', min: 0, max: 100 },
+      series: [
+        {
+          type: 'boxplot',
+          itemStyle: { color: '#c6dbef', borderColor: '#4c78a8' },
+          data: cells.map(([, cell]) => [0.1, 0.25, 0.5, 0.75, 0.9].map((q) => histogramQuantile(cell.timeInRangeHistogram, 0, 5, q))),
+        },
+      ],
+    },
+    760,
+    340,
+  );
 }
 
 function correlationChart(data: ReportData): string {
@@ -179,7 +214,10 @@ export async function htmlReport(data: ReportData, location: string): Promise<st
     { id: 'labels', caption: 'Adverse-event label prevalence in each split.', svg: labelPrevalenceChart(data) },
     { id: 'tir', caption: 'Per-patient time in range (70–180 mg/dL): control ranges from good to poor.', svg: histogramChart('Per-patient time in range', summary.timeInRangeHistogram, 0, 5, 'TIR %') },
     { id: 'glucose', caption: 'CGM glucose distribution over all minutes (70 and 180 mg/dL marked).', svg: histogramChart('CGM glucose distribution', summary.glucoseHistogram, 40, GLUCOSE_BIN_MGDL, 'mg/dL', [70, 180]) },
-    { id: 'example', caption: 'One patient-day, all 14 signals.', svg: examplePatientDay(data) },
+    ...(data.summary.cohortCells && Object.keys(data.summary.cohortCells).length > 0
+      ? [{ id: 'tir-by-group', caption: 'Control by therapy and age group: closed loops raise time in range; children and adolescents vary more.', svg: timeInRangeByGroupChart(data) }]
+      : []),
+    { id: 'example', caption: 'One patient-day: all 14 signals and the basal insulin delivered (on a closed loop, the temporary basals oref0 set).', svg: examplePatientDay(data) },
     { id: 'correlation', caption: 'How the signals move together.', svg: correlationChart(data) },
   ];
   return `<!doctype html>

@@ -1,24 +1,29 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { drawPatientProfile } from '../../src/cohort/patientProfile.ts';
+import { DEFAULT_CONFIG } from '../../src/config/config.ts';
+import { AGE_GROUPS, singleMix, THERAPIES, type AgeGroup, type Therapy } from '../../src/domain/cohort.ts';
 import { F, LABEL_NAMES } from '../../src/domain/features.ts';
 import { labelWindows } from '../../src/dataset/labels.ts';
 import { cgmMetrics, type CgmMetrics } from '../../src/dataset/cgmMetrics.ts';
+import { judgeGroups, MIN_PATIENTS_PER_CELL, type PatientMetrics } from '../../src/realism/groupBands.ts';
 import { LABEL_PREVALENCE_BANDS, quantile, REALISM_BANDS } from '../../src/realism/realismBands.ts';
+import { EFFECT_BANDS, MAX_TBR70_INCREASE, pairedDifference } from '../../src/trial/pairedTrial.ts';
 import { simulatePatient } from '../../src/simulation/simulatePatient.ts';
 
-describe('realism of a fixed cohort (150 patients × 3 days, seed 42)', () => {
+const MINUTES = 3 * 1440;
+
+describe('realism of the default cohort (150 patients × 3 days, seed 42)', () => {
   const metrics: CgmMetrics[] = [];
   const positives = [0, 0, 0, 0, 0, 0];
   let windows = 0;
-  const minutes = 3 * 1440;
   for (let index = 0; index < 150; index++) {
-    const series = simulatePatient(42, drawPatientProfile(42, index), minutes);
+    const series = simulatePatient(42, drawPatientProfile(42, index, DEFAULT_CONFIG), MINUTES);
     metrics.push(cgmMetrics(series.signals[F.glucose_mgdl]!));
-    labelWindows(series.signals, 4, minutes - 5).forEach((column, l) => {
+    labelWindows(series.signals, 4, MINUTES - 5).forEach((column, l) => {
       for (const v of column) positives[l]! += v;
     });
-    windows += minutes - 5;
+    windows += MINUTES - 5;
   }
 
   for (const band of REALISM_BANDS) {
@@ -39,6 +44,54 @@ describe('realism of a fixed cohort (150 patients × 3 days, seed 42)', () => {
     it(`${label} prevalence in [${lo}, ${hi}] % of windows`, () => {
       const pct = (100 * positives[l]!) / windows;
       assert.ok(pct >= lo && pct <= hi, `${pct.toFixed(4)}%`);
+    });
+  }
+});
+
+describe(`realism per therapy × age group (${MIN_PATIENTS_PER_CELL} people per age group, each under every therapy, 3 days, seed 42)`, () => {
+  // One simulation per person and therapy: the cells and the paired effects come from the same runs.
+  const outcomes = new Map<string, CgmMetrics[]>();
+  const key = (therapy: Therapy, ageGroup: AgeGroup) => `${therapy} ${ageGroup}`;
+  const patients: PatientMetrics[] = [];
+  for (const ageGroup of AGE_GROUPS) {
+    for (let index = 0; index < MIN_PATIENTS_PER_CELL; index++) {
+      const profile = drawPatientProfile(42, index, singleMix('mdi', ageGroup));
+      for (const therapy of THERAPIES) {
+        const metrics = cgmMetrics(simulatePatient(42, profile, MINUTES, { therapy }).signals[F.glucose_mgdl]!);
+        patients.push({ therapy, ageGroup, metrics });
+        if (!outcomes.has(key(therapy, ageGroup))) outcomes.set(key(therapy, ageGroup), []);
+        outcomes.get(key(therapy, ageGroup))!.push(metrics);
+      }
+    }
+  }
+  const groups = judgeGroups(patients);
+
+  for (const cell of groups.cells) {
+    it(`${cell.therapy} ${cell.ageGroup}: ${cell.checks.map((c) => `${c.metric} in [${c.min}, ${c.max}]`).join(', ') || 'reported (no band)'}`, () => {
+      assert.equal(cell.patients, MIN_PATIENTS_PER_CELL);
+      assert.ok(cell.judged);
+      for (const check of cell.checks) assert.ok(check.ok, `${check.metric} median ${check.median.toFixed(2)} outside [${check.min}, ${check.max}] (${check.source})`);
+    });
+  }
+
+  it('children and adolescents are more variable (higher CV) than adults on the same therapy', () => {
+    assert.equal(groups.variability.length, 6);
+    for (const check of groups.variability) assert.ok(check.ok, `${check.ageGroup} on ${check.therapy}: CV ${check.cvPct.toFixed(1)} vs adults ${check.adultCvPct.toFixed(1)}`);
+  });
+
+  it('a cell under 100 patients is reported but not judged', () => {
+    const few = judgeGroups(patients.filter((p) => p.ageGroup === 'adult').slice(0, 60).map((p) => ({ ...p, metrics: { ...p.metrics, timeInRangePct: 0 } })));
+    assert.ok(few.cells.every((cell) => !cell.judged) && few.allHold);
+  });
+
+  for (const band of EFFECT_BANDS) {
+    it(`paired ΔTIR ${band.arm} − ${band.baseline} in ${band.ageGroup}s within [+${band.min}, +${band.max}], ΔTBR70 ≤ +${MAX_TBR70_INCREASE}`, () => {
+      const arm = outcomes.get(key(band.arm, band.ageGroup))!;
+      const baseline = outcomes.get(key(band.baseline, band.ageGroup))!;
+      const tir = pairedDifference(arm.map((m, i) => m.timeInRangePct - baseline[i]!.timeInRangePct));
+      const tbr = pairedDifference(arm.map((m, i) => m.timeBelow70Pct - baseline[i]!.timeBelow70Pct));
+      assert.ok(tir.mean >= band.min && tir.mean <= band.max, `ΔTIR ${tir.mean.toFixed(1)} (${tir.ci95.map((v) => v.toFixed(1)).join(' to ')})`);
+      assert.ok(tbr.mean <= MAX_TBR70_INCREASE, `ΔTBR70 ${tbr.mean.toFixed(2)}`);
     });
   }
 });

@@ -11,18 +11,23 @@ import { EXIT } from '../failures.ts';
 import { addRunOptions, addWorkersOption, type GenerateFlags } from '../runOptions.ts';
 import { generate } from './generate.ts';
 
+/** 9 cells of ~133 patients each: every cell reaches the 100 patients a verdict needs. */
+export const REALISM_PATIENTS = 1200;
+export const BALANCED_THERAPY_MIX = 'mdi:0.34,pump:0.33,aid:0.33';
+export const BALANCED_AGE_MIX = 'child:0.34,adolescent:0.33,adult:0.33';
+
 export function registerRealism(program: Command): void {
   addWorkersOption(
     addRunOptions(
       program
         .command('realism')
-        .description('Generate a dataset (or read --in DIR) and compare its CGM metrics, label prevalence and signal ranges with the realism bands of docs/PHYSIOLOGY.md; exit 0 only if all hold.')
+        .description('Generate a dataset (or read --in DIR) and compare its CGM metrics per therapy × age group, label prevalence and signal ranges with the realism bands of docs/PHYSIOLOGY.md; exit 0 only if all hold. Generated cohorts are balanced across therapies and age groups unless a mix is given, so every cell has its 100 patients.')
         .option('--in <dir>', 'read an existing dataset (directory or s3://bucket/prefix) instead of generating one')
         .option('--json-out <file>', 'where to write the JSON report (default <dataset>/realism_report.json)'),
-      { patients: 300, out: 'a new temporary directory' },
+      { patients: REALISM_PATIENTS, out: 'a new temporary directory', therapyMix: BALANCED_THERAPY_MIX, ageMix: BALANCED_AGE_MIX },
     ),
   )
-    .addHelpText('after', '\nExamples:\n  npm run realism -- --patients 300 --days 3\n  npm run realism -- --in ml_dataset_output\n  npm run realism -- --in s3://bucket/twins')
+    .addHelpText('after', '\nExamples:\n  npm run realism\n  npm run realism -- --patients 3000 --therapy-mix mdi:0.35,pump:0.25,aid:0.4\n  npm run realism -- --in ml_dataset_output\n  npm run realism -- --in s3://bucket/twins')
     .action(async (flags: GenerateFlags & { in?: string; jsonOut?: string }) => {
       process.exitCode = await realism(flags);
     });
@@ -32,7 +37,16 @@ export async function realism(flags: GenerateFlags & { in?: string; jsonOut?: st
   let location: string;
   if (!flags.in) {
     const out = flags.out ?? join(tmpdir(), `diabetic-twin-realism-${Date.now()}`);
-    const code = await generate({ ...flags, out, patients: flags.patients ?? '300', days: flags.days ?? '3', quiet: false });
+    const balanced = flags.config === undefined;
+    const code = await generate({
+      ...flags,
+      out,
+      patients: flags.patients ?? String(REALISM_PATIENTS),
+      days: flags.days ?? '3',
+      therapyMix: flags.therapyMix ?? (balanced ? BALANCED_THERAPY_MIX : undefined),
+      ageMix: flags.ageMix ?? (balanced ? BALANCED_AGE_MIX : undefined),
+      quiet: false,
+    });
     if (code !== EXIT.ok) return code;
     location = normaliseOutputLocation(out);
   } else {
