@@ -10,6 +10,8 @@ import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { drawPatientProfile, type PatientProfile } from '../src/cohort/patientProfile.ts';
 import { singleMix } from '../src/domain/cohort.ts';
+import { decideTempBasal } from '../src/simulation/controllers/oref0.ts';
+import { randomStream } from '../src/util/random.ts';
 import { DEFAULT_CONFIG, simulatedMinutes, type RunConfig } from '../src/config/config.ts';
 import { timeseriesSchema } from '../src/dataset/arrowSchema.ts';
 import { buildBatchTables } from '../src/dataset/batchTables.ts';
@@ -21,8 +23,6 @@ import { LocalStore } from '../src/storage/localStore.ts';
 import { encodeParquet } from '../src/storage/parquetEncoding.ts';
 import { PROJECT_ROOT } from '../src/temporal/devServer.ts';
 import { scaleBench, type RunMeasure } from './benchScale.ts';
-
-const ADULTS_ON_PENS = singleMix('mdi', 'adult');
 
 const quick = process.argv.includes('--quick');
 const scale = process.argv.includes('--scale');
@@ -99,8 +99,8 @@ async function stageCosts(patients: number): Promise<Record<string, number>> {
     work();
     return (performance.now() - start) / patientDays;
   };
-  const profiles = Array.from({ length: patients }, (_, i) => drawPatientProfile(42, i, ADULTS_ON_PENS));
-  const profile = time(() => profiles.forEach((_, i) => drawPatientProfile(42, i, ADULTS_ON_PENS)));
+  const profiles = Array.from({ length: patients }, (_, i) => drawPatientProfile(42, i, DEFAULT_CONFIG));
+  const profile = time(() => profiles.forEach((_, i) => drawPatientProfile(42, i, DEFAULT_CONFIG)));
   // The core replays each patient's own minute-by-minute inputs (meals, boluses, exercise,
   // sensitivity), recorded from a real simulation, so it sees the work a real run does.
   const recorded = profiles.map((p) => recordCoreInputs(p, total));
@@ -149,6 +149,59 @@ async function timeseriesBatches(config: RunConfig, patients: number): Promise<R
   const spec = { config, firstPatientIndex: 0, start: 0, end: patients, splitCodes: new Uint8Array(patients) };
   await buildBatchTables(spec, async (_split, rows) => void batches.push(rows), async () => {});
   return batches;
+}
+
+/**
+ * The therapy controllers' cost: the same adults simulated under each therapy (core-ms per
+ * patient-day), the closed loop's decisions per patient-day, its extra cost per decision over a
+ * plain pump (oref0 plus building its inputs), and oref0's determine-basal alone on varied inputs.
+ */
+function controllerCosts(patients: number, days: number): Record<string, number> {
+  const minutes = days * 1440;
+  const profiles = Array.from({ length: patients }, (_, i) => drawPatientProfile(42, i, singleMix('aid', 'adult')));
+  const perDay: Record<string, number> = {};
+  let decisions = 0;
+  for (const therapy of ['mdi', 'pump', 'aid', 'mdi', 'pump', 'aid'] as const) {
+    const start = performance.now();
+    let made = 0;
+    for (const profile of profiles) made += simulatePatient(42, profile, minutes, { therapy }).timeline.loopDecisions;
+    // The second pass of each therapy is kept (the first warms the JIT).
+    perDay[therapy] = (performance.now() - start) / (patients * days);
+    if (therapy === 'aid') decisions = made / (patients * days);
+  }
+  return {
+    mdiCoreMsPerPatientDay: perDay.mdi!,
+    pumpCoreMsPerPatientDay: perDay.pump!,
+    aidCoreMsPerPatientDay: perDay.aid!,
+    loopDecisionsPerPatientDay: decisions,
+    loopMicrosecondsPerDecision: ((perDay.aid! - perDay.pump!) * 1000) / decisions,
+    oref0MicrosecondsPerCall: oref0CallMicroseconds(quick ? 2_000 : 20_000),
+  };
+}
+
+/** determine-basal alone (logging silenced), on inputs swept over glucose, trend and insulin on board. */
+function oref0CallMicroseconds(calls: number): number {
+  const rng = randomStream(42, 0, 'bench-oref0');
+  const profile = { max_iob: 2.4, max_daily_basal: 0.8, max_basal: 3.2, current_basal: 0.8, min_bg: 110, max_bg: 110, sens: 45, carb_ratio: 10, dia: 5, curve: 'rapid-acting', out_units: 'mg/dL', max_daily_safety_multiplier: 3, current_basal_safety_multiplier: 4, skip_neutral_temps: false, enableUAM: false, maxCOB: 120, min_5m_carbimpact: 8, remainingCarbsCap: 90 };
+  const inputs = Array.from({ length: 64 }, () => {
+    const iob = 3 * rng.uniform() - 0.5;
+    const ticks = Array.from({ length: 48 }, (_, t) => ({ iob: iob * Math.exp(-t / 20), activity: (iob / 60) * Math.exp(-t / 20), iobWithZeroTemp: { iob: iob * Math.exp(-t / 20) - 0.05 * t, activity: (iob / 60) * Math.exp(-t / 20) - 0.0008 * Math.min(t, 15) } }));
+    const delta = 8 * rng.normal();
+    const carbs = rng.uniform() < 0.3 ? Math.round(60 * rng.uniform()) : 0;
+    return {
+      status: { glucose: 60 + 240 * rng.uniform(), delta, short_avgdelta: delta, long_avgdelta: delta / 2, date: Date.UTC(2025, 0, 6, 12), noise: 0, device: 'bench' },
+      ticks,
+      meal: { carbs, mealCOB: carbs / 2, lastCarbTime: carbs ? Date.UTC(2025, 0, 6, 11) : 0, slopeFromMaxDeviation: 0, slopeFromMinDeviation: 0, bwFound: false, bwCarbs: false },
+    };
+  });
+  const temp = { duration: 0, rate: 0, temp: 'absolute' as const };
+  for (let i = 0; i < 500; i++) decideTempBasal(inputs[i % 64]!.status, temp, inputs[i % 64]!.ticks, profile, inputs[i % 64]!.meal, new Date(Date.UTC(2025, 0, 6, 12)));
+  const start = performance.now();
+  for (let i = 0; i < calls; i++) {
+    const input = inputs[i % 64]!;
+    decideTempBasal(input.status, temp, input.ticks, profile, input.meal, new Date(input.status.date));
+  }
+  return ((performance.now() - start) * 1000) / calls;
 }
 
 /** Our writer against parquetjs-lite (GZIP) on the same rows. */
@@ -215,6 +268,12 @@ const defaultArgs = quick ? ['--patients', '100', '--days', '1'] : [];
 const run = await measureRun(defaultArgs);
 rmSync(run.out, { recursive: true, force: true });
 results.defaultRun = { args: defaultArgs.join(' ') || '(defaults: 1000 patients × 3 days)', ...run, out: undefined };
+// The cohort of schema version 2 (adults on pens), in the same session: what the mix costs.
+const adultsOnPensArgs = [...defaultArgs, '--therapy-mix', 'mdi:1', '--age-mix', 'adult:1'];
+const adultsOnPens = await measureRun(adultsOnPensArgs);
+rmSync(adultsOnPens.out, { recursive: true, force: true });
+results.adultsOnPensRun = { args: adultsOnPensArgs.join(' '), ...adultsOnPens, out: undefined };
+results.controllers = controllerCosts(quick ? 10 : 60, quick ? 1 : 3);
 results.stagesCoreMsPerPatientDay = await stageCosts(quick ? 10 : 50);
 const patientDays = quick ? 100 : 3000;
 const stageSum = Object.values(results.stagesCoreMsPerPatientDay as Record<string, number>).reduce((a, b) => a + b, 0);
@@ -244,6 +303,9 @@ const lines = [
   `| default run: CPU, all processes | ${f(run.coreSeconds)} core-s |`,
   `| default run: peak RSS, whole tree | ${f(run.peakRssMb / 1024, 2)} GB |`,
   `| default run: output | ${f(run.bytes / 1e6)} MB |`,
+  `| same run with --therapy-mix mdi:1 --age-mix adult:1: wall, CPU, peak RSS, output | ${f(adultsOnPens.wallSeconds)} s, ${f(adultsOnPens.coreSeconds)} core-s, ${f(adultsOnPens.peakRssMb / 1024, 2)} GB, ${f(adultsOnPens.bytes / 1e6)} MB |`,
+  `| default mix minus adults on pens: CPU per patient-day | ${f(((run.coreSeconds - adultsOnPens.coreSeconds) * 1000) / patientDays, 2)} core-ms |`,
+  ...Object.entries(results.controllers as Record<string, number>).map(([k, v]) => `| controllers: ${k} | ${f(v, 2)} |`),
   ...Object.entries(results.stagesCoreMsPerPatientDay as Record<string, number>).map(([k, v]) => `| ${k} | ${f(v, 2)} core-ms / patient-day |`),
   `| writer, ${w.rows.toLocaleString('en-US')} rows: ours vs parquetjs-lite (GZIP) | ${f(w.oursSeconds, 2)} s vs ${f(w.parquetjsSeconds, 2)} s (${f(w.parquetjsSeconds / w.oursSeconds)}× faster); ${f(w.oursBytes / 1e6, 2)} MB vs ${f(w.parquetjsBytes / 1e6, 2)} MB (${f(w.parquetjsBytes / w.oursBytes, 2)}× smaller) |`,
   `| ${large.toLocaleString('en-US')} vs ${small.toLocaleString('en-US')} patients × 1 day | core time per patient ${f(s.coreSecondsPerPatientRatio, 2)}×, peak RSS ${f(s.peakRssRatio, 2)}× |`,

@@ -285,6 +285,9 @@ def evaluate(dataset: Path, max_train_rows: int, max_val_rows: int, seed: int, t
     log(f"read train {len(train['patient_id']):,} of {totals['train']:,} rows, val {len(val['patient_id']):,} of {totals['val']:,}, test {len(test['patient_id']):,} (all) in {time.time() - started:.1f} s")
 
     results = []
+    # Kept for the subgroup rows: persistence and the best model at each horizon, and their hypo warnings.
+    kept_forecasts: dict[str, dict[str, np.ndarray]] = {}
+    kept_warnings: dict[str, dict[str, np.ndarray]] = {}
     g0 = {name: rows["feature_t0_glucose_mgdl"].astype(np.float64) for name, rows in (("train", train), ("val", val), ("test", test))}
     for column, horizon in glucose_targets:
         step = time.time()
@@ -301,6 +304,8 @@ def evaluate(dataset: Path, max_train_rows: int, max_val_rows: int, seed: int, t
         for model in MODELS:
             results.append({"task": "glucose", "target": column, "horizonMinutes": horizon, "model": model, **glucose_metrics(reference, predictions[model])})
         results[-1]["gbtRounds"] = gbt.best_iteration
+        if horizon in SUBGROUP_HORIZONS:
+            kept_forecasts[column] = {"reference": reference, "persistence": predictions["persistence"], "gbt": predictions["gbt"], "horizon": horizon}
         log(f"{column}: {time.time() - step:.1f} s")
 
     for column, task, kind, horizon in label_tasks:
@@ -327,6 +332,8 @@ def evaluate(dataset: Path, max_train_rows: int, max_val_rows: int, seed: int, t
                 cut = best_f1_threshold(y_val, predict(x["val"]))
                 scores[model] = predict(x["test"])
                 alarms[model] = scores[model] >= cut
+        if task == "hypoglycemia_within" and horizon in SUBGROUP_HORIZONS:
+            kept_warnings[column] = {"labels": y_test, "horizon": horizon, "notYet": ~alarms["persistence"], **{f"{m}:{part}": source[m] for m in ("persistence", "gbt") if m in scores for part, source in (("score", scores), ("alarm", alarms))}}
         for model in MODELS:
             if model not in scores:
                 results.append({"task": task, "target": column, "horizonMinutes": horizon, "model": model, "auroc": None, "auprc": None, "note": "no positives to learn from in train or val"})
@@ -336,6 +343,8 @@ def evaluate(dataset: Path, max_train_rows: int, max_val_rows: int, seed: int, t
                 row.update(event_metrics(test, alarms[model], y_test, kind, horizon))
             results.append(row)
         log(f"{column}: {time.time() - step:.1f} s")
+
+    results.extend(subgroup_rows(dataset, test["patient_id"], kept_forecasts, kept_warnings))
 
     return {
         "dataset": {
@@ -366,10 +375,40 @@ def evaluate(dataset: Path, max_train_rows: int, max_val_rows: int, seed: int, t
             "clarkeA, clarkeAB": "% of test predictions in Clarke error grid zone A, and A or B",
             "mard": "mean absolute relative difference, %",
             "eventSensitivity": "share of test-split sustained episodes (>= 15 consecutive minutes beyond the threshold, wholly visible, with h rows before onset) with at least one alarm in the h minutes before onset",
+            "subgroup": "rows with a subgroup field score the same models (fitted on the whole train split) on the test windows of one therapy or one age group: persistence and gbt at 30 and 60 min, and the hypoglycaemia early warning within 30 and 60 min",
             "falseAlarmsPerPatientDay": "alarms (rising edges of the alarm signal) whose window label is 0, i.e. no sustained-episode minute within the next h minutes, per test patient-day",
         },
         "results": results,
     }
+
+
+SUBGROUP_HORIZONS = (30, 60)
+SUBGROUP_FIELDS = ("therapy", "age_group")
+
+
+def subgroup_rows(dataset: Path, patient_ids: np.ndarray, forecasts: dict, warnings: dict) -> list[dict]:
+    """Scores of the kept predictions on the test rows of each therapy and each age group (schema >= 3)."""
+    demographics = pq.read_table(dataset / "patient_demographics.parquet")
+    if not all(field in demographics.column_names for field in SUBGROUP_FIELDS):
+        return []
+    rows = []
+    ids = demographics.column("patient_id").to_pylist()
+    for field in SUBGROUP_FIELDS:
+        value_of = dict(zip(ids, demographics.column(field).to_pylist()))
+        row_values = np.array([value_of[pid] for pid in patient_ids])
+        for value in sorted(set(row_values.tolist())):
+            mask = row_values == value
+            subgroup = {"therapy" if field == "therapy" else "ageGroup": value}
+            for column, kept in forecasts.items():
+                for model in ("persistence", "gbt"):
+                    rows.append({"task": "glucose", "target": column, "horizonMinutes": kept["horizon"], "model": model, "subgroup": subgroup, "testRows": int(mask.sum()), **glucose_metrics(kept["reference"][mask], kept[model][mask])})
+            for column, kept in warnings.items():
+                for model in ("persistence", "gbt"):
+                    if f"{model}:score" not in kept:
+                        continue
+                    metrics = label_metrics(kept["labels"][mask], kept[f"{model}:score"][mask], kept[f"{model}:alarm"][mask], kept["notYet"][mask])
+                    rows.append({"task": "hypoglycemia_within", "target": column, "horizonMinutes": kept["horizon"], "model": model, "subgroup": subgroup, "testRows": int(mask.sum()), **metrics})
+    return rows
 
 
 def fmt(value, digits=2) -> str:
@@ -380,17 +419,28 @@ def print_table(evaluation: dict) -> None:
     out = sys.stdout
     out.write(f"\nBaselines on the test split ({evaluation['testRows']:,} windows, {evaluation['testPatientDays']:.1f} patient-days); trained on {evaluation['trainRowsUsed']:,} train rows\n\n")
     out.write(f"{'glucose target':<28} {'model':<12} {'RMSE':>7} {'MAE':>7} {'MARD%':>7} {'A%':>6} {'A+B%':>6}\n")
-    for r in evaluation["results"]:
+    whole = [r for r in evaluation["results"] if "subgroup" not in r]
+    for r in whole:
         if r["task"] == "glucose":
             out.write(f"{r['target']:<28} {r['model']:<12} {fmt(r['rmse']):>7} {fmt(r['mae']):>7} {fmt(r['mard']):>7} {fmt(r['clarkeA'], 1):>6} {fmt(r['clarkeAB'], 1):>6}\n")
     out.write(f"\n{'label':<34} {'model':<12} {'AUROC':>6} {'AUROC*':>6} {'AUPRC':>6} {'sens':>6} {'prec':>6} {'events':>7} {'ev.sens':>7} {'FA/pd':>6}\n")
-    for r in evaluation["results"]:
+    for r in whole:
         if r["task"] != "glucose":
             out.write(
                 f"{r['target']:<34} {r['model']:<12} {fmt(r.get('auroc'), 3):>6} {fmt(r.get('aurocNotYetBeyond'), 3):>6} {fmt(r.get('auprc'), 3):>6} {fmt(r.get('windowSensitivity')):>6} {fmt(r.get('windowPrecision')):>6}"
                 f" {r.get('episodes', '—'):>7} {fmt(r.get('eventSensitivity')):>7} {fmt(r.get('falseAlarmsPerPatientDay')):>6}\n"
             )
     out.write("AUROC*: over windows not yet beyond the threshold at t0; sens/prec: per window at the threshold chosen on val; ev.sens: share of episodes warned within h minutes before onset; FA/pd: false alarms per patient-day\n")
+    groups = [r for r in evaluation["results"] if "subgroup" in r]
+    if groups:
+        out.write(f"\nBy subgroup (test windows of one therapy or age group; models fitted on all of train)\n")
+        out.write(f"{'subgroup':<22} {'target':<34} {'model':<12} {'rows':>9} {'RMSE':>7} {'MARD%':>7} {'AUROC':>6} {'AUROC*':>6} {'sens':>6}\n")
+        for r in groups:
+            name = "=".join(next(iter(r["subgroup"].items())))
+            out.write(
+                f"{name:<22} {r['target']:<34} {r['model']:<12} {r['testRows']:>9,} {fmt(r.get('rmse')):>7} {fmt(r.get('mard')):>7}"
+                f" {fmt(r.get('auroc'), 3):>6} {fmt(r.get('aurocNotYetBeyond'), 3):>6} {fmt(r.get('windowSensitivity')):>6}\n"
+            )
 
 
 def main() -> None:

@@ -22,6 +22,8 @@ export interface EvaluationResult {
   episodes?: number;
   eventSensitivity?: number | null;
   falseAlarmsPerPatientDay?: number | null;
+  /** Set on the rows scored on one therapy's or one age group's test windows (`npm run evaluate` prints them too). */
+  subgroup?: Record<string, string>;
 }
 
 export interface Evaluation {
@@ -64,8 +66,9 @@ export interface BaselineTables {
 
 /** The section's content, shared by the markdown card and the HTML report. */
 export function baselineTables(evaluation: Evaluation, manifest: Manifest): BaselineTables {
-  const glucose = evaluation.results.filter((r) => r.task === 'glucose');
-  const labels = evaluation.results.filter((r) => r.task !== 'glucose');
+  const whole = evaluation.results.filter((r) => !r.subgroup);
+  const glucose = whole.filter((r) => r.task === 'glucose');
+  const labels = whole.filter((r) => r.task !== 'glucose');
   const horizons = [...new Set(glucose.map((r) => r.horizonMinutes))].sort((a, b) => a - b);
   return {
     intro: `Test split, ${evaluation.testRows.toLocaleString('en-US')} windows (${evaluation.testPatientDays.toFixed(1)} patient-days); models trained on ${evaluation.trainRowsUsed.toLocaleString('en-US')} train rows, thresholds and early stopping on val. "AUROC not yet beyond": over windows whose CGM is not yet below 70 / above 250 at t0 (early warning proper). Event sensitivity: share of sustained episodes with an alarm in the h minutes before onset. Reproduce with \`npm run evaluate -- --in DIR\`; definitions in evaluation.json.`,

@@ -90,7 +90,7 @@ function examplePatientDay(data: ReportData): string {
   }
   const marks = [
     ...series.timeline.mealMinutes.map((m, i) => ({ minute: m, name: `meal ${Math.round(series.timeline.mealGrams[i]!)} g`, color: '#f58518' })),
-    ...series.timeline.bolusMinutes.map((m, i) => ({ minute: m, name: `bolus ${series.timeline.bolusUnits[i]} U`, color: '#54a24b' })),
+    ...series.timeline.bolusMinutes.map((m, i) => ({ minute: m, name: `bolus ${Number(series.timeline.bolusUnits[i]!.toFixed(2))} U`, color: '#54a24b' })),
     ...series.timeline.hypoTreatmentMinutes.map((m) => ({ minute: m, name: 'hypo treatment', color: '#e45756' })),
   ].filter((mark) => inDay(mark.minute));
   // The insulin actually delivered as basal, minute by minute: the schedule, temp basals, suspensions.
@@ -103,11 +103,11 @@ function examplePatientDay(data: ReportData): string {
   }
   const panels = [...FEATURE_NAMES, 'basal_rate_u_per_h'];
   const panelHeight = 70;
-  const top = 40;
+  const top = 56;
   const grids = panels.map((_, i) => ({ left: 170, right: 20, top: top + i * panelHeight, height: panelHeight - 18 }));
   const therapyText = { mdi: 'pens (MDI)', pump: 'insulin pump', aid: 'closed loop (OpenAPS oref0 temp basals, every 5 min)' }[profile.therapyKind];
   const option: Option = {
-    title: { text: `Example patient-day: ${profile.patientId} (${profile.ageGroup}, age ${profile.age}, ${profile.gender}, BMI ${profile.bmi}, ${therapyText}) — meals, boluses, hypo treatments marked; exercise shaded`, left: 'center', textStyle: { fontSize: 12 } },
+    title: { text: `Example patient-day: ${profile.patientId} (${profile.ageGroup}, age ${profile.age}, ${profile.gender}, BMI ${profile.bmi}) on ${therapyText}\nmeals, boluses and hypo treatments marked; exercise shaded`, left: 'center', textStyle: { fontSize: 12 } },
     grid: grids,
     xAxis: panels.map((_, i) => ({ type: 'category', gridIndex: i, data: hours, axisLabel: { show: i === panels.length - 1, interval: 119 }, axisTick: { show: false } })),
     yAxis: panels.map((name, i) => ({ type: 'value', gridIndex: i, scale: true, name, nameLocation: 'middle', nameGap: 105, nameRotate: 0, nameTextStyle: { fontSize: 10 }, splitNumber: 2, axisLabel: { fontSize: 9 } })),
@@ -138,7 +138,7 @@ function timeInRangeByGroupChart(data: ReportData): string {
     {
       title: { text: 'Per-patient time in range by therapy and age group (p10 / p25 / median / p75 / p90)', left: 'center', textStyle: { fontSize: 13 } },
       grid: { left: 60, right: 20, top: 50, bottom: 60 },
-      xAxis: { type: 'category', data: cells.map(([key, cell]) => `${key}\n(${cell.patients})`), axisLabel: { fontSize: 10 } },
+      xAxis: { type: 'category', data: cells.map(([key, cell]) => `${key}\n(${cell.patients})`), axisLabel: { fontSize: 10, interval: 0 } },
       yAxis: { type: 'value', name: 'TIR %', min: 0, max: 100 },
       series: [
         {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { drawPatientProfile, type PatientProfile } from '../../src/cohort/patientProfile.ts';
 import { ActivityKind } from '../../src/domain/activity.ts';
@@ -127,6 +128,20 @@ describe('therapy controllers on scripted inputs', () => {
     assert.ok(high.rate! > 1 && high.duration === 30, `high: ${JSON.stringify(high)}`);
     assert.equal(low.rate, 0, `low: ${low.reason}`);
     assert.ok(!('csf' in globalThis) && !('COBpredBG' in globalThis), 'no globals leak from oref0');
+  });
+});
+
+describe('what oref0 brings to run time', () => {
+  it('only determine-basal, basal-set-temp, round-basal and lodash are loaded, none of the CLI tools’ dependencies', () => {
+    const require = createRequire(import.meta.url);
+    const loaded = Object.keys(require.cache)
+      .map((path) => /node_modules\/(.+)$/.exec(path)?.[1])
+      .filter((path): path is string => !!path && !/^(tsx|esbuild)\//.test(path));
+    const packages = new Set(loaded.map((path) => path.split('/')[0]));
+    const oref0Dependencies = Object.keys((require('oref0/package.json') as { dependencies: Record<string, string> }).dependencies);
+    assert.ok(oref0Dependencies.includes('request') && oref0Dependencies.includes('moment'));
+    assert.deepEqual(oref0Dependencies.filter((name) => packages.has(name)), ['lodash']);
+    assert.deepEqual(loaded.filter((path) => path.startsWith('oref0/')).sort(), ['oref0/lib/basal-set-temp.js', 'oref0/lib/determine-basal/determine-basal.js', 'oref0/lib/round-basal.js']);
   });
 });
 

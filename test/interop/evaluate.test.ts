@@ -55,7 +55,7 @@ describe('npm run evaluate', () => {
     assert.equal(result.dataset.patients, 40);
     for (const [task, horizon] of TASKS) {
       for (const model of MODELS) {
-        const rows = result.results.filter((r: { task: string; horizonMinutes: number; model: string }) => r.task === task && r.horizonMinutes === horizon && r.model === model);
+        const rows = result.results.filter((r: { task: string; horizonMinutes: number; model: string; subgroup?: unknown }) => !r.subgroup && r.task === task && r.horizonMinutes === horizon && r.model === model);
         assert.equal(rows.length, 1, `${task} ${horizon} ${model}`);
         const row = rows[0];
         if (task === 'glucose') {
@@ -74,9 +74,34 @@ describe('npm run evaluate', () => {
       }
     }
     // Persistence barely changes in a minute and drifts over an hour.
-    const rmse = (h: number, model: string) => result.results.find((r: { task: string; horizonMinutes: number; model: string }) => r.task === 'glucose' && r.horizonMinutes === h && r.model === model).rmse;
+    const rmse = (h: number, model: string) => result.results.find((r: { task: string; horizonMinutes: number; model: string; subgroup?: unknown }) => !r.subgroup && r.task === 'glucose' && r.horizonMinutes === h && r.model === model).rmse;
     assert.ok(rmse(1, 'persistence') < 3);
     assert.ok(rmse(60, 'persistence') > rmse(30, 'persistence'));
+  });
+
+  it('adds rows per therapy and per age group: persistence and gbt at 30 and 60 min, and the hypo early warning', () => {
+    const result = evaluation();
+    type Row = { task: string; target: string; horizonMinutes: number; model: string; subgroup?: Record<string, string>; testRows: number; rmse?: number; prevalence?: number };
+    const subgroupRows: Row[] = result.results.filter((r: Row) => r.subgroup);
+    const groups = new Set(subgroupRows.map((r) => JSON.stringify(r.subgroup)));
+    // The test split's patients: every therapy or age group present among them has its rows.
+    const demographics = JSON.parse(execFileSync(join(PROJECT_ROOT, '.venv/bin/python'), ['-c', `import pyarrow.parquet as pq, json; t = pq.read_table('${dataset}/patient_demographics.parquet'); print(json.dumps([r for r in t.select(['therapy', 'age_group', 'split']).to_pylist() if r['split'] == 'test']))`], { encoding: 'utf8' }));
+    const expected = new Set([...demographics.map((p: { therapy: string }) => JSON.stringify({ therapy: p.therapy })), ...demographics.map((p: { age_group: string }) => JSON.stringify({ ageGroup: p.age_group }))]);
+    assert.deepEqual([...groups].sort(), [...expected].sort());
+    for (const group of groups) {
+      const rows = subgroupRows.filter((r) => JSON.stringify(r.subgroup) === group);
+      for (const h of [30, 60]) {
+        for (const model of ['persistence', 'gbt']) {
+          const forecast = rows.find((r) => r.task === 'glucose' && r.horizonMinutes === h && r.model === model);
+          assert.ok(forecast && typeof forecast.rmse === 'number' && forecast.rmse > 0 && forecast.testRows > 0, `${group} ${h} ${model}`);
+          assert.ok(rows.some((r) => r.task === 'hypoglycemia_within' && r.horizonMinutes === h && r.model === model), `${group} hypo ${h} ${model}`);
+        }
+      }
+    }
+    // The therapy rows partition the test windows.
+    const therapyRows = subgroupRows.filter((r) => r.subgroup!.therapy && r.task === 'glucose' && r.horizonMinutes === 30 && r.model === 'gbt');
+    assert.equal(therapyRows.reduce((sum, r) => sum + r.testRows, 0), result.testRows);
+    assert.match(firstRun.stdout, /By subgroup/);
   });
 
   it('same dataset, same result', async () => {

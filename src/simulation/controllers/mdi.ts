@@ -10,7 +10,8 @@ import { emptyTimeline, recordBasal, type ControllerActions, type ControllerInpu
 /** Insulin pens dial whole and half units. */
 export const PEN_STEP_UNITS = 0.5;
 
-export const roundToStep = (units: number, step: number) => Math.round(units / step) * step;
+/** Rounds to a device step (0.5, 0.05 U…): divided by the steps per unit, so 23 × 0.05 reads 1.15, not 1.1500000000000001. */
+export const roundToStep = (units: number, step: number) => Math.round(units / step) / Math.round(1 / step);
 
 /** Correction dose (G − target)/CF above a threshold, less the bolus insulin still on board. */
 export function correctionUnits(therapy: TherapySettings, cgmMgdl: number, insulinOnBoardUnits: number, thresholdMgdl: number): number {
