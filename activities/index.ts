@@ -29,7 +29,13 @@ export async function planDatasetRun(request: { config: unknown; runId: string; 
       throw new ConfigError(`invalid outputDir (--out): ${(error as Error).message}`, 'outputDir');
     }
     const plan = await planRun(openStore(location), { ...config, outputDir: location }, request, omittedCohortKeys(request.config));
-    log.info('run planned', { runId: plan.runId, runSeq: plan.runSeq, firstPatientIndex: plan.firstPatientIndex, batches: plan.batchCount, location });
+    log.info('run planned', {
+      runId: plan.runId,
+      runSeq: plan.runSeq,
+      firstPatientIndex: plan.firstPatientIndex,
+      batches: plan.batchCount,
+      location,
+    });
     return plan;
   } catch (error) {
     nonRetryable(error);
@@ -40,7 +46,9 @@ export async function planDatasetRun(request: { config: unknown; runId: string; 
 function explainStorageError(error: unknown, location: string): unknown {
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new Error(`no space left on the device holding ${location}; committed data is intact. Free space: the work is retried automatically (or continue later with npm run resume -- --out ${location})`);
+    return new Error(
+      `no space left on the device holding ${location}; committed data is intact. Free space: the work is retried automatically (or continue later with npm run resume -- --out ${location})`,
+    );
   }
   if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
     return new Error(`cannot write to ${location} (${code}); committed data is intact. Fix permissions: the work is retried automatically`);

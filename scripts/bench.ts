@@ -33,7 +33,9 @@ const flagValue = (name: string, fallback: number) => {
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 /** Runs the CLI as a user would; samples the summed RSS of its process tree 5 times a second. */
-async function measureRun(args: string[]): Promise<{ wallSeconds: number; coreSeconds: number; peakRssMb: number; bytes: number; out: string }> {
+async function measureRun(
+  args: string[],
+): Promise<{ wallSeconds: number; coreSeconds: number; peakRssMb: number; bytes: number; out: string }> {
   const out = join(mkdtempSync(join(tmpdir(), 'bench-')), 'ds');
   return { ...(await measureCli(args, {}, out)), bytes: directoryBytes(out), out };
 }
@@ -42,7 +44,11 @@ async function measureRun(args: string[]): Promise<{ wallSeconds: number; coreSe
 async function measureCli(args: string[], env: Record<string, string>, out: string): Promise<RunMeasure> {
   const started = performance.now();
   const before = childrenCpuSeconds();
-  const child = spawn(process.execPath, ['.cache/build/cli.mjs', 'generate', ...args, '--out', out, '--quiet'], { cwd: PROJECT_ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, ['.cache/build/cli.mjs', 'generate', ...args, '--out', out, '--quiet'], {
+    cwd: PROJECT_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
   let peakKb = 0;
   const timer = setInterval(() => (peakKb = Math.max(peakKb, treeRssKb(child.pid!))), 200);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -84,7 +90,8 @@ function treeRssKb(root: number): number {
 
 function directoryBytes(dir: string): number {
   let total = 0;
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true }))
+    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
   return total;
 }
 
@@ -113,7 +120,9 @@ async function stageCosts(patients: number): Promise<Record<string, number>> {
   });
   let series: ReturnType<typeof simulatePatient>[] = [];
   const simulation = time(() => (series = profiles.map((p) => simulatePatient(42, p, total))));
-  const windows = time(() => series.forEach((s) => cutWindows(s.signals, visible, config.windowSizeMinutes, config.forecastHorizonsMinutes, 0)));
+  const windows = time(() =>
+    series.forEach((s) => cutWindows(s.signals, visible, config.windowSizeMinutes, config.forecastHorizonsMinutes, 0)),
+  );
   const batches = await timeseriesBatches(config, patients);
   const schema = timeseriesSchema(config.windowSizeMinutes, config.forecastHorizonsMinutes);
   const start = performance.now();
@@ -124,7 +133,14 @@ async function stageCosts(patients: number): Promise<Record<string, number>> {
   await store.put('part.parquet', bytes);
   const storeWrite = (performance.now() - writeStart) / patientDays;
   rmSync(store.location, { recursive: true, force: true });
-  return { profile, glucoseCore: core, restOfSimulation: simulation - core, windowsAndLabels: windows, parquetEncoding: encoding, storeWrite };
+  return {
+    profile,
+    glucoseCore: core,
+    restOfSimulation: simulation - core,
+    windowsAndLabels: windows,
+    parquetEncoding: encoding,
+    storeWrite,
+  };
 }
 
 /** The inputs the integrator saw each minute of one patient's simulation. */
@@ -147,7 +163,11 @@ function recordCoreInputs(profile: PatientProfile, minutes: number): { initialSt
 async function timeseriesBatches(config: RunConfig, patients: number): Promise<RecordBatch[]> {
   const batches: RecordBatch[] = [];
   const spec = { config, firstPatientIndex: 0, start: 0, end: patients, splitCodes: new Uint8Array(patients) };
-  await buildBatchTables(spec, async (_split, rows) => void batches.push(rows), async () => {});
+  await buildBatchTables(
+    spec,
+    async (_split, rows) => void batches.push(rows),
+    async () => {},
+  );
   return batches;
 }
 
@@ -182,20 +202,60 @@ function controllerCosts(patients: number, days: number): Record<string, number>
 /** determine-basal alone (logging silenced), on inputs swept over glucose, trend and insulin on board. */
 function oref0CallMicroseconds(calls: number): number {
   const rng = randomStream(42, 0, 'bench-oref0');
-  const profile = { max_iob: 2.4, max_daily_basal: 0.8, max_basal: 3.2, current_basal: 0.8, min_bg: 110, max_bg: 110, sens: 45, carb_ratio: 10, dia: 5, curve: 'rapid-acting', out_units: 'mg/dL', max_daily_safety_multiplier: 3, current_basal_safety_multiplier: 4, skip_neutral_temps: false, enableUAM: false, maxCOB: 120, min_5m_carbimpact: 8, remainingCarbsCap: 90 };
+  const profile = {
+    max_iob: 2.4,
+    max_daily_basal: 0.8,
+    max_basal: 3.2,
+    current_basal: 0.8,
+    min_bg: 110,
+    max_bg: 110,
+    sens: 45,
+    carb_ratio: 10,
+    dia: 5,
+    curve: 'rapid-acting',
+    out_units: 'mg/dL',
+    max_daily_safety_multiplier: 3,
+    current_basal_safety_multiplier: 4,
+    skip_neutral_temps: false,
+    enableUAM: false,
+    maxCOB: 120,
+    min_5m_carbimpact: 8,
+    remainingCarbsCap: 90,
+  };
   const inputs = Array.from({ length: 64 }, () => {
     const iob = 3 * rng.uniform() - 0.5;
-    const ticks = Array.from({ length: 48 }, (_, t) => ({ iob: iob * Math.exp(-t / 20), activity: (iob / 60) * Math.exp(-t / 20), iobWithZeroTemp: { iob: iob * Math.exp(-t / 20) - 0.05 * t, activity: (iob / 60) * Math.exp(-t / 20) - 0.0008 * Math.min(t, 15) } }));
+    const ticks = Array.from({ length: 48 }, (_, t) => ({
+      iob: iob * Math.exp(-t / 20),
+      activity: (iob / 60) * Math.exp(-t / 20),
+      iobWithZeroTemp: { iob: iob * Math.exp(-t / 20) - 0.05 * t, activity: (iob / 60) * Math.exp(-t / 20) - 0.0008 * Math.min(t, 15) },
+    }));
     const delta = 8 * rng.normal();
     const carbs = rng.uniform() < 0.3 ? Math.round(60 * rng.uniform()) : 0;
     return {
-      status: { glucose: 60 + 240 * rng.uniform(), delta, short_avgdelta: delta, long_avgdelta: delta / 2, date: Date.UTC(2025, 0, 6, 12), noise: 0, device: 'bench' },
+      status: {
+        glucose: 60 + 240 * rng.uniform(),
+        delta,
+        short_avgdelta: delta,
+        long_avgdelta: delta / 2,
+        date: Date.UTC(2025, 0, 6, 12),
+        noise: 0,
+        device: 'bench',
+      },
       ticks,
-      meal: { carbs, mealCOB: carbs / 2, lastCarbTime: carbs ? Date.UTC(2025, 0, 6, 11) : 0, slopeFromMaxDeviation: 0, slopeFromMinDeviation: 0, bwFound: false, bwCarbs: false },
+      meal: {
+        carbs,
+        mealCOB: carbs / 2,
+        lastCarbTime: carbs ? Date.UTC(2025, 0, 6, 11) : 0,
+        slopeFromMaxDeviation: 0,
+        slopeFromMinDeviation: 0,
+        bwFound: false,
+        bwCarbs: false,
+      },
     };
   });
   const temp = { duration: 0, rate: 0, temp: 'absolute' as const };
-  for (let i = 0; i < 500; i++) decideTempBasal(inputs[i % 64]!.status, temp, inputs[i % 64]!.ticks, profile, inputs[i % 64]!.meal, new Date(Date.UTC(2025, 0, 6, 12)));
+  for (let i = 0; i < 500; i++)
+    decideTempBasal(inputs[i % 64]!.status, temp, inputs[i % 64]!.ticks, profile, inputs[i % 64]!.meal, new Date(Date.UTC(2025, 0, 6, 12)));
   const start = performance.now();
   for (let i = 0; i < calls; i++) {
     const input = inputs[i % 64]!;
@@ -205,7 +265,9 @@ function oref0CallMicroseconds(calls: number): number {
 }
 
 /** Our writer against parquetjs-lite (GZIP) on the same rows. */
-async function writerComparison(rows: number): Promise<{ rows: number; oursSeconds: number; oursBytes: number; parquetjsSeconds: number; parquetjsBytes: number }> {
+async function writerComparison(
+  rows: number,
+): Promise<{ rows: number; oursSeconds: number; oursBytes: number; parquetjsSeconds: number; parquetjsBytes: number }> {
   const config: RunConfig = { ...DEFAULT_CONFIG, simulationDaysPerPatient: 3 };
   const patients = Math.ceil(rows / (simulatedMinutes(config) - config.windowSizeMinutes));
   const batches = await timeseriesBatches({ ...config, numPatients: patients }, patients);
@@ -219,7 +281,14 @@ async function writerComparison(rows: number): Promise<{ rows: number; oursSecon
   const parquet = require('parquetjs-lite');
   const fields: Record<string, { type: string; compression: string }> = {};
   for (const field of schema.fields) {
-    const type = field.name === 'patient_id' ? 'UTF8' : field.name === 'timestamp' ? 'TIMESTAMP_MILLIS' : String(field.type) === 'Int32' ? 'INT32' : 'DOUBLE';
+    const type =
+      field.name === 'patient_id'
+        ? 'UTF8'
+        : field.name === 'timestamp'
+          ? 'TIMESTAMP_MILLIS'
+          : String(field.type) === 'Int32'
+            ? 'INT32'
+            : 'DOUBLE';
     fields[field.name] = { type, compression: 'GZIP' };
   }
   const path = join(mkdtempSync(join(tmpdir(), 'bench-pq-')), 'part.parquet');
@@ -229,7 +298,9 @@ async function writerComparison(rows: number): Promise<{ rows: number; oursSecon
     const columns = schema.fields.map((f) => batch.getChild(f.name)!.toArray());
     for (let row = 0; row < batch.numRows; row++) {
       const record: Record<string, unknown> = {};
-      schema.fields.forEach((f, c) => (record[f.name] = f.name === 'timestamp' ? new Date(Number((columns[c] as BigInt64Array)[row])) : columns[c]![row]));
+      schema.fields.forEach(
+        (f, c) => (record[f.name] = f.name === 'timestamp' ? new Date(Number((columns[c] as BigInt64Array)[row])) : columns[c]![row]),
+      );
       await writer.appendRow(record);
     }
   }
@@ -306,7 +377,9 @@ const lines = [
   `| same run with --therapy-mix mdi:1 --age-mix adult:1: wall, CPU, peak RSS, output | ${f(adultsOnPens.wallSeconds)} s, ${f(adultsOnPens.coreSeconds)} core-s, ${f(adultsOnPens.peakRssMb / 1024, 2)} GB, ${f(adultsOnPens.bytes / 1e6)} MB |`,
   `| default mix minus adults on pens: CPU per patient-day | ${f(((run.coreSeconds - adultsOnPens.coreSeconds) * 1000) / patientDays, 2)} core-ms |`,
   ...Object.entries(results.controllers as Record<string, number>).map(([k, v]) => `| controllers: ${k} | ${f(v, 2)} |`),
-  ...Object.entries(results.stagesCoreMsPerPatientDay as Record<string, number>).map(([k, v]) => `| ${k} | ${f(v, 2)} core-ms / patient-day |`),
+  ...Object.entries(results.stagesCoreMsPerPatientDay as Record<string, number>).map(
+    ([k, v]) => `| ${k} | ${f(v, 2)} core-ms / patient-day |`,
+  ),
   `| writer, ${w.rows.toLocaleString('en-US')} rows: ours vs parquetjs-lite (GZIP) | ${f(w.oursSeconds, 2)} s vs ${f(w.parquetjsSeconds, 2)} s (${f(w.parquetjsSeconds / w.oursSeconds)}× faster); ${f(w.oursBytes / 1e6, 2)} MB vs ${f(w.parquetjsBytes / 1e6, 2)} MB (${f(w.parquetjsBytes / w.oursBytes, 2)}× smaller) |`,
   `| ${large.toLocaleString('en-US')} vs ${small.toLocaleString('en-US')} patients × 1 day | core time per patient ${f(s.coreSecondsPerPatientRatio, 2)}×, peak RSS ${f(s.peakRssRatio, 2)}× |`,
 ];

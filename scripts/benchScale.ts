@@ -48,7 +48,9 @@ async function latencyProxy(targetPort: number, delayMs: number): Promise<{ port
 }
 
 /** Polls the run's commit activity once a second: attempts seen and the longest wait between heartbeats. */
-function watchCommit(address: string): { stop(): Promise<{ commitSeconds: number; attempts: number; longestHeartbeatGapSeconds: number; heartbeats: number }> } {
+function watchCommit(address: string): {
+  stop(): Promise<{ commitSeconds: number; attempts: number; longestHeartbeatGapSeconds: number; heartbeats: number }>;
+} {
   let stopped = false;
   const stats = { firstSeen: 0, lastSeen: 0, attempts: 0, longestGap: 0, heartbeats: 0 };
   const loop = (async () => {
@@ -65,7 +67,8 @@ function watchCommit(address: string): { stop(): Promise<{ commitSeconds: number
             stats.firstSeen ||= now;
             stats.lastSeen = now;
             stats.attempts = Math.max(stats.attempts, activity.attempt ?? 1);
-            const beat = Number(activity.lastHeartbeatTime?.seconds ?? 0) * 1000 + Math.floor((activity.lastHeartbeatTime?.nanos ?? 0) / 1e6);
+            const beat =
+              Number(activity.lastHeartbeatTime?.seconds ?? 0) * 1000 + Math.floor((activity.lastHeartbeatTime?.nanos ?? 0) / 1e6);
             if (beat && beat !== lastBeat) {
               if (lastBeat) stats.longestGap = Math.max(stats.longestGap, beat - lastBeat);
               stats.heartbeats++;
@@ -86,7 +89,12 @@ function watchCommit(address: string): { stop(): Promise<{ commitSeconds: number
     async stop() {
       stopped = true;
       await loop;
-      return { commitSeconds: (stats.lastSeen - stats.firstSeen) / 1000, attempts: stats.attempts, longestHeartbeatGapSeconds: stats.longestGap / 1000, heartbeats: stats.heartbeats };
+      return {
+        commitSeconds: (stats.lastSeen - stats.firstSeen) / 1000,
+        attempts: stats.attempts,
+        longestHeartbeatGapSeconds: stats.longestGap / 1000,
+        heartbeats: stats.heartbeats,
+      };
     },
   };
 }
@@ -94,10 +102,18 @@ function watchCommit(address: string): { stop(): Promise<{ commitSeconds: number
 const cli = (args: string[], env: Record<string, string>) =>
   new Promise<{ seconds: number; stdout: string }>((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['.cache/build/cli.mjs', ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['.cache/build/cli.mjs', ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.once('exit', (code) => (code === 0 ? resolve({ seconds: (performance.now() - started) / 1000, stdout }) : reject(new Error(`${args.join(' ')} exited ${code}`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve({ seconds: (performance.now() - started) / 1000, stdout })
+        : reject(new Error(`${args.join(' ')} exited ${code}`)),
+    );
   });
 
 export async function scaleBench(measure: MeasureCli, options: { patients: number; latencyMs: number }): Promise<Record<string, unknown>> {

@@ -44,11 +44,19 @@ async function save(name: string, workflowId: string): Promise<void> {
 
 await worker.runUntil(async () => {
   // A completed run of three batches, with the default horizons.
-  await client.workflow.execute('generateDataset', { taskQueue: TASK_QUEUE, workflowId: 'completed', args: [config(dataset('completed'), { numPatients: 3 })] });
+  await client.workflow.execute('generateDataset', {
+    taskQueue: TASK_QUEUE,
+    workflowId: 'completed',
+    args: [config(dataset('completed'), { numPatients: 3 })],
+  });
   await save('completed', 'completed');
 
   // A run cancelled while batches are in flight.
-  const cancelled = await client.workflow.start('generateDataset', { taskQueue: TASK_QUEUE, workflowId: 'cancelled', args: [config(dataset('cancelled'), { numPatients: 6, simulationDaysPerPatient: 60 })] });
+  const cancelled = await client.workflow.start('generateDataset', {
+    taskQueue: TASK_QUEUE,
+    workflowId: 'cancelled',
+    args: [config(dataset('cancelled'), { numPatients: 6, simulationDaysPerPatient: 60 })],
+  });
   await new Promise((resolve) => setTimeout(resolve, 2000));
   await cancelled.cancel();
   await cancelled.result().catch(() => undefined);
@@ -58,7 +66,11 @@ await worker.runUntil(async () => {
   await client.workflow.execute('generateDataset', {
     taskQueue: TASK_QUEUE,
     workflowId: 'continued',
-    args: [config(dataset('continued'), { numPatients: 20, simulationDaysPerPatient: 0.02 }), undefined, { maxBatchesInFlight: 2, historyEventsBeforeContinue: 40 }],
+    args: [
+      config(dataset('continued'), { numPatients: 20, simulationDaysPerPatient: 0.02 }),
+      undefined,
+      { maxBatchesInFlight: 2, historyEventsBeforeContinue: 40 },
+    ],
   });
   // Visibility is eventually consistent: wait until every execution of the chain is listed.
   await new Promise((resolve) => setTimeout(resolve, 2000));

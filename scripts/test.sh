@@ -8,9 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 fast=false
 if [ "${1:-}" = "--fast" ]; then fast=true; shift; fi
-# Types first, then the layering (no cycles, layers only point down): either fails the run before
-# any server starts.
+# Types first, then lint and formatting, then the layering (no cycles, layers only point down):
+# any of them fails the run before a server starts.
 npx tsc --noEmit -p .
+npx eslint .
+npx prettier --check --log-level warn .
 npx depcruise src activities workflows --config .dependency-cruiser.cjs
 files=(test/fast/*.test.ts)
 if [ "$fast" = false ]; then

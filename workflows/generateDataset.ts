@@ -80,7 +80,11 @@ const { commitDatasetRun, abandonDatasetRun } = proxyActivities<typeof activitie
 });
 
 /** The one workflow type: `generateDataset`, one JSON argument with the camelCase config fields. */
-export async function generateDataset(config: unknown, continuation?: Continuation, limits: WorkflowLimits = continuation?.limits ?? DEFAULT_LIMITS): Promise<GenerateResult> {
+export async function generateDataset(
+  config: unknown,
+  continuation?: Continuation,
+  limits: WorkflowLimits = continuation?.limits ?? DEFAULT_LIMITS,
+): Promise<GenerateResult> {
   const info = workflowInfo();
   const progress: RunProgress = {
     phase: 'planning',
@@ -104,7 +108,9 @@ export async function generateDataset(config: unknown, continuation?: Continuati
       if (isCancellation(error)) {
         // Cancelled while planning: the plan may have taken the lease; give it back.
         progress.phase = 'cancelling';
-        await CancellationScope.nonCancellable(() => abandonDatasetRun({ outputDir: outputDirOf(config), runId: info.firstExecutionRunId }));
+        await CancellationScope.nonCancellable(() =>
+          abandonDatasetRun({ outputDir: outputDirOf(config), runId: info.firstExecutionRunId }),
+        );
         throw error;
       }
       // Bad input and a locked dataset are final: surface the activity's own message.

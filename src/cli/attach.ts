@@ -11,7 +11,6 @@ import { openStore } from '../storage/openStore.ts';
 import { isS3Uri } from '../storage/s3Location.ts';
 import { EXIT } from './failures.ts';
 
-
 export interface AttachOptions {
   quiet: boolean;
   json: boolean;
@@ -27,7 +26,9 @@ export async function followRun(handle: WorkflowHandle, log: RunLog, options: At
   const logName = runLogFileName(new Date(options.startedAtMs));
   const s3 = isS3Uri(options.location);
   // On S3 the log is kept locally during the run and uploaded next to the data at the end.
-  const logPath = s3 ? join(tmpdir(), `${createHash('sha256').update(options.location).digest('hex').slice(0, 12)}-${logName}`) : join(options.location, logName);
+  const logPath = s3
+    ? join(tmpdir(), `${createHash('sha256').update(options.location).digest('hex').slice(0, 12)}-${logName}`)
+    : join(options.location, logName);
   if (!s3) mkdirSync(options.location, { recursive: true });
   log.attachFile(logPath);
   const uploadLog = async () => {
@@ -93,7 +94,7 @@ export function failureType(error: unknown): string | undefined {
 
 /** The innermost cause's message of a workflow failure: what the user needs to read. */
 export function failureMessage(error: unknown): string {
-  let current: unknown = error instanceof WorkflowFailedError ? error.cause ?? error : error;
+  let current: unknown = error instanceof WorkflowFailedError ? (error.cause ?? error) : error;
   while (current && typeof current === 'object' && 'cause' in current && (current as { cause?: unknown }).cause) {
     current = (current as { cause: unknown }).cause;
   }
@@ -110,7 +111,18 @@ function printSummary(result: GenerateResult, log: RunLog, options: AttachOption
   };
   if (options.json) {
     process.stdout.write(
-      JSON.stringify({ ok: true, location: options.location, runId: commit.runId, patients: commit.patients, firstPatientIndex: commit.firstPatientIndex, rows, labelCounts: commit.labelCounts, bytesWritten: commit.bytesWritten, datasetTotals: commit.datasetTotals, wallSeconds }) + '\n',
+      JSON.stringify({
+        ok: true,
+        location: options.location,
+        runId: commit.runId,
+        patients: commit.patients,
+        firstPatientIndex: commit.firstPatientIndex,
+        rows,
+        labelCounts: commit.labelCounts,
+        bytesWritten: commit.bytesWritten,
+        datasetTotals: commit.datasetTotals,
+        wallSeconds,
+      }) + '\n',
     );
     return;
   }
@@ -119,7 +131,10 @@ function printSummary(result: GenerateResult, log: RunLog, options: AttachOption
     `  run ${commit.runId.slice(0, 8)} (#${commit.runSeq}): ${commit.patients} patients (index ${commit.firstPatientIndex}–${commit.firstPatientIndex + commit.patients - 1})${commit.alreadyCommitted ? ' [already committed]' : ''}`,
     `  rows: train ${rows.train.toLocaleString('en-US')}, val ${rows.val.toLocaleString('en-US')}, test ${rows.test.toLocaleString('en-US')}`,
     '  label positives (train / val / test):',
-    ...Object.keys(commit.labelCounts.train).map((name) => `    ${name.padEnd(36)} ${commit.labelCounts.train[name]} / ${commit.labelCounts.val[name]} / ${commit.labelCounts.test[name]}`),
+    ...Object.keys(commit.labelCounts.train).map(
+      (name) =>
+        `    ${name.padEnd(36)} ${commit.labelCounts.train[name]} / ${commit.labelCounts.val[name]} / ${commit.labelCounts.test[name]}`,
+    ),
     `  written: ${formatBytes(commit.bytesWritten)}; dataset now ${commit.datasetTotals.patient_demographics.rows} patients, ${formatBytes(Object.values(commit.datasetTotals).reduce((s, t) => s + t.bytes, 0))}`,
     `  wall time: ${wallSeconds.toFixed(1)} s`,
   ];

@@ -10,4 +10,3 @@ export async function datasetWorkflowId(location: string): Promise<{ workflowId:
   const lease = text ? (JSON.parse(text) as Lease) : undefined;
   return { workflowId: lease?.workflowId ?? workflowIdFor(location), lease };
 }
-

@@ -21,7 +21,19 @@ program
   .configureOutput({ outputError: (text, write) => write(text.trim().split('\n')[0] + '\n') })
   .showSuggestionAfterError(true);
 
-for (const register of [registerGenerate, registerRealism, registerTrial, registerEvaluate, registerResume, registerStatus, registerCancel, registerWorker, registerServer, registerSchedule]) register(program);
+for (const register of [
+  registerGenerate,
+  registerRealism,
+  registerTrial,
+  registerEvaluate,
+  registerResume,
+  registerStatus,
+  registerCancel,
+  registerWorker,
+  registerServer,
+  registerSchedule,
+])
+  register(program);
 
 // A gRPC retry timer can fire after we closed the connection on purpose (Ctrl-C, end of run):
 // that is not a failure of the run.

@@ -1,13 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { ConfigError, DEFAULT_CONFIG, formatMix, omittedCohortKeys, validateRunConfig, type CohortKey, type RunConfig } from '../config/config.ts';
+import {
+  ConfigError,
+  DEFAULT_CONFIG,
+  formatMix,
+  omittedCohortKeys,
+  validateRunConfig,
+  type CohortKey,
+  type RunConfig,
+} from '../config/config.ts';
 
 /**
  * The one declaration of the options that describe a run (generate, schedule create, realism).
  * `defaults` overrides the default shown in help (realism generates a smaller cohort).
  */
-export function addRunOptions(command: Command, defaults: { patients?: number; out?: string; therapyMix?: string; ageMix?: string } = {}): Command {
+export function addRunOptions(
+  command: Command,
+  defaults: { patients?: number; out?: string; therapyMix?: string; ageMix?: string } = {},
+): Command {
   return command
     .option('--patients <n>', `patients in this run (default ${defaults.patients ?? DEFAULT_CONFIG.numPatients})`)
     .option('--days <d>', `simulated days per patient, fractions allowed (default ${DEFAULT_CONFIG.simulationDaysPerPatient})`)
@@ -17,9 +28,18 @@ export function addRunOptions(command: Command, defaults: { patients?: number; o
     .option('--val-split <f>', `fraction of patients in val (default ${DEFAULT_CONFIG.valSplit}); test gets the rest`)
     .option('--batch-size <n>', `patients per batch activity (default ${DEFAULT_CONFIG.batchSize})`)
     .option('--seed <n>', `random seed (default ${DEFAULT_CONFIG.randomSeed})`)
-    .option('--horizons <list>', `forecast horizons in minutes: glucose targets and early-warning labels per horizon (default ${DEFAULT_CONFIG.forecastHorizonsMinutes.join(',')}; none = the original 82 columns)`)
-    .option('--therapy-mix <shares>', `shares of therapies mdi (pens), pump, aid (closed loop, OpenAPS oref0), summing to 1 (default ${defaults.therapyMix ?? formatMix(DEFAULT_CONFIG.therapyMix)})`)
-    .option('--age-mix <shares>', `shares of age groups child (6–12), adolescent (13–17), adult (18–85), summing to 1 (default ${defaults.ageMix ?? formatMix(DEFAULT_CONFIG.ageMix)})`)
+    .option(
+      '--horizons <list>',
+      `forecast horizons in minutes: glucose targets and early-warning labels per horizon (default ${DEFAULT_CONFIG.forecastHorizonsMinutes.join(',')}; none = the original 82 columns)`,
+    )
+    .option(
+      '--therapy-mix <shares>',
+      `shares of therapies mdi (pens), pump, aid (closed loop, OpenAPS oref0), summing to 1 (default ${defaults.therapyMix ?? formatMix(DEFAULT_CONFIG.therapyMix)})`,
+    )
+    .option(
+      '--age-mix <shares>',
+      `shares of age groups child (6–12), adolescent (13–17), adult (18–85), summing to 1 (default ${defaults.ageMix ?? formatMix(DEFAULT_CONFIG.ageMix)})`,
+    )
     .option('--config <file>', 'JSON file with config fields (camelCase); flags override it');
 }
 
@@ -84,7 +104,10 @@ export function resolveRunConfig(flags: GenerateFlags): { config: RunConfig; wor
     try {
       text = readFileSync(flags.config, 'utf8');
     } catch (error) {
-      throw new ConfigError(`invalid --config: cannot read ${flags.config} (${(error as NodeJS.ErrnoException).code ?? 'error'}); expected a readable JSON file`, 'config');
+      throw new ConfigError(
+        `invalid --config: cannot read ${flags.config} (${(error as NodeJS.ErrnoException).code ?? 'error'}); expected a readable JSON file`,
+        'config',
+      );
     }
     let parsed: unknown;
     try {
@@ -109,7 +132,11 @@ export function resolveRunConfig(flags: GenerateFlags): { config: RunConfig; wor
   const config = validateRunConfig(values);
   const workers = parseWorkers(flags.workers ?? fileWorkers);
   // Mixes given by neither a flag nor the file are left to the plan: an append takes the dataset's own.
-  const given = { ...fileValues, ...(flags.therapyMix !== undefined && { therapyMix: flags.therapyMix }), ...(flags.ageMix !== undefined && { ageMix: flags.ageMix }) };
+  const given = {
+    ...fileValues,
+    ...(flags.therapyMix !== undefined && { therapyMix: flags.therapyMix }),
+    ...(flags.ageMix !== undefined && { ageMix: flags.ageMix }),
+  };
   return { config, workers, omittedCohortKeys: omittedCohortKeys(given) };
 }
 
@@ -124,7 +151,10 @@ export function parseWorkers(raw: unknown): number {
   if (raw === undefined) return availableParallelism();
   const value = typeof raw === 'string' ? numeric(raw) : raw;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 256) {
-    throw new ConfigError(`invalid --workers: got ${JSON.stringify(raw)}, expected an integer from 1 to 256 (default: all ${availableParallelism()} cores)`, 'workers');
+    throw new ConfigError(
+      `invalid --workers: got ${JSON.stringify(raw)}, expected an integer from 1 to 256 (default: all ${availableParallelism()} cores)`,
+      'workers',
+    );
   }
   return value;
 }

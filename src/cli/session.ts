@@ -15,8 +15,15 @@ export interface Session {
 }
 
 /** The one way the CLI connects to Temporal (address, namespace, TLS and API key from envconfig). */
-export async function connectClient(target: TemporalTarget = temporalTarget(), options: { connectTimeoutMs?: number } = {}): Promise<{ connection: Connection; client: Client }> {
-  const connection = await Connection.connect({ ...target.connectionOptions, address: target.address, ...(options.connectTimeoutMs ? { connectTimeout: options.connectTimeoutMs } : {}) } as never);
+export async function connectClient(
+  target: TemporalTarget = temporalTarget(),
+  options: { connectTimeoutMs?: number } = {},
+): Promise<{ connection: Connection; client: Client }> {
+  const connection = await Connection.connect({
+    ...target.connectionOptions,
+    address: target.address,
+    ...(options.connectTimeoutMs ? { connectTimeout: options.connectTimeoutMs } : {}),
+  } as never);
   return { connection, client: new Client({ connection, namespace: target.namespace }) };
 }
 

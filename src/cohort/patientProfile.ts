@@ -1,5 +1,12 @@
 import { loadQuest, loadVirtualPatients } from './uvaPadovaParameters.ts';
-import { medianBmi, medianBreathingRateRpm, medianHeightCm, medianRestingHeartRateBpm, usualBedtimeHour, usualSleepHours } from './paediatricNorms.ts';
+import {
+  medianBmi,
+  medianBreathingRateRpm,
+  medianHeightCm,
+  medianRestingHeartRateBpm,
+  usualBedtimeHour,
+  usualSleepHours,
+} from './paediatricNorms.ts';
 import { AGE_GROUPS, AGE_RANGE, THERAPIES, type AgeGroup, type AgeMix, type Therapy, type TherapyMix } from '../domain/cohort.ts';
 import type { GlucoseInsulinParameters } from '../physiology/glucoseInsulin.ts';
 import { solveSteadyState } from '../physiology/steadyState.ts';
@@ -143,7 +150,10 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
   const restingHeartRateBpm = Math.round(normalBetween(rng, heartRateMedian, adult ? 8 : 9, adult ? 48 : 60, adult ? 95 : 125));
   const maxHeartRateBpm = round(208 - 0.7 * age, 1); // Tanaka 2001; valid in children and adolescents too (Machado & Denadai 2011)
   // Higher BMI (for age), lower insulin sensitivity; 1.0 = the published parameter set's own sensitivity.
-  const insulinSensitivityFactor = round(Math.min(1.5, Math.max(0.1, logNormal(rng, 0.95, 0.25) * ((adult ? 25 : bmiMedian) / bmi) ** 0.6)), 3);
+  const insulinSensitivityFactor = round(
+    Math.min(1.5, Math.max(0.1, logNormal(rng, 0.95, 0.25) * ((adult ? 25 : bmiMedian) / bmi) ** 0.6)),
+    3,
+  );
 
   // Model: a published set of the person's age group, perturbed log-normally, scaled to this person.
   const sets = parameterSets(ageGroup);
@@ -153,15 +163,34 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
   const sensitivity = insulinSensitivityFactor;
   const modelWithoutBasal = {
     BW: weightKg,
-    kabs: base.kabs * jitter(), kmax: base.kmax * jitter(), kmin: base.kmin * jitter(),
-    b: base.b, d: base.d, f: base.f,
-    Vg: base.Vg, Vi: base.Vi,
-    Vmx: base.Vmx * sensitivity, Km0: base.Km0, Vm0: base.Vm0 * jitter(), k1: base.k1, k2: base.k2,
+    kabs: base.kabs * jitter(),
+    kmax: base.kmax * jitter(),
+    kmin: base.kmin * jitter(),
+    b: base.b,
+    d: base.d,
+    f: base.f,
+    Vg: base.Vg,
+    Vi: base.Vi,
+    Vmx: base.Vmx * sensitivity,
+    Km0: base.Km0,
+    Vm0: base.Vm0 * jitter(),
+    k1: base.k1,
+    k2: base.k2,
     p2u: base.p2u * jitter(),
-    m1: base.m1, m2: base.m2, m4: base.m4, m30: base.m30, ki: base.ki * jitter(),
-    kp2: base.kp2, kp3: base.kp3 * sensitivity,
-    ke1: base.ke1, ke2: base.ke2, Fsnc: base.Fsnc,
-    kd: base.kd * jitter(), ka1: base.ka1 * jitter(), ka2: base.ka2 * jitter(), ksc: base.ksc * jitter(),
+    m1: base.m1,
+    m2: base.m2,
+    m4: base.m4,
+    m30: base.m30,
+    ki: base.ki * jitter(),
+    kp2: base.kp2,
+    kp3: base.kp3 * sensitivity,
+    ke1: base.ke1,
+    ke2: base.ke2,
+    Fsnc: base.Fsnc,
+    kd: base.kd * jitter(),
+    ka1: base.ka1 * jitter(),
+    ka2: base.ka2 * jitter(),
+    ksc: base.ksc * jitter(),
     restingHeartRateBpm,
   };
   // Less sensitive people need more basal insulin; the steady state is re-solved, never broken.
@@ -238,7 +267,9 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
     autonomicNeuropathy,
     qtcMs: normalBetween(rng, 405 + (gender === 'F' ? 10 : 0), 18, 360, 460),
     sdnnRestMs: Math.max(8, logNormal(rng, 62 - 0.5 * (Math.max(age, 20) - 20), 0.22) * (autonomicNeuropathy ? 0.4 : 1)),
-    respiratoryRateRestRpm: adult ? normalBetween(rng, 14.5, 1.5, 11, 19) : normalBetween(rng, medianBreathingRateRpm(age + 0.5), 1.8, 12, 28),
+    respiratoryRateRestRpm: adult
+      ? normalBetween(rng, 14.5, 1.5, 11, 19)
+      : normalBetween(rng, medianBreathingRateRpm(age + 0.5), 1.8, 12, 28),
     spo2RestPct: normalBetween(rng, 97.8, 0.8, 95.5, 99.5),
     skinTemperatureDayC: normalBetween(rng, 33.3, 0.6, 31.5, 35),
     edaTonicMicroSiemens: logNormal(rng, 1.2, 0.6),
@@ -262,7 +293,14 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
     patientId: patientIdFor(randomSeed, patientIndex),
     ageGroup,
     therapyKind,
-    age, gender, bmi, heightCm, weightKg, restingHeartRateBpm, maxHeartRateBpm, insulinSensitivityFactor,
+    age,
+    gender,
+    bmi,
+    heightCm,
+    weightKg,
+    restingHeartRateBpm,
+    maxHeartRateBpm,
+    insulinSensitivityFactor,
     baseParameterSet: base.name,
     model,
     initialState: steady.state,
@@ -278,7 +316,12 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
  * at each hour is inversely proportional to its sensitivity then (patient.ts: the dawn phenomenon
  * around 06:00, a rise in sensitivity around 02:00), matched to the power `titration`.
  */
-export function basalProfile(meanUnitsPerHour: number, dawnPhenomenon: number, nocturnalSensitivityRise: number, titration: number): number[] {
+export function basalProfile(
+  meanUnitsPerHour: number,
+  dawnPhenomenon: number,
+  nocturnalSensitivityRise: number,
+  titration: number,
+): number[] {
   const need = Array.from({ length: 24 }, (_, hour) => {
     const h = hour + 0.5;
     const dawn = dawnPhenomenon * Math.exp(-(((h - 6) / 1.5) ** 2));

@@ -10,14 +10,52 @@ export interface UvaPadovaParameters {
   name: string;
   /** Steady-state initial state x0_1..x0_13 (see physiology/glucoseInsulin.ts for the order). */
   x0: number[];
-  BW: number; EGPb: number; Gb: number; Ib: number;
-  kabs: number; kmax: number; kmin: number; b: number; d: number;
-  Vg: number; Vi: number; Ipb: number; Vmx: number; Km0: number;
-  k2: number; k1: number; p2u: number; m1: number; m5: number; CL: number; HEb: number;
-  m2: number; m4: number; m30: number; Ilb: number; ki: number; kp2: number; kp3: number;
-  f: number; Gpb: number; ke1: number; ke2: number; Fsnc: number; Gtb: number; Vm0: number;
-  Rdb: number; PCRb: number; kd: number; ksc: number; ka1: number; ka2: number;
-  dosekempt: number; u2ss: number; isc1ss: number; isc2ss: number; kp1: number;
+  BW: number;
+  EGPb: number;
+  Gb: number;
+  Ib: number;
+  kabs: number;
+  kmax: number;
+  kmin: number;
+  b: number;
+  d: number;
+  Vg: number;
+  Vi: number;
+  Ipb: number;
+  Vmx: number;
+  Km0: number;
+  k2: number;
+  k1: number;
+  p2u: number;
+  m1: number;
+  m5: number;
+  CL: number;
+  HEb: number;
+  m2: number;
+  m4: number;
+  m30: number;
+  Ilb: number;
+  ki: number;
+  kp2: number;
+  kp3: number;
+  f: number;
+  Gpb: number;
+  ke1: number;
+  ke2: number;
+  Fsnc: number;
+  Gtb: number;
+  Vm0: number;
+  Rdb: number;
+  PCRb: number;
+  kd: number;
+  ksc: number;
+  ka1: number;
+  ka2: number;
+  dosekempt: number;
+  u2ss: number;
+  isc1ss: number;
+  isc2ss: number;
+  kp1: number;
 }
 
 /** Carb ratio (g/U), correction factor (mg/dL per U), age and total daily insulin (Quest.csv). */
@@ -32,7 +70,9 @@ export interface QuestRecord {
 const DATA_DIR = join(PROJECT_ROOT, 'data/uva-padova/');
 
 function readCsv(fileName: string): Record<string, string>[] {
-  const lines = readFileSync(DATA_DIR + fileName, 'utf8').trim().split(/\r?\n/);
+  const lines = readFileSync(DATA_DIR + fileName, 'utf8')
+    .trim()
+    .split(/\r?\n/);
   const header = lines[0]!.split(',').map((name) => name.trim());
   return lines.slice(1).map((line) => {
     const cells = line.split(',');

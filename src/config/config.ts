@@ -32,7 +32,9 @@ function mixSchema<const Names extends readonly [string, ...string[]]>(names: Na
   return z
     .preprocess((value) => (typeof value === 'string' ? parseMixText(value) : value), z.partialRecord(z.enum(names), share))
     .refine((mix) => Math.abs(Object.values(mix).reduce((sum: number, v) => sum + (v as number), 0) - 1) <= 1e-9)
-    .transform((mix) => Object.fromEntries(names.map((name) => [name, (mix as Record<string, number>)[name] ?? 0])) as Record<Names[number], number>);
+    .transform(
+      (mix) => Object.fromEntries(names.map((name) => [name, (mix as Record<string, number>)[name] ?? 0])) as Record<Names[number], number>,
+    );
 }
 
 /** "mdi:0.35,pump:0.25" → { mdi: 0.35, pump: 0.25 }; a malformed item stays as text so validation names it. */
@@ -48,7 +50,10 @@ export function parseMixText(text: string): Record<string, unknown> {
 
 /** A mix as the CLI writes it: "mdi:0.35,pump:0.25,aid:0.4" (zero shares left out). */
 export function formatMix(mix: Record<string, number>): string {
-  return Object.entries(mix).filter(([, share]) => share > 0).map(([name, share]) => `${name}:${share}`).join(',');
+  return Object.entries(mix)
+    .filter(([, share]) => share > 0)
+    .map(([name, share]) => `${name}:${share}`)
+    .join(',');
 }
 
 export const MAX_PATIENTS_PER_RUN = 10_000_000;
@@ -67,7 +72,11 @@ export const runConfigSchema = z
     trainSplit: z.number().finite().gt(0).lt(1),
     valSplit: z.number().finite().min(0).lt(1),
     batchSize: z.number().int().min(1).max(10_000),
-    randomSeed: z.number().int().min(0).max(2 ** 32 - 1),
+    randomSeed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1),
     appendMode: z.boolean(),
     // Omitted (a config written before horizons existed): the defaults.
     forecastHorizonsMinutes: z
@@ -140,10 +149,7 @@ export function validateRunConfig(input: unknown): RunConfig {
     const issue = parsed.error.issues[0]!;
     if (issue.code === 'unrecognized_keys') {
       const keys = issue.keys.join(', ');
-      throw new ConfigError(
-        `unknown config key ${keys}; allowed keys: ${Object.keys(ALLOWED).join(', ')}`,
-        issue.keys[0],
-      );
+      throw new ConfigError(`unknown config key ${keys}; allowed keys: ${Object.keys(ALLOWED).join(', ')}`, issue.keys[0]);
     }
     const field = String(issue.path[0] ?? 'config');
     const allowed = (ALLOWED as Record<string, string>)[field] ?? 'a valid value';
@@ -182,13 +188,18 @@ function refuseBadMix(input: unknown, key: 'therapyMix' | 'ageMix'): void {
   }
   let sum = 0;
   for (const [name, share] of Object.entries(mix)) {
-    if (!names.includes(name)) throw new ConfigError(`invalid ${field}: unknown name ${JSON.stringify(name)}; allowed names: ${names.join(', ')} (e.g. ${ALLOWED[key].split('e.g. ')[1]})`, key);
+    if (!names.includes(name))
+      throw new ConfigError(
+        `invalid ${field}: unknown name ${JSON.stringify(name)}; allowed names: ${names.join(', ')} (e.g. ${ALLOWED[key].split('e.g. ')[1]})`,
+        key,
+      );
     if (typeof share !== 'number' || !Number.isFinite(share) || share < 0 || share > 1) {
       throw new ConfigError(`invalid ${field}: share of ${name} is ${JSON.stringify(share)}, expected a number from 0 to 1`, key);
     }
     sum += share;
   }
-  if (Math.abs(sum - 1) > 1e-9) throw new ConfigError(`invalid ${field}: shares sum to ${Number(sum.toPrecision(12))}, expected 1 (± 1e-9); ${ALLOWED[key]}`, key);
+  if (Math.abs(sum - 1) > 1e-9)
+    throw new ConfigError(`invalid ${field}: shares sum to ${Number(sum.toPrecision(12))}, expected 1 (± 1e-9); ${ALLOWED[key]}`, key);
 }
 
 /** The cohort keys: an append that leaves one out takes the dataset's last run's value (plan.ts). */

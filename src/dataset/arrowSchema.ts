@@ -46,8 +46,7 @@ export const DEMOGRAPHICS_COLUMNS = [
   { name: 'gmi_pct', type: 'float64' },
 ] as const;
 
-const arrowType = (type: 'utf8' | 'int32' | 'float64') =>
-  type === 'utf8' ? new Utf8() : type === 'int32' ? new Int32() : new Float64();
+const arrowType = (type: 'utf8' | 'int32' | 'float64') => (type === 'utf8' ? new Utf8() : type === 'int32' ? new Int32() : new Float64());
 
 export const demographicsSchema = new Schema(DEMOGRAPHICS_COLUMNS.map((c) => new Field(c.name, arrowType(c.type), false)));
 

@@ -17,7 +17,11 @@ export function emptyStats(labels = 0): BatchStats {
     patientsPerSplit: { train: 0, val: 0, test: 0 },
     rows: { train: 0, val: 0, test: 0 },
     bytes: 0,
-    labelCounts: { train: new Array<number>(labels).fill(0), val: new Array<number>(labels).fill(0), test: new Array<number>(labels).fill(0) },
+    labelCounts: {
+      train: new Array<number>(labels).fill(0),
+      val: new Array<number>(labels).fill(0),
+      test: new Array<number>(labels).fill(0),
+    },
   };
 }
 

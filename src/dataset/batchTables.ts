@@ -43,7 +43,11 @@ export interface BatchSpec {
  * no value; demographics and the summary are put back in batch order. `afterPatient` is awaited
  * after each patient so the caller can heartbeat and let the event loop breathe.
  */
-export async function buildBatchTables(batch: BatchSpec, sink: RowSink, afterPatient: (done: number) => Promise<void>): Promise<BatchTables> {
+export async function buildBatchTables(
+  batch: BatchSpec,
+  sink: RowSink,
+  afterPatient: (done: number) => Promise<void>,
+): Promise<BatchTables> {
   const { config, start, end, splitCodes } = batch;
   const visibleMinutes = simulatedMinutes(config);
   // The forecasting tail: minutes past the visible days that only horizon targets and labels read.
@@ -58,7 +62,13 @@ export async function buildBatchTables(batch: BatchSpec, sink: RowSink, afterPat
       const patientIndex = batch.firstPatientIndex + offset;
       const profile = drawPatientProfile(config.randomSeed, patientIndex, config);
       const series = simulatePatient(config.randomSeed, profile, totalMinutes);
-      const windows = cutWindows(series.signals, visibleMinutes, config.windowSizeMinutes, config.forecastHorizonsMinutes, SIMULATION_START_EPOCH_MS);
+      const windows = cutWindows(
+        series.signals,
+        visibleMinutes,
+        config.windowSizeMinutes,
+        config.forecastHorizonsMinutes,
+        SIMULATION_START_EPOCH_MS,
+      );
       const visibleSignals = series.signals.map((signal) => signal.subarray(0, visibleMinutes));
       const metrics = cgmMetrics(visibleSignals[F.glucose_mgdl]!);
       const summary = emptySummary();
@@ -128,7 +138,11 @@ function demographicsBatch(profiles: PatientProfile[], splits: Split[], metrics:
   const children = DEMOGRAPHICS_COLUMNS.map((column, c) => {
     const field = demographicsSchema.fields[c]!;
     const read = values[column.name];
-    if (column.type === 'utf8') return utf8Data(field, profiles.map((p, i) => String(read(p, i))));
+    if (column.type === 'utf8')
+      return utf8Data(
+        field,
+        profiles.map((p, i) => String(read(p, i))),
+      );
     const array = column.type === 'int32' ? new Int32Array(profiles.length) : new Float64Array(profiles.length);
     profiles.forEach((p, i) => (array[i] = Number(read(p, i))));
     return typedData(field, array);

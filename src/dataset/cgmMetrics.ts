@@ -23,7 +23,13 @@ const EPISODE_MIN_MINUTES = 15;
 
 export function cgmMetrics(glucose: ArrayLike<number>): CgmMetrics {
   const n = glucose.length;
-  let inRange = 0, below70 = 0, below54 = 0, above180 = 0, above250 = 0, sum = 0, sumSq = 0;
+  let inRange = 0,
+    below70 = 0,
+    below54 = 0,
+    above180 = 0,
+    above250 = 0,
+    sum = 0,
+    sumSq = 0;
   for (let i = 0; i < n; i++) {
     const g = glucose[i]!;
     if (g >= 70 && g <= 180) inRange++;
@@ -37,7 +43,10 @@ export function cgmMetrics(glucose: ArrayLike<number>): CgmMetrics {
   const mean = sum / n;
   const sd = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
 
-  let episodes = 0, lowRun = 0, highRun = EPISODE_MIN_MINUTES, inEpisode = false;
+  let episodes = 0,
+    lowRun = 0,
+    highRun = EPISODE_MIN_MINUTES,
+    inEpisode = false;
   for (let i = 0; i < n; i++) {
     if (glucose[i]! < 70) {
       lowRun++;

@@ -37,7 +37,11 @@ export function forecastTailMinutes(horizons: readonly number[]): number {
  * Marks (1) every minute that belongs to a run of at least `minRunMinutes` consecutive minutes for
  * which `beyond(value)` holds. A run cut by the end of the series counts by the minutes it has.
  */
-export function sustainedEpisodeMask(series: Float64Array, beyond: (value: number) => boolean, minRunMinutes = SUSTAINED_EPISODE_MINUTES): Uint8Array {
+export function sustainedEpisodeMask(
+  series: Float64Array,
+  beyond: (value: number) => boolean,
+  minRunMinutes = SUSTAINED_EPISODE_MINUTES,
+): Uint8Array {
   const mask = new Uint8Array(series.length);
   let runStart = -1;
   for (let m = 0; m <= series.length; m++) {
@@ -57,7 +61,8 @@ export function sustainedEpisodeMask(series: Float64Array, beyond: (value: numbe
  */
 export function withinHorizonLabels(mask: Uint8Array, firstEnd: number, rows: number, horizonMinutes: number): Int32Array {
   const lastNeeded = firstEnd + rows - 1 + horizonMinutes;
-  if (rows > 0 && lastNeeded >= mask.length) throw new RangeError(`horizon ${horizonMinutes} min needs ${lastNeeded + 1} minutes, series has ${mask.length}`);
+  if (rows > 0 && lastNeeded >= mask.length)
+    throw new RangeError(`horizon ${horizonMinutes} min needs ${lastNeeded + 1} minutes, series has ${mask.length}`);
   // marked[m] = marked minutes in [0, m).
   const marked = new Int32Array(mask.length + 1);
   for (let m = 0; m < mask.length; m++) marked[m + 1] = marked[m]! + mask[m]!;
@@ -80,7 +85,8 @@ export interface HorizonColumns {
  */
 export function horizonColumns(glucoseMgdl: Float64Array, firstEnd: number, rows: number, horizons: readonly number[]): HorizonColumns {
   const targets = horizons.map((h) => {
-    if (rows > 0 && firstEnd + rows - 1 + h >= glucoseMgdl.length) throw new RangeError(`horizon ${h} min reaches past the simulated series`);
+    if (rows > 0 && firstEnd + rows - 1 + h >= glucoseMgdl.length)
+      throw new RangeError(`horizon ${h} min reaches past the simulated series`);
     return glucoseMgdl.slice(firstEnd + h, firstEnd + h + rows);
   });
   if (horizons.length === 0) return { targets, labels: [] };

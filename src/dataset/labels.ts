@@ -15,11 +15,9 @@ export interface LabelInputs {
   activityT0: number;
 }
 
-export const hypoglycemiaRisk = (w: LabelInputs): boolean =>
-  w.glucoseT0 < 70 || (w.glucoseT0 < 80 && w.glucoseT0 - w.glucoseT1 < -3);
+export const hypoglycemiaRisk = (w: LabelInputs): boolean => w.glucoseT0 < 70 || (w.glucoseT0 < 80 && w.glucoseT0 - w.glucoseT1 < -3);
 
-export const hyperglycemiaRisk = (w: LabelInputs): boolean =>
-  w.glucoseT0 > 250 || (w.glucoseT0 > 180 && w.glucoseT0 - w.glucoseT1 > 5);
+export const hyperglycemiaRisk = (w: LabelInputs): boolean => w.glucoseT0 > 250 || (w.glucoseT0 > 180 && w.glucoseT0 - w.glucoseT1 > 5);
 
 export const fallRisk = (w: LabelInputs): boolean => w.glucoseT0 < 70 && w.activityT0 > 0.5 && w.hrvT0 < 20;
 
@@ -32,8 +30,7 @@ export const cardiacAnomaly = (w: LabelInputs): boolean =>
 export const severeHypotensionRisk = (w: LabelInputs): boolean =>
   w.glucoseT0 < 70 && w.activityT0 > 0.3 && w.heartRateT0 - w.heartRateT1 < -10;
 
-export const autonomicDysregulation = (w: LabelInputs): boolean =>
-  w.edaT0 > 12 && w.hrvT0 < 15 && (w.glucoseT0 < 70 || w.glucoseT0 > 200);
+export const autonomicDysregulation = (w: LabelInputs): boolean => w.edaT0 > 12 && w.hrvT0 < 15 && (w.glucoseT0 < 70 || w.glucoseT0 > 200);
 
 /** Rules in LABEL_NAMES order. */
 export const LABEL_RULES = [
@@ -51,8 +48,12 @@ export const LABEL_RULES = [
  */
 export function labelWindows(signals: Float64Array[], firstWindowEndMinute: number, rows: number): Int32Array[] {
   const labels = LABEL_RULES.map(() => new Int32Array(rows));
-  const glucose = signals[F.glucose_mgdl]!, heartRate = signals[F.heart_rate_bpm]!, hrv = signals[F.hrv_sdnn]!;
-  const eda = signals[F.eda_microsiemens]!, qt = signals[F.qt_interval_ms]!, activity = signals[F.activity_intensity]!;
+  const glucose = signals[F.glucose_mgdl]!,
+    heartRate = signals[F.heart_rate_bpm]!,
+    hrv = signals[F.hrv_sdnn]!;
+  const eda = signals[F.eda_microsiemens]!,
+    qt = signals[F.qt_interval_ms]!,
+    activity = signals[F.activity_intensity]!;
   const window: LabelInputs = { glucoseT0: 0, glucoseT1: 0, heartRateT0: 0, heartRateT1: 0, hrvT0: 0, edaT0: 0, qtT0: 0, activityT0: 0 };
   for (let row = 0; row < rows; row++) {
     const t0 = firstWindowEndMinute + row;

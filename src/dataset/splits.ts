@@ -11,7 +11,12 @@ export const SPLIT_CODE: Record<Split, number> = { train: 0, val: 1, test: 2 };
  * one patient of its fraction after every run, however small the runs (a nightly run of 2
  * patients does not send both to train every night).
  */
-export function appendSplitCounts(existing: readonly [number, number, number], numPatients: number, trainFraction: number, valFraction: number): [number, number, number] {
+export function appendSplitCounts(
+  existing: readonly [number, number, number],
+  numPatients: number,
+  trainFraction: number,
+  valFraction: number,
+): [number, number, number] {
   const fractions = [trainFraction, valFraction, Math.max(0, 1 - trainFraction - valFraction)];
   const counts = [...existing];
   const added: [number, number, number] = [0, 0, 0];

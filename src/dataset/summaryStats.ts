@@ -76,7 +76,10 @@ export function addPatientToSummary(
   summary.bmiHistogram[bin(patient.bmi, BMI_LO, 2, BMI_BINS)]!++;
   summary.genderCounts[patient.gender]++;
   const cells = (summary.cohortCells ??= {});
-  const cell = (cells[cohortCellKey(patient.therapyKind, patient.ageGroup)] ??= { patients: 0, timeInRangeHistogram: new Array(PERCENT_BINS).fill(0) });
+  const cell = (cells[cohortCellKey(patient.therapyKind, patient.ageGroup)] ??= {
+    patients: 0,
+    timeInRangeHistogram: new Array(PERCENT_BINS).fill(0),
+  });
   cell.patients++;
   cell.timeInRangeHistogram[bin(metrics.timeInRangePct, 0, 5, PERCENT_BINS)]!++;
   for (let i = 0; i < n; i++) {
@@ -113,14 +116,20 @@ export function mergeSummaries(a: SummaryStats, b: SummaryStats): SummaryStats {
   };
 }
 
-function mergeCells(a: NonNullable<SummaryStats['cohortCells']>, b: NonNullable<SummaryStats['cohortCells']>): NonNullable<SummaryStats['cohortCells']> {
+function mergeCells(
+  a: NonNullable<SummaryStats['cohortCells']>,
+  b: NonNullable<SummaryStats['cohortCells']>,
+): NonNullable<SummaryStats['cohortCells']> {
   const merged: NonNullable<SummaryStats['cohortCells']> = {};
   for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
     const x = a[key];
     const y = b[key];
     merged[key] = {
       patients: (x?.patients ?? 0) + (y?.patients ?? 0),
-      timeInRangeHistogram: Array.from({ length: PERCENT_BINS }, (_, i) => (x?.timeInRangeHistogram[i] ?? 0) + (y?.timeInRangeHistogram[i] ?? 0)),
+      timeInRangeHistogram: Array.from(
+        { length: PERCENT_BINS },
+        (_, i) => (x?.timeInRangeHistogram[i] ?? 0) + (y?.timeInRangeHistogram[i] ?? 0),
+      ),
     };
   }
   return merged;

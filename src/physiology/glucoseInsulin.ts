@@ -28,13 +28,36 @@ export const STATE_SIZE = 16;
 
 export interface GlucoseInsulinParameters {
   BW: number; // body weight, kg
-  kabs: number; kmax: number; kmin: number; b: number; d: number; f: number;
-  Vg: number; Vi: number; Ib: number;
-  Vmx: number; Km0: number; Vm0: number; k1: number; k2: number; p2u: number;
-  m1: number; m2: number; m4: number; m30: number; ki: number;
-  kp1: number; kp2: number; kp3: number;
-  ke1: number; ke2: number; Fsnc: number;
-  kd: number; ka1: number; ka2: number; ksc: number;
+  kabs: number;
+  kmax: number;
+  kmin: number;
+  b: number;
+  d: number;
+  f: number;
+  Vg: number;
+  Vi: number;
+  Ib: number;
+  Vmx: number;
+  Km0: number;
+  Vm0: number;
+  k1: number;
+  k2: number;
+  p2u: number;
+  m1: number;
+  m2: number;
+  m4: number;
+  m30: number;
+  ki: number;
+  kp1: number;
+  kp2: number;
+  kp3: number;
+  ke1: number;
+  ke2: number;
+  Fsnc: number;
+  kd: number;
+  ka1: number;
+  ka2: number;
+  ksc: number;
   /** Resting heart rate HRb used by the exercise model, bpm. */
   restingHeartRateBpm: number;
 }
@@ -180,17 +203,31 @@ class StepTerms {
 
 /** Writes dx/dt (per minute) into `out`. */
 function derivative(x: Float64Array, t: StepTerms, out: Float64Array): void {
-  const Qsto1 = x[S.Qsto1]!, Qsto2 = x[S.Qsto2]!, Qgut = x[S.Qgut]!;
-  const Gp = Math.max(0, x[S.Gp]!), Gt = Math.max(0, x[S.Gt]!);
-  const Ip = Math.max(0, x[S.Ip]!), X = x[S.X]!, I1 = x[S.I1]!, Id = x[S.Id]!;
-  const Il = Math.max(0, x[S.Il]!), Isc1 = Math.max(0, x[S.Isc1]!), Isc2 = Math.max(0, x[S.Isc2]!);
-  const Gs = x[S.Gs]!, Y = x[S.Y]!, Z = x[S.Z]!, W = x[S.W]!;
+  const Qsto1 = x[S.Qsto1]!,
+    Qsto2 = x[S.Qsto2]!,
+    Qgut = x[S.Qgut]!;
+  const Gp = Math.max(0, x[S.Gp]!),
+    Gt = Math.max(0, x[S.Gt]!);
+  const Ip = Math.max(0, x[S.Ip]!),
+    X = x[S.X]!,
+    I1 = x[S.I1]!,
+    Id = x[S.Id]!;
+  const Il = Math.max(0, x[S.Il]!),
+    Isc1 = Math.max(0, x[S.Isc1]!),
+    Isc2 = Math.max(0, x[S.Isc2]!);
+  const Gs = x[S.Gs]!,
+    Y = x[S.Y]!,
+    Z = x[S.Z]!,
+    W = x[S.W]!;
 
   // Gastric emptying (Dalla Man 2006 nonlinear kempt).
   const Qsto = Qsto1 + Qsto2;
   let kempt = t.kmax;
   if (t.mealDoseMg > 0) {
-    kempt = t.kmin + t.halfEmptyingRange * (Math.tanh(t.emptyingAlpha * (Qsto - t.emptyingCentreB)) - Math.tanh(t.emptyingBeta * (Qsto - t.emptyingCentreD)) + 2);
+    kempt =
+      t.kmin +
+      t.halfEmptyingRange *
+        (Math.tanh(t.emptyingAlpha * (Qsto - t.emptyingCentreB)) - Math.tanh(t.emptyingBeta * (Qsto - t.emptyingCentreD)) + 2);
   }
   out[S.Qsto1] = -t.kmax * Qsto1 + t.carbIntakeMgPerMin;
   out[S.Qsto2] = t.kmax * Qsto1 - kempt * Qsto2;
@@ -271,7 +308,6 @@ export const plasmaGlucoseMgdl = (x: Float64Array, p: GlucoseInsulinParameters):
 /** Subcutaneous (interstitial) glucose that a CGM sees, mg/dL. */
 export const interstitialGlucoseMgdl = (x: Float64Array, p: GlucoseInsulinParameters): number => x[S.Gs]! / p.Vg;
 /** Insulin on board, U: insulin still in the subcutaneous depots (basal and bolus). */
-export const insulinOnBoardUnits = (x: Float64Array, p: GlucoseInsulinParameters): number =>
-  ((x[S.Isc1]! + x[S.Isc2]!) * p.BW) / 6000;
+export const insulinOnBoardUnits = (x: Float64Array, p: GlucoseInsulinParameters): number => ((x[S.Isc1]! + x[S.Isc2]!) * p.BW) / 6000;
 /** Carbohydrate in the stomach, g (states are per kg). */
 export const carbsInStomachGrams = (x: Float64Array): number => (x[S.Qsto1]! + x[S.Qsto2]!) / 1000;

@@ -4,7 +4,17 @@ import { parseEvaluation } from '../report/baselines.ts';
 import { datasetCard } from '../report/datasetCard.ts';
 import { htmlReport } from '../report/htmlReport.ts';
 import { reportData } from '../report/reportData.ts';
-import { batchResultKey, DATASET_CARD_KEY, emptyPartFileName, EVALUATION_KEY, REPORT_KEY, stagedPartKey, stagingRunPrefix, SUCCESS_KEY, type TableName } from '../storage/layout.ts';
+import {
+  batchResultKey,
+  DATASET_CARD_KEY,
+  emptyPartFileName,
+  EVALUATION_KEY,
+  REPORT_KEY,
+  stagedPartKey,
+  stagingRunPrefix,
+  SUCCESS_KEY,
+  type TableName,
+} from '../storage/layout.ts';
 import { readManifest, writeManifest, type Manifest, type ManifestRun } from '../storage/manifest.ts';
 import { getText, type ObjectStore } from '../storage/objectStore.ts';
 import { encodeParquet } from '../storage/parquetEncoding.ts';
@@ -52,7 +62,12 @@ async function mapBounded<T>(count: number, limit: number, task: (index: number)
   return results;
 }
 
-export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: string, onProgress: (progress: CommitProgress) => void = () => {}): Promise<CommitSummary> {
+export async function commitRun(
+  store: ObjectStore,
+  plan: RunPlan,
+  finishedAt: string,
+  onProgress: (progress: CommitProgress) => void = () => {},
+): Promise<CommitSummary> {
   const previous = await readManifest(store);
   const committed = previous?.runs.find((r) => r.runId === plan.runId);
   if (committed && previous) {
@@ -65,7 +80,8 @@ export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: s
   let read = 0;
   const results = await mapBounded(plan.batchCount, COMMIT_PARALLEL_REQUESTS, async (batchIndex) => {
     const text = await getText(store, batchResultKey(plan.runId, batchIndex));
-    if (text === undefined) throw new Error(`batch ${batchIndex} of run ${plan.runId} has no staged result; it must be re-run before commit`);
+    if (text === undefined)
+      throw new Error(`batch ${batchIndex} of run ${plan.runId} has no staged result; it must be re-run before commit`);
     onProgress({ step: 'reading batch results', done: ++read, total: plan.batchCount });
     return JSON.parse(text) as BatchResult;
   });
@@ -76,7 +92,9 @@ export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: s
   const newFiles = staged.map((f) => publishedFile(f, plan.runId));
   const conflicts = filesOfOtherRuns(previous, newFiles);
   if (conflicts.length > 0) {
-    throw new PermanentRunError(`refusing to commit run ${plan.runId}: ${conflicts[0]!.path} belongs to run ${conflicts[0]!.owner} of ${store.location}; committed data is untouched`);
+    throw new PermanentRunError(
+      `refusing to commit run ${plan.runId}: ${conflicts[0]!.path} belongs to run ${conflicts[0]!.owner} of ${store.location}; committed data is untouched`,
+    );
   }
   let published = 0;
   await mapBounded(staged.length, COMMIT_PARALLEL_REQUESTS, async (i) => {
@@ -92,7 +110,10 @@ export async function commitRun(store: ObjectStore, plan: RunPlan, finishedAt: s
 
 /** A zero-row part with the table's schema, staged like the others (its bytes are the same on a retry). */
 async function stageEmptyPart(store: ObjectStore, plan: RunPlan, table: TableName): Promise<StagedFile> {
-  const schema = table === 'patient_demographics' ? demographicsSchema : timeseriesSchema(plan.config.windowSizeMinutes, plan.config.forecastHorizonsMinutes);
+  const schema =
+    table === 'patient_demographics'
+      ? demographicsSchema
+      : timeseriesSchema(plan.config.windowSizeMinutes, plan.config.forecastHorizonsMinutes);
   const bytes = await encodeParquet(schema, [], GENERATOR);
   const fileName = emptyPartFileName(plan.runSeq, plan.runId);
   await store.put(stagedPartKey(plan.runId, table, fileName), bytes);

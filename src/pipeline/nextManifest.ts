@@ -11,12 +11,19 @@ import type { BatchResult, RunPlan, StagedFile } from './runPlan.ts';
 
 /** A staged part as it will be listed once published. */
 export function publishedFile(file: StagedFile, runId: string): ManifestFile {
-  return { table: file.table, path: finalPartKey(file.table, file.fileName), rows: file.rows, bytes: file.bytes, sha256: file.sha256, runId };
+  return {
+    table: file.table,
+    path: finalPartKey(file.table, file.fileName),
+    rows: file.rows,
+    bytes: file.bytes,
+    sha256: file.sha256,
+    runId,
+  };
 }
 
 /** Files the dataset keeps from before this run (none when the run replaces the dataset). */
 export function keptFiles(previous: Manifest | undefined, plan: RunPlan): ManifestFile[] {
-  return plan.config.appendMode ? previous?.files ?? [] : [];
+  return plan.config.appendMode ? (previous?.files ?? []) : [];
 }
 
 /** Tables that would have no part file after this run: each gets a zero-row part so its directory exists. */
@@ -47,11 +54,19 @@ function sumLabelCounts(perRun: LabelCounts[]): LabelCounts {
  * (kept ones, then the new ones), totals per table, label counts per split, and — when the run
  * replaces the dataset — the old files to delete once the manifest is written.
  */
-export function nextManifest(previous: Manifest | undefined, plan: RunPlan, results: readonly BatchResult[], newFiles: readonly ManifestFile[], finishedAt: string): { manifest: Manifest; run: ManifestRun } {
+export function nextManifest(
+  previous: Manifest | undefined,
+  plan: RunPlan,
+  results: readonly BatchResult[],
+  newFiles: readonly ManifestFile[],
+  finishedAt: string,
+): { manifest: Manifest; run: ManifestRun } {
   const stats = results.reduce((total, r) => addStats(total, r), emptyStats());
   const summary = results.reduce((total, r) => (r.summary ? mergeSummaries(total, r.summary) : total), emptySummary());
   const labelNames = timeseriesLabelNames(plan.config.forecastHorizonsMinutes);
-  const rowsPerTable = Object.fromEntries(TABLES.map((t) => [t, newFiles.filter((f) => f.table === t).reduce((s, f) => s + f.rows, 0)])) as Record<TableName, number>;
+  const rowsPerTable = Object.fromEntries(
+    TABLES.map((t) => [t, newFiles.filter((f) => f.table === t).reduce((s, f) => s + f.rows, 0)]),
+  ) as Record<TableName, number>;
   const run: ManifestRun = {
     runId: plan.runId,
     runSeq: plan.runSeq,
@@ -61,7 +76,10 @@ export function nextManifest(previous: Manifest | undefined, plan: RunPlan, resu
     numPatients: plan.config.numPatients,
     patientsPerSplit: stats.patientsPerSplit,
     rowsPerTable,
-    labelCounts: Object.fromEntries(SPLITS.map((split) => [split, labelRecord(labelNames, stats.labelCounts[split])])) as Record<Split, LabelCounts>,
+    labelCounts: Object.fromEntries(SPLITS.map((split) => [split, labelRecord(labelNames, stats.labelCounts[split])])) as Record<
+      Split,
+      LabelCounts
+    >,
     startedAt: plan.startedAt,
     finishedAt,
     generatorVersion: GENERATOR_VERSION,
@@ -69,13 +87,13 @@ export function nextManifest(previous: Manifest | undefined, plan: RunPlan, resu
   };
   const append = plan.config.appendMode;
   const files = [...keptFiles(previous, plan), ...newFiles];
-  const runs = [...(append ? previous?.runs ?? [] : []), run];
+  const runs = [...(append ? (previous?.runs ?? []) : []), run];
   const replaced = append ? [] : (previous?.files ?? []).map((f) => f.path);
   const manifest: Manifest = {
     schemaVersion: SCHEMA_VERSION,
     datasetId: previous?.datasetId ?? plan.runId,
     generator: GENERATOR,
-    createdAt: append ? previous?.createdAt ?? finishedAt : finishedAt,
+    createdAt: append ? (previous?.createdAt ?? finishedAt) : finishedAt,
     updatedAt: finishedAt,
     nextPatientIndex: plan.firstPatientIndex + plan.config.numPatients,
     runs,
@@ -86,7 +104,10 @@ export function nextManifest(previous: Manifest | undefined, plan: RunPlan, resu
         return [t, { files: own.length, rows: own.reduce((s, f) => s + f.rows, 0), bytes: own.reduce((s, f) => s + f.bytes, 0) }];
       }),
     ) as Manifest['totals'],
-    labelCounts: Object.fromEntries(SPLITS.map((split) => [split, sumLabelCounts(runs.map((r) => r.labelCounts[split]))])) as Record<Split, LabelCounts>,
+    labelCounts: Object.fromEntries(SPLITS.map((split) => [split, sumLabelCounts(runs.map((r) => r.labelCounts[split]))])) as Record<
+      Split,
+      LabelCounts
+    >,
     pendingDeletes: [...(previous?.pendingDeletes ?? []), ...replaced],
   };
   return { manifest, run };

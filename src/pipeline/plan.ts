@@ -47,7 +47,7 @@ export async function planRun(
     throw error;
   }
   const runSeq = (manifest?.runs.reduce((max, r) => Math.max(max, r.runSeq), 0) ?? 0) + 1;
-  const firstPatientIndex = config.appendMode ? manifest?.nextPatientIndex ?? 0 : 0;
+  const firstPatientIndex = config.appendMode ? (manifest?.nextPatientIndex ?? 0) : 0;
   const existing = config.appendMode && manifest ? patientsPerSplit(manifest) : ([0, 0, 0] as const);
   return {
     runId: ids.runId,

@@ -39,4 +39,3 @@ export function batchRange(plan: Pick<RunPlan, 'config'>, batchIndex: number): [
   const start = batchIndex * plan.config.batchSize;
   return [start, Math.min(plan.config.numPatients, start + plan.config.batchSize)];
 }
-

@@ -42,10 +42,20 @@ export async function stageBatch(
   };
   const tables = await buildBatchTables({ config, firstPatientIndex: plan.firstPatientIndex, start, end, splitCodes }, sink, afterPatient);
   await finishOpen();
-  await stage('patient_demographics', await encodeParquet(demographicsSchema, [tables.demographics], GENERATOR), tables.demographics.numRows);
+  await stage(
+    'patient_demographics',
+    await encodeParquet(demographicsSchema, [tables.demographics], GENERATOR),
+    tables.demographics.numRows,
+  );
   // Files listed in table order (demographics, train, val, test), whatever order they were staged in.
   files.sort((a, b) => TABLES.indexOf(a.table) - TABLES.indexOf(b.table));
-  const result: BatchResult = { ...tables.stats, batchIndex, bytes: files.reduce((s, f) => s + f.bytes, 0), files, summary: tables.summary };
+  const result: BatchResult = {
+    ...tables.stats,
+    batchIndex,
+    bytes: files.reduce((s, f) => s + f.bytes, 0),
+    files,
+    summary: tables.summary,
+  };
   // The commit reads batch results from staging, so the workflow never has to carry file lists.
   await store.put(batchResultKey(plan.runId, batchIndex), JSON.stringify(result));
   return result;

@@ -8,7 +8,15 @@ import { quantile } from './realismBands.ts';
 export const MIN_PATIENTS_PER_CELL = 100;
 
 /** The metrics reported per cell, in table order. */
-export const GROUP_METRICS = ['timeInRangePct', 'timeBelow70Pct', 'timeBelow54Pct', 'timeAbove180Pct', 'cvPct', 'meanMgdl', 'hypoEpisodesPerWeek'] as const;
+export const GROUP_METRICS = [
+  'timeInRangePct',
+  'timeBelow70Pct',
+  'timeBelow54Pct',
+  'timeAbove180Pct',
+  'cvPct',
+  'meanMgdl',
+  'hypoEpisodesPerWeek',
+] as const;
 export type GroupMetric = (typeof GROUP_METRICS)[number];
 
 export interface GroupBand {
@@ -25,13 +33,27 @@ const STANDARD: readonly Therapy[] = ['mdi', 'pump'];
 export const GROUP_BANDS: GroupBand[] = [
   // Adults on a closed loop: real-world Control-IQ (Breton & Kovatchev 2021, n = 9,451: TIR 73.6 %),
   // Omnipod 5 (Forlenza et al. 2024, n = 69,902), MiniMed 780G users; CREATE 2022 (open-source AID) 71.2 %.
-  { therapies: ['aid'], ageGroup: 'adult', metric: 'timeInRangePct', min: 68, max: 80, source: 'Control-IQ, Omnipod 5, 780G real world; CREATE 2022' },
+  {
+    therapies: ['aid'],
+    ageGroup: 'adult',
+    metric: 'timeInRangePct',
+    min: 68,
+    max: 80,
+    source: 'Control-IQ, Omnipod 5, 780G real world; CREATE 2022',
+  },
   { therapies: ['aid'], ageGroup: 'adult', metric: 'timeBelow70Pct', min: 0, max: 2.5, source: 'AID real world: TBR70 ~1–2.5 %' },
   { therapies: ['aid'], ageGroup: 'adult', metric: 'timeBelow54Pct', min: 0, max: 0.6, source: 'AID real world: TBR54 ≤ ~0.6 %' },
   // Adults on injections or a pump without automation: DPV adults 49–54 %, Steno 2023 MDI 54 % /
   // pump 55 % / SAP 63 %, DCLP3 control arm 59 % (Brown et al., NEJM 2019), Omnipod 5 pivotal
   // baseline 64.7 % (Brown et al., Diabetes Care 2021).
-  { therapies: STANDARD, ageGroup: 'adult', metric: 'timeInRangePct', min: 50, max: 68, source: 'DPV; Steno 2023; DCLP3 and Omnipod 5 baselines' },
+  {
+    therapies: STANDARD,
+    ageGroup: 'adult',
+    metric: 'timeInRangePct',
+    min: 50,
+    max: 68,
+    source: 'DPV; Steno 2023; DCLP3 and Omnipod 5 baselines',
+  },
   { therapies: STANDARD, ageGroup: 'adult', metric: 'timeBelow70Pct', min: 1, max: 7, source: 'DPV adults 5–7 %; 670G 2.2 %' },
   { therapies: STANDARD, ageGroup: 'adult', metric: 'timeBelow54Pct', min: 0, max: 2, source: 'registry 1.9 %' },
   { therapies: STANDARD, ageGroup: 'adult', metric: 'timeAbove180Pct', min: 25, max: 45, source: 'DPV 38–46 %; 670G 27.5 %' },
@@ -39,9 +61,23 @@ export const GROUP_BANDS: GroupBand[] = [
   // Children (6–13) on a closed loop: Omnipod 5 pivotal 68.0 % (Brown et al., Diabetes Care 2021),
   // Control-IQ in the iDCL paediatric trial 67 % (Breton et al., NEJM 2020).
   { therapies: ['aid'], ageGroup: 'child', metric: 'timeInRangePct', min: 60, max: 72, source: 'Omnipod 5 pivotal (children); iDCL 2020' },
-  { therapies: ['aid'], ageGroup: 'child', metric: 'timeBelow70Pct', min: 0, max: 3, source: 'Omnipod 5 and iDCL children: TBR70 ~1.5–2.5 %' },
+  {
+    therapies: ['aid'],
+    ageGroup: 'child',
+    metric: 'timeBelow70Pct',
+    min: 0,
+    max: 3,
+    source: 'Omnipod 5 and iDCL children: TBR70 ~1.5–2.5 %',
+  },
   // Children on standard therapy: Omnipod 5 pivotal baseline 52.5 %, iDCL control arm 55 %; registries lower.
-  { therapies: STANDARD, ageGroup: 'child', metric: 'timeInRangePct', min: 40, max: 60, source: 'Omnipod 5 pivotal and iDCL baselines (children)' },
+  {
+    therapies: STANDARD,
+    ageGroup: 'child',
+    metric: 'timeInRangePct',
+    min: 40,
+    max: 60,
+    source: 'Omnipod 5 pivotal and iDCL baselines (children)',
+  },
 ];
 
 export interface CellReport {
@@ -82,7 +118,15 @@ export function judgeGroups(patients: PatientMetrics[]): GroupRealism {
     for (const therapy of THERAPIES) {
       const members = patients.filter((p) => p.therapy === therapy && p.ageGroup === ageGroup);
       if (members.length === 0) continue;
-      const medians = Object.fromEntries(GROUP_METRICS.map((metric) => [metric, quantile(members.map((p) => p.metrics[metric]), 0.5)])) as Record<GroupMetric, number>;
+      const medians = Object.fromEntries(
+        GROUP_METRICS.map((metric) => [
+          metric,
+          quantile(
+            members.map((p) => p.metrics[metric]),
+            0.5,
+          ),
+        ]),
+      ) as Record<GroupMetric, number>;
       const judged = members.length >= MIN_PATIENTS_PER_CELL;
       const checks = GROUP_BANDS.filter((band) => band.ageGroup === ageGroup && band.therapies.includes(therapy)).map((band) => ({
         metric: band.metric,
@@ -100,7 +144,13 @@ export function judgeGroups(patients: PatientMetrics[]): GroupRealism {
     if (cell.ageGroup === 'adult' || !cell.judged) continue;
     const adults = cells.find((c) => c.ageGroup === 'adult' && c.therapy === cell.therapy && c.judged);
     if (!adults) continue;
-    variability.push({ therapy: cell.therapy, ageGroup: cell.ageGroup, cvPct: cell.medians.cvPct, adultCvPct: adults.medians.cvPct, ok: cell.medians.cvPct > adults.medians.cvPct });
+    variability.push({
+      therapy: cell.therapy,
+      ageGroup: cell.ageGroup,
+      cvPct: cell.medians.cvPct,
+      adultCvPct: adults.medians.cvPct,
+      ok: cell.medians.cvPct > adults.medians.cvPct,
+    });
   }
   const allHold = cells.every((cell) => !cell.judged || cell.checks.every((check) => check.ok)) && variability.every((check) => check.ok);
   return { cells, variability, allHold };
@@ -120,7 +170,9 @@ const HEADINGS: Record<GroupMetric, string> = {
 /** The per-group table: medians, and each band as `median [min–max] ok`. */
 export function formatGroupRealism(groups: GroupRealism): string {
   const lines: string[] = [];
-  lines.push(`CGM metrics by therapy × age group (cohort medians; a cell is judged from ${MIN_PATIENTS_PER_CELL} patients, docs/PHYSIOLOGY.md)`);
+  lines.push(
+    `CGM metrics by therapy × age group (cohort medians; a cell is judged from ${MIN_PATIENTS_PER_CELL} patients, docs/PHYSIOLOGY.md)`,
+  );
   lines.push(`  ${'group'.padEnd(18)} ${'patients'.padStart(8)} ${GROUP_METRICS.map((m) => HEADINGS[m].padStart(8)).join(' ')}   verdict`);
   for (const cell of groups.cells) {
     const verdict = !cell.judged
@@ -128,10 +180,14 @@ export function formatGroupRealism(groups: GroupRealism): string {
       : cell.checks.length === 0
         ? 'no band'
         : cell.checks.map((c) => `${HEADINGS[c.metric]} [${c.min}–${c.max}] ${c.ok ? 'ok' : 'NO'}`).join(', ');
-    lines.push(`  ${`${cell.therapy} ${cell.ageGroup}`.padEnd(18)} ${String(cell.patients).padStart(8)} ${GROUP_METRICS.map((m) => fmt(cell.medians[m]).padStart(8)).join(' ')}   ${verdict}`);
+    lines.push(
+      `  ${`${cell.therapy} ${cell.ageGroup}`.padEnd(18)} ${String(cell.patients).padStart(8)} ${GROUP_METRICS.map((m) => fmt(cell.medians[m]).padStart(8)).join(' ')}   ${verdict}`,
+    );
   }
   for (const check of groups.variability) {
-    lines.push(`  CV ${check.ageGroup} on ${check.therapy} ${fmt(check.cvPct)} % > adults ${fmt(check.adultCvPct)} %: ${check.ok ? 'ok' : 'NO'}`);
+    lines.push(
+      `  CV ${check.ageGroup} on ${check.therapy} ${fmt(check.cvPct)} % > adults ${fmt(check.adultCvPct)} %: ${check.ok ? 'ok' : 'NO'}`,
+    );
   }
   return lines.join('\n');
 }

@@ -164,7 +164,16 @@ export async function realismReport(datasetDir: string): Promise<RealismReport> 
       test: prevalence(positives.test, windows.test),
     },
     signalRanges: Object.fromEntries(
-      FEATURE_NAMES.map((name, f) => [name, { min: signalMin[f]!, p1: quantile(signalSamples[f]!, 0.01), median: quantile(signalSamples[f]!, 0.5), p99: quantile(signalSamples[f]!, 0.99), max: signalMax[f]! }]),
+      FEATURE_NAMES.map((name, f) => [
+        name,
+        {
+          min: signalMin[f]!,
+          p1: quantile(signalSamples[f]!, 0.01),
+          median: quantile(signalSamples[f]!, 0.5),
+          p99: quantile(signalSamples[f]!, 0.99),
+          max: signalMax[f]!,
+        },
+      ]),
     ),
     allBandsHold: false,
   };
@@ -185,19 +194,30 @@ export function formatRealismReport(report: RealismReport): string {
   lines.push('CGM metrics per patient, whole cohort (p10 / median / p90; a band holds the median, docs/PHYSIOLOGY.md)');
   lines.push(`  ${'metric'.padEnd(34)} ${'p10'.padStart(8)} ${'median'.padStart(8)} ${'p90'.padStart(8)}   band             ok`);
   for (const row of report.cohorts.all.metrics) {
-    lines.push(`  ${row.label.padEnd(34)} ${fmt(row.p10).padStart(8)} ${fmt(row.median).padStart(8)} ${fmt(row.p90).padStart(8)}   ${(row.band ? `[${fmt(row.band[0])}, ${fmt(row.band[1])}]` : 'per group').padEnd(16)} ${row.band ? (row.ok ? 'yes' : 'NO') : ''}`);
+    lines.push(
+      `  ${row.label.padEnd(34)} ${fmt(row.p10).padStart(8)} ${fmt(row.median).padStart(8)} ${fmt(row.p90).padStart(8)}   ${(row.band ? `[${fmt(row.band[0])}, ${fmt(row.band[1])}]` : 'per group').padEnd(16)} ${row.band ? (row.ok ? 'yes' : 'NO') : ''}`,
+    );
   }
   lines.push('');
   lines.push(formatGroupRealism(report.groups));
   lines.push('');
-  lines.push('Medians per split: ' + (['train', 'val', 'test'] as const).map((s) => `${s} (${report.cohorts[s].patients} patients) TIR ${fmt(report.cohorts[s].metrics[0]!.median, 1)}%`).join(', '));
+  lines.push(
+    'Medians per split: ' +
+      (['train', 'val', 'test'] as const)
+        .map((s) => `${s} (${report.cohorts[s].patients} patients) TIR ${fmt(report.cohorts[s].metrics[0]!.median, 1)}%`)
+        .join(', '),
+  );
   lines.push('');
   lines.push('Label prevalence, % of windows');
-  lines.push(`  ${'label'.padEnd(32)} ${'all'.padStart(8)} ${'train'.padStart(8)} ${'val'.padStart(8)} ${'test'.padStart(8)}   band          ok`);
+  lines.push(
+    `  ${'label'.padEnd(32)} ${'all'.padStart(8)} ${'train'.padStart(8)} ${'val'.padStart(8)} ${'test'.padStart(8)}   band          ok`,
+  );
   for (const label of LABEL_NAMES) {
     const cells = (['all', 'train', 'val', 'test'] as const).map((s) => report.labelPrevalencePct[s][label]!);
     const ok = cells.every((c) => c.ok);
-    lines.push(`  ${label.padEnd(32)} ${cells.map((c) => fmt(c.pct, 3).padStart(8)).join(' ')}   ${`[${cells[0]!.band[0]}, ${cells[0]!.band[1]}]`.padEnd(13)} ${ok ? 'yes' : 'NO'}`);
+    lines.push(
+      `  ${label.padEnd(32)} ${cells.map((c) => fmt(c.pct, 3).padStart(8)).join(' ')}   ${`[${cells[0]!.band[0]}, ${cells[0]!.band[1]}]`.padEnd(13)} ${ok ? 'yes' : 'NO'}`,
+    );
   }
   lines.push('');
   lines.push('Signal ranges (min / p1 / median / p99 / max)');

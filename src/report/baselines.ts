@@ -76,8 +76,29 @@ export function baselineTables(evaluation: Evaluation, manifest: Manifest): Base
       ? `Stale: computed when the dataset had ${evaluation.dataset.patients} patients in ${evaluation.dataset.committedRuns} run(s); it has ${manifest.totals.patient_demographics.rows} in ${manifest.runs.length} now. Run \`npm run evaluate\` again.`
       : undefined,
     glucoseHeader: ['target', 'h (min)', 'model', 'RMSE', 'MAE', 'MARD %', 'Clarke A %', 'Clarke A+B %'],
-    glucoseRows: glucose.map((r) => [r.target, String(r.horizonMinutes), r.model, number(r.rmse, 2), number(r.mae, 2), number(r.mard, 2), number(r.clarkeA, 1), number(r.clarkeAB, 1)]),
-    labelHeader: ['label', 'h (min)', 'model', 'AUROC', 'AUROC not yet beyond', 'AUPRC', 'window sens.', 'window prec.', 'episodes', 'event sens.', 'false alarms / patient-day'],
+    glucoseRows: glucose.map((r) => [
+      r.target,
+      String(r.horizonMinutes),
+      r.model,
+      number(r.rmse, 2),
+      number(r.mae, 2),
+      number(r.mard, 2),
+      number(r.clarkeA, 1),
+      number(r.clarkeAB, 1),
+    ]),
+    labelHeader: [
+      'label',
+      'h (min)',
+      'model',
+      'AUROC',
+      'AUROC not yet beyond',
+      'AUPRC',
+      'window sens.',
+      'window prec.',
+      'episodes',
+      'event sens.',
+      'false alarms / patient-day',
+    ],
     labelRows: labels.map((r) => [
       r.target,
       String(r.horizonMinutes),
@@ -93,12 +114,19 @@ export function baselineTables(evaluation: Evaluation, manifest: Manifest): Base
     ]),
     rmseByHorizon: {
       horizons,
-      series: EVALUATION_MODELS.map((model) => ({ model, rmse: horizons.map((h) => glucose.find((r) => r.model === model && r.horizonMinutes === h)?.rmse ?? NaN) })),
+      series: EVALUATION_MODELS.map((model) => ({
+        model,
+        rmse: horizons.map((h) => glucose.find((r) => r.model === model && r.horizonMinutes === h)?.rmse ?? NaN),
+      })),
     },
   };
 }
 
 /** A markdown table. */
 export function markdownTable(header: string[], rows: string[][]): string[] {
-  return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ];
 }

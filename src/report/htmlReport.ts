@@ -65,7 +65,14 @@ function histogramChart(title: string, histogram: number[], lo: number, width: n
           data: histogram,
           barCategoryGap: '5%',
           itemStyle: { color: '#4c78a8' },
-          markLine: marks.length ? { symbol: 'none', lineStyle: { color: '#e45756' }, label: { formatter: '{b}', position: 'insideEndTop' }, data: marks.map((m) => ({ xAxis: String(m), name: String(m) })) } : undefined,
+          markLine: marks.length
+            ? {
+                symbol: 'none',
+                lineStyle: { color: '#e45756' },
+                label: { formatter: '{b}', position: 'insideEndTop' },
+                data: marks.map((m) => ({ xAxis: String(m), name: String(m) })),
+              }
+            : undefined,
         },
       ],
     },
@@ -89,8 +96,16 @@ function examplePatientDay(data: ReportData): string {
     }
   }
   const marks = [
-    ...series.timeline.mealMinutes.map((m, i) => ({ minute: m, name: `meal ${Math.round(series.timeline.mealGrams[i]!)} g`, color: '#f58518' })),
-    ...series.timeline.bolusMinutes.map((m, i) => ({ minute: m, name: `bolus ${Number(series.timeline.bolusUnits[i]!.toFixed(2))} U`, color: '#54a24b' })),
+    ...series.timeline.mealMinutes.map((m, i) => ({
+      minute: m,
+      name: `meal ${Math.round(series.timeline.mealGrams[i]!)} g`,
+      color: '#f58518',
+    })),
+    ...series.timeline.bolusMinutes.map((m, i) => ({
+      minute: m,
+      name: `bolus ${Number(series.timeline.bolusUnits[i]!.toFixed(2))} U`,
+      color: '#54a24b',
+    })),
     ...series.timeline.hypoTreatmentMinutes.map((m) => ({ minute: m, name: 'hypo treatment', color: '#e45756' })),
   ].filter((mark) => inDay(mark.minute));
   // The insulin actually delivered as basal, minute by minute: the schedule, temp basals, suspensions.
@@ -105,12 +120,35 @@ function examplePatientDay(data: ReportData): string {
   const panelHeight = 70;
   const top = 56;
   const grids = panels.map((_, i) => ({ left: 170, right: 20, top: top + i * panelHeight, height: panelHeight - 18 }));
-  const therapyText = { mdi: 'pens (MDI)', pump: 'insulin pump', aid: 'closed loop (OpenAPS oref0 temp basals, every 5 min)' }[profile.therapyKind];
+  const therapyText = { mdi: 'pens (MDI)', pump: 'insulin pump', aid: 'closed loop (OpenAPS oref0 temp basals, every 5 min)' }[
+    profile.therapyKind
+  ];
   const option: Option = {
-    title: { text: `Example patient-day: ${profile.patientId} (${profile.ageGroup}, age ${profile.age}, ${profile.gender}, BMI ${profile.bmi}) on ${therapyText}\nmeals, boluses and hypo treatments marked; exercise shaded`, left: 'center', textStyle: { fontSize: 12 } },
+    title: {
+      text: `Example patient-day: ${profile.patientId} (${profile.ageGroup}, age ${profile.age}, ${profile.gender}, BMI ${profile.bmi}) on ${therapyText}\nmeals, boluses and hypo treatments marked; exercise shaded`,
+      left: 'center',
+      textStyle: { fontSize: 12 },
+    },
     grid: grids,
-    xAxis: panels.map((_, i) => ({ type: 'category', gridIndex: i, data: hours, axisLabel: { show: i === panels.length - 1, interval: 119 }, axisTick: { show: false } })),
-    yAxis: panels.map((name, i) => ({ type: 'value', gridIndex: i, scale: true, name, nameLocation: 'middle', nameGap: 105, nameRotate: 0, nameTextStyle: { fontSize: 10 }, splitNumber: 2, axisLabel: { fontSize: 9 } })),
+    xAxis: panels.map((_, i) => ({
+      type: 'category',
+      gridIndex: i,
+      data: hours,
+      axisLabel: { show: i === panels.length - 1, interval: 119 },
+      axisTick: { show: false },
+    })),
+    yAxis: panels.map((name, i) => ({
+      type: 'value',
+      gridIndex: i,
+      scale: true,
+      name,
+      nameLocation: 'middle',
+      nameGap: 105,
+      nameRotate: 0,
+      nameTextStyle: { fontSize: 10 },
+      splitNumber: 2,
+      axisLabel: { fontSize: 9 },
+    })),
     series: panels.map((_, i) => ({
       type: 'line',
       xAxisIndex: i,
@@ -122,7 +160,15 @@ function examplePatientDay(data: ReportData): string {
       markArea: exerciseAreas.length ? { itemStyle: { color: 'rgba(114, 183, 178, 0.25)' }, data: exerciseAreas } : undefined,
       markLine:
         i === 0 || i === 10 || i === 11
-          ? { symbol: 'none', label: { show: i === 0, formatter: '{b}', fontSize: 9, position: 'insideEndTop' }, data: marks.map((mark) => ({ xAxis: hours[mark.minute - firstMinute]!, name: mark.name, lineStyle: { color: mark.color, type: 'dashed' } })) }
+          ? {
+              symbol: 'none',
+              label: { show: i === 0, formatter: '{b}', fontSize: 9, position: 'insideEndTop' },
+              data: marks.map((mark) => ({
+                xAxis: hours[mark.minute - firstMinute]!,
+                name: mark.name,
+                lineStyle: { color: mark.color, type: 'dashed' },
+              })),
+            }
           : undefined,
     })),
   };
@@ -132,11 +178,16 @@ function examplePatientDay(data: ReportData): string {
 /** Per-patient time in range of each therapy × age group: p10, p25, median, p75, p90 from the summaries. */
 function timeInRangeByGroupChart(data: ReportData): string {
   const cells = Object.entries(data.summary.cohortCells ?? {}).filter(([, cell]) => cell.patients > 0);
-  const order = (key: string) => ['mdi', 'pump', 'aid'].indexOf(key.split(' ')[0]!) + 3 * ['child', 'adolescent', 'adult'].indexOf(key.split(' ')[1]!);
+  const order = (key: string) =>
+    ['mdi', 'pump', 'aid'].indexOf(key.split(' ')[0]!) + 3 * ['child', 'adolescent', 'adult'].indexOf(key.split(' ')[1]!);
   cells.sort(([a], [b]) => order(a) - order(b));
   return svgChart(
     {
-      title: { text: 'Per-patient time in range by therapy and age group (p10 / p25 / median / p75 / p90)', left: 'center', textStyle: { fontSize: 13 } },
+      title: {
+        text: 'Per-patient time in range by therapy and age group (p10 / p25 / median / p75 / p90)',
+        left: 'center',
+        textStyle: { fontSize: 13 },
+      },
       grid: { left: 60, right: 20, top: 50, bottom: 60 },
       xAxis: { type: 'category', data: cells.map(([key, cell]) => `${key}\n(${cell.patients})`), axisLabel: { fontSize: 10, interval: 0 } },
       yAxis: { type: 'value', name: 'TIR %', min: 0, max: 100 },
@@ -163,7 +214,15 @@ function correlationChart(data: ReportData): string {
       grid: { left: 170, right: 90, top: 40, bottom: 150 },
       xAxis: { type: 'category', data: [...FEATURE_NAMES], axisLabel: { rotate: 60, fontSize: 10 } },
       yAxis: { type: 'category', data: [...FEATURE_NAMES], axisLabel: { fontSize: 10 } },
-      visualMap: { min: -1, max: 1, calculable: false, orient: 'vertical', right: 10, top: 'center', inRange: { color: ['#3b4cc0', '#f7f7f7', '#b40426'] } },
+      visualMap: {
+        min: -1,
+        max: 1,
+        calculable: false,
+        orient: 'vertical',
+        right: 10,
+        top: 'center',
+        inRange: { color: ['#3b4cc0', '#f7f7f7', '#b40426'] },
+      },
       series: [{ type: 'heatmap', data: cells, label: { show: true, fontSize: 8 } }],
     },
     760,
@@ -180,7 +239,12 @@ function rmseByHorizonChart(tables: BaselineTables): string {
       grid: { left: 70, right: 30, top: 84, bottom: 50 },
       xAxis: { type: 'category', name: 'horizon (min)', nameLocation: 'middle', nameGap: 30, data: horizons.map(String) },
       yAxis: { type: 'value', name: 'RMSE (mg/dL)' },
-      series: series.map((s) => ({ name: s.model, type: 'line', symbolSize: 8, data: s.rmse.map((v) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : null)) })),
+      series: series.map((s) => ({
+        name: s.model,
+        type: 'line',
+        symbolSize: 8,
+        data: s.rmse.map((v) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : null)),
+      })),
     },
     760,
     360,
@@ -212,12 +276,30 @@ export async function htmlReport(data: ReportData, location: string): Promise<st
   const rows = SPLITS.map((s) => manifest.totals[`timeseries_features_${s}`].rows);
   const figures = [
     { id: 'labels', caption: 'Adverse-event label prevalence in each split.', svg: labelPrevalenceChart(data) },
-    { id: 'tir', caption: 'Per-patient time in range (70–180 mg/dL): control ranges from good to poor.', svg: histogramChart('Per-patient time in range', summary.timeInRangeHistogram, 0, 5, 'TIR %') },
-    { id: 'glucose', caption: 'CGM glucose distribution over all minutes (70 and 180 mg/dL marked).', svg: histogramChart('CGM glucose distribution', summary.glucoseHistogram, 40, GLUCOSE_BIN_MGDL, 'mg/dL', [70, 180]) },
+    {
+      id: 'tir',
+      caption: 'Per-patient time in range (70–180 mg/dL): control ranges from good to poor.',
+      svg: histogramChart('Per-patient time in range', summary.timeInRangeHistogram, 0, 5, 'TIR %'),
+    },
+    {
+      id: 'glucose',
+      caption: 'CGM glucose distribution over all minutes (70 and 180 mg/dL marked).',
+      svg: histogramChart('CGM glucose distribution', summary.glucoseHistogram, 40, GLUCOSE_BIN_MGDL, 'mg/dL', [70, 180]),
+    },
     ...(data.summary.cohortCells && Object.keys(data.summary.cohortCells).length > 0
-      ? [{ id: 'tir-by-group', caption: 'Control by therapy and age group: closed loops raise time in range; children and adolescents vary more.', svg: timeInRangeByGroupChart(data) }]
+      ? [
+          {
+            id: 'tir-by-group',
+            caption: 'Control by therapy and age group: closed loops raise time in range; children and adolescents vary more.',
+            svg: timeInRangeByGroupChart(data),
+          },
+        ]
       : []),
-    { id: 'example', caption: 'One patient-day: all 14 signals and the basal insulin delivered (on a closed loop, the temporary basals oref0 set).', svg: examplePatientDay(data) },
+    {
+      id: 'example',
+      caption: 'One patient-day: all 14 signals and the basal insulin delivered (on a closed loop, the temporary basals oref0 set).',
+      svg: examplePatientDay(data),
+    },
     { id: 'correlation', caption: 'How the signals move together.', svg: correlationChart(data) },
   ];
   return `<!doctype html>
@@ -238,8 +320,14 @@ table { border-collapse: collapse; font-size: 13px; } h2 { font-size: 18px; marg
 <p>${escapeHtml(location)} · ${manifest.totals.patient_demographics.rows} patients · ${manifest.runs.length} run(s) · updated ${escapeHtml(manifest.updatedAt)} · ${escapeHtml(GENERATOR)}</p>
 <table><tr><th>split</th>${SPLITS.map((s) => `<th>${s}</th>`).join('')}</tr><tr><td>windows</td>${rows.map((r) => `<td>${r.toLocaleString('en-US')}</td>`).join('')}</tr></table>
 ${figures[0] ? `<figure id="${figures[0].id}">${figures[0].svg}<figcaption>${figures[0].caption}</figcaption></figure>` : ''}
-<div class="row">${figures.slice(1, 3).map((f) => `<figure id="${f.id}">${f.svg}<figcaption>${f.caption}</figcaption></figure>`).join('')}</div>
-${figures.slice(3).map((f) => `<figure id="${f.id}">${f.svg}<figcaption>${f.caption}</figcaption></figure>`).join('\n')}
+<div class="row">${figures
+    .slice(1, 3)
+    .map((f) => `<figure id="${f.id}">${f.svg}<figcaption>${f.caption}</figcaption></figure>`)
+    .join('')}</div>
+${figures
+  .slice(3)
+  .map((f) => `<figure id="${f.id}">${f.svg}<figcaption>${f.caption}</figcaption></figure>`)
+  .join('\n')}
 ${baselinesSection(data)}
 </body>
 </html>

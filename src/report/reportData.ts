@@ -33,7 +33,14 @@ export function reportData(manifest: Manifest, evaluation?: Evaluation): ReportD
   // The second day when there is one (day 1 starts from the model's steady state).
   const firstMinute = total >= 2880 ? 1440 : 0;
   const horizons = run.config.forecastHorizonsMinutes ?? [];
-  return { manifest, horizons, labelNames: timeseriesLabelNames(horizons), evaluation, summary, example: { profile, series, firstMinute, minutes } };
+  return {
+    manifest,
+    horizons,
+    labelNames: timeseriesLabelNames(horizons),
+    evaluation,
+    summary,
+    example: { profile, series, firstMinute, minutes },
+  };
 }
 
 /** The run's first patient on a closed loop among its first 50 (the report shows the algorithm at work), else its first. */

@@ -47,17 +47,25 @@ export class WristWearable {
     const { intensity, heartRate, hypoSeverity } = body;
     // Wrist PPG heart rate: ±1.5 bpm at rest, motion artefacts grow with movement (Bent 2020).
     const hrReading = Math.round(heartRate + (1.5 + 14 * Math.max(0, intensity - 0.25)) * rng.normal());
-    const sdnn = wear.hrvSdnnMs(wearable.sdnnRestMs, profile.restingHeartRateBpm, heartRate, asleep, hypoSeverity) * Math.exp(0.12 * rng.normal());
+    const sdnn =
+      wear.hrvSdnnMs(wearable.sdnnRestMs, profile.restingHeartRateBpm, heartRate, asleep, hypoSeverity) * Math.exp(0.12 * rng.normal());
     const qt = wear.qtIntervalMs(wear.qtcMs(wearable.qtcMs, body.plasmaGlucoseMgdl()), heartRate) + 4 * rng.normal();
     this.nocturnalDip = asleep ? Math.max(0, 0.9 * this.nocturnalDip + 0.5 * rng.normal()) : 0;
-    this.skinTemperature += (wear.skinTemperatureTargetC(wearable.skinTemperatureDayC, asleep, intensity, hypoSeverity) - this.skinTemperature) * 0.05;
+    this.skinTemperature +=
+      (wear.skinTemperatureTargetC(wearable.skinTemperatureDayC, asleep, intensity, hypoSeverity) - this.skinTemperature) * 0.05;
     this.eda += (wear.edaTargetMicroSiemens(wearable.edaTonicMicroSiemens, asleep, intensity, hypoSeverity) - this.eda) * 0.2;
     const steps = wear.stepsPerMinute(activityKind, intensity, wearable.strideCadenceSpm, rng.normal());
 
     signals[F.heart_rate_bpm]![minute] = hrReading;
     signals[F.hrv_sdnn]![minute] = round(Math.min(MAX_SDNN_MS, Math.max(3, sdnn)), 0.1);
-    signals[F.respiratory_rate_rpm]![minute] = round(wear.respiratoryRateRpm(wearable.respiratoryRateRestRpm, intensity, asleep, hypoSeverity) + 0.5 * rng.normal(), 0.1);
-    signals[F.spo2_pct]![minute] = Math.min(100, Math.round(wear.spo2Pct(wearable.spo2RestPct, intensity, this.nocturnalDip) + 0.4 * rng.normal()));
+    signals[F.respiratory_rate_rpm]![minute] = round(
+      wear.respiratoryRateRpm(wearable.respiratoryRateRestRpm, intensity, asleep, hypoSeverity) + 0.5 * rng.normal(),
+      0.1,
+    );
+    signals[F.spo2_pct]![minute] = Math.min(
+      100,
+      Math.round(wear.spo2Pct(wearable.spo2RestPct, intensity, this.nocturnalDip) + 0.4 * rng.normal()),
+    );
     signals[F.steps_per_minute]![minute] = steps;
     signals[F.vertical_acceleration_g]![minute] = round(wear.verticalAccelerationG(steps, intensity, rng.normal()), 0.01);
     signals[F.skin_temperature_c]![minute] = round(this.skinTemperature + 0.05 * rng.normal(), 0.01);

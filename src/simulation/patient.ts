@@ -28,7 +28,13 @@ export class PatientBody {
   hypoSeverity = 0;
   private readonly state: Float64Array;
   private readonly integrator = new Rk4Integrator();
-  private readonly inputs: ModelInputs = { carbIntakeMgPerMin: 0, insulinPmolPerKgPerMin: 0, mealDoseMg: 0, heartRateExcessBpm: 0, insulinSensitivityMultiplier: 1 };
+  private readonly inputs: ModelInputs = {
+    carbIntakeMgPerMin: 0,
+    insulinPmolPerKgPerMin: 0,
+    mealDoseMg: 0,
+    heartRateExcessBpm: 0,
+    insulinSensitivityMultiplier: 1,
+  };
   private readonly unitsPerMinToPmolPerKgPerMin: number;
   /** Units that sit in the subcutaneous depots at steady basal delivery (Isc1 = u/(ka1+kd), Isc2 = kd·Isc1/ka2). */
   private readonly basalDepotUnits: number;

@@ -4,7 +4,6 @@ import { ActivityKind } from '../domain/activity.ts';
 import type { Habits } from '../cohort/patientProfile.ts';
 import { bernoulli, normalBetween, randomStream, uniformBetween, type RandomStream } from '../util/random.ts';
 
-
 /** Planned meal or snack (before the person's bolus behaviour is applied). */
 export interface PlannedMeals {
   minute: Int32Array;
@@ -99,11 +98,21 @@ export function planSchedule(randomSeed: number, patientIndex: number, habits: H
     // Light activity (household, standing) and walking bouts, many after meals.
     const lightEpisodes = Math.round(uniformBetween(rng, 4, 12));
     for (let i = 0; i < lightEpisodes; i++) {
-      fill(dayStart + uniformBetween(rng, wake, wake + 15 * 60), uniformBetween(rng, 2, 12), uniformBetween(rng, 0.18, 0.3), ActivityKind.Light);
+      fill(
+        dayStart + uniformBetween(rng, wake, wake + 15 * 60),
+        uniformBetween(rng, 2, 12),
+        uniformBetween(rng, 0.18, 0.3),
+        ActivityKind.Light,
+      );
     }
     const walks = poisson(rng, habits.walkingBoutsPerDay);
     for (let i = 0; i < walks; i++) {
-      fill(dayStart + uniformBetween(rng, wake + 20, wake + 15 * 60), uniformBetween(rng, 5, 35), uniformBetween(rng, 0.4, 0.6), ActivityKind.Walking);
+      fill(
+        dayStart + uniformBetween(rng, wake + 20, wake + 15 * 60),
+        uniformBetween(rng, 5, 35),
+        uniformBetween(rng, 0.4, 0.6),
+        ActivityKind.Walking,
+      );
     }
 
     // 0–1 exercise session a day, more likely at weekends; some are interval sessions.
@@ -136,7 +145,7 @@ export function planSchedule(randomSeed: number, patientIndex: number, habits: H
 }
 
 export function isWeekend(day: number): boolean {
-  const weekday = (((day % 7) + 7) % 7); // 0 = Monday
+  const weekday = ((day % 7) + 7) % 7; // 0 = Monday
   return weekday >= 5;
 }
 

@@ -31,14 +31,25 @@ export interface SimulationOptions {
 }
 
 /** Simulates `totalMinutes` of one patient's life. Deterministic in (seed, patient index). */
-export function simulatePatient(randomSeed: number, profile: PatientProfile, totalMinutes: number, options: SimulationOptions = {}): PatientSeries {
+export function simulatePatient(
+  randomSeed: number,
+  profile: PatientProfile,
+  totalMinutes: number,
+  options: SimulationOptions = {},
+): PatientSeries {
   const scenario = planSchedule(randomSeed, profile.patientIndex, profile.habits, totalMinutes);
   // One stream per purpose: the body's day-to-day drift, the person's decisions (controllers/index.ts),
   // the CGM's error, the wearable's noise. None depends on the therapy.
   const index = profile.patientIndex;
   const cgm = new CgmSensor(randomStream(randomSeed, index, 'sensor'), totalMinutes);
   const wearable = new WristWearable(profile, randomStream(randomSeed, index, 'wearable'));
-  const body = new PatientBody(profile, scenario.intensityTarget[0]!, scenario.kind[0] === ActivityKind.Sleep, options.subStepsPerMinute ?? RK4_SUBSTEPS_PER_MINUTE, randomStream(randomSeed, index, 'body'));
+  const body = new PatientBody(
+    profile,
+    scenario.intensityTarget[0]!,
+    scenario.kind[0] === ActivityKind.Sleep,
+    options.subStepsPerMinute ?? RK4_SUBSTEPS_PER_MINUTE,
+    randomStream(randomSeed, index, 'body'),
+  );
   const controller = createController(options.therapy ?? profile.therapyKind, profile, scenario, personStreams(randomSeed, index));
   const signals = FEATURE_NAMES.map(() => new Float64Array(totalMinutes));
 

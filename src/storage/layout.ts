@@ -32,9 +32,11 @@ export function emptyPartFileName(runSeq: number, runId: string): string {
 }
 
 export const stagingRunPrefix = (runId: string) => `${STAGING_PREFIX}/${runId}`;
-export const stagedPartKey = (runId: string, table: TableName, fileName: string) => `${stagingRunPrefix(runId)}/${tableDirectory(table)}/${fileName}`;
+export const stagedPartKey = (runId: string, table: TableName, fileName: string) =>
+  `${stagingRunPrefix(runId)}/${tableDirectory(table)}/${fileName}`;
 export const finalPartKey = (table: TableName, fileName: string) => `${tableDirectory(table)}/${fileName}`;
-export const batchResultKey = (runId: string, batchIndex: number) => `${stagingRunPrefix(runId)}/batches/batch-${String(batchIndex).padStart(6, '0')}.json`;
+export const batchResultKey = (runId: string, batchIndex: number) =>
+  `${stagingRunPrefix(runId)}/batches/batch-${String(batchIndex).padStart(6, '0')}.json`;
 
 /** The original tool's log name: ml_dataset_generation_YYYYMMDD_HHMMSS.log (UTC). */
 export function runLogFileName(startedAt: Date): string {

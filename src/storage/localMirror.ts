@@ -24,7 +24,12 @@ export async function mirrorCommittedFiles(store: ObjectStore, manifest: Manifes
  * Runs `read` on a local directory holding the dataset: the dataset itself when it is local, a
  * temporary copy of its committed files when it lives on S3 (removed afterwards).
  */
-export async function withLocalDataset<T>(store: ObjectStore, manifest: Manifest, read: (directory: string) => Promise<T>, onCopy: (directory: string) => void = () => {}): Promise<T> {
+export async function withLocalDataset<T>(
+  store: ObjectStore,
+  manifest: Manifest,
+  read: (directory: string) => Promise<T>,
+  onCopy: (directory: string) => void = () => {},
+): Promise<T> {
   if (!isS3Uri(store.location)) return read(store.location);
   const directory = await mkdtemp(join(tmpdir(), 'diabetic-twin-dataset-'));
   try {

@@ -26,7 +26,11 @@ const WRITE_BATCH_ROWS = 8_192;
  * patient-3-days than dictionary + ZSTD).
  */
 function writerProperties(schema: Schema, generator: string): WriterProperties {
-  let builder = new WriterPropertiesBuilder().setCompression(Compression.ZSTD).setMaxRowGroupSize(ROW_GROUP_ROWS).setWriteBatchSize(WRITE_BATCH_ROWS).setCreatedBy(generator);
+  let builder = new WriterPropertiesBuilder()
+    .setCompression(Compression.ZSTD)
+    .setMaxRowGroupSize(ROW_GROUP_ROWS)
+    .setWriteBatchSize(WRITE_BATCH_ROWS)
+    .setCreatedBy(generator);
   for (const field of schema.fields) {
     if (field.type instanceof TimestampMillisecond) {
       builder = builder.setColumnDictionaryEnabled(field.name, false).setColumnEncoding(field.name, Encoding.DELTA_BINARY_PACKED);

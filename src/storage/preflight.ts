@@ -28,7 +28,8 @@ export async function preflightOutput(outputDir: string): Promise<string> {
   }
   let ancestor = dirname(location);
   while (!(await stat(ancestor).catch(() => undefined))) ancestor = dirname(ancestor);
-  if (!(await stat(ancestor)).isDirectory()) throw new ConfigError(`invalid outputDir (--out): ${ancestor} is a file, expected a directory`, 'outputDir');
+  if (!(await stat(ancestor)).isDirectory())
+    throw new ConfigError(`invalid outputDir (--out): ${ancestor} is a file, expected a directory`, 'outputDir');
   await assertWritable(ancestor);
   return location;
 }
@@ -41,7 +42,12 @@ async function preflightS3(location: string): Promise<string> {
     await store.assertBucket();
   } catch (error) {
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    const reason = status === 404 ? 'the bucket does not exist' : status === 403 ? 'access denied (check AWS credentials)' : `the bucket is not reachable (${(error as Error).name})`;
+    const reason =
+      status === 404
+        ? 'the bucket does not exist'
+        : status === 403
+          ? 'access denied (check AWS credentials)'
+          : `the bucket is not reachable (${(error as Error).name})`;
     throw new ConfigError(`invalid outputDir (--out): ${location}: ${reason}`, 'outputDir');
   }
   await refuseForeignContent(store);

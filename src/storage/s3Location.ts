@@ -17,7 +17,9 @@ export function parseS3Uri(text: string): S3Location {
   if (!match) throw new Error(`${text} is not an s3://bucket/prefix URI`);
   const bucket = match[1]!;
   if (!BUCKET.test(bucket) || bucket.includes('..')) {
-    throw new Error(`${text} has an invalid bucket name "${bucket}"; expected s3://bucket/prefix with a 3–63 character lowercase bucket name`);
+    throw new Error(
+      `${text} has an invalid bucket name "${bucket}"; expected s3://bucket/prefix with a 3–63 character lowercase bucket name`,
+    );
   }
   const prefix = match[2]!.replace(/\/+$/, '').replace(/\/{2,}/g, '/');
   if (prefix.split('/').some((part) => part === '.' || part === '..')) throw new Error(`${text} has "." or ".." in its prefix`);

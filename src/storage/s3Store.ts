@@ -38,7 +38,11 @@ export function s3ClientFromEnvironment(): S3Client {
 }
 
 const isMissing = (error: unknown) =>
-  error instanceof NoSuchKey || error instanceof NotFound || (error as { name?: string })?.name === 'NotFound' || (error as { name?: string })?.name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 404;
+  error instanceof NoSuchKey ||
+  error instanceof NotFound ||
+  (error as { name?: string })?.name === 'NotFound' ||
+  (error as { name?: string })?.name === 'NoSuchKey' ||
+  (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 404;
 
 /** A dataset under s3://bucket/prefix. Single PUTs and completed multipart uploads are atomic. */
 export class S3Store implements ObjectStore {
@@ -72,7 +76,14 @@ export class S3Store implements ObjectStore {
   async putIfAbsent(key: string, bytes: Uint8Array | string): Promise<boolean> {
     try {
       // Conditional write (AWS S3 since 2024, versitygw): 412 if the key exists.
-      await this.client.send(new PutObjectCommand({ Bucket: this.target.bucket, Key: this.key(key), Body: typeof bytes === 'string' ? Buffer.from(bytes) : bytes, IfNoneMatch: '*' }));
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.target.bucket,
+          Key: this.key(key),
+          Body: typeof bytes === 'string' ? Buffer.from(bytes) : bytes,
+          IfNoneMatch: '*',
+        }),
+      );
       return true;
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
@@ -113,7 +124,11 @@ export class S3Store implements ObjectStore {
     let token: string | undefined;
     do {
       const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.target.bucket, Prefix: base === '' ? root : base.endsWith('/') ? base : `${base}/`, ContinuationToken: token }),
+        new ListObjectsV2Command({
+          Bucket: this.target.bucket,
+          Prefix: base === '' ? root : base.endsWith('/') ? base : `${base}/`,
+          ContinuationToken: token,
+        }),
       );
       for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key.slice(root.length));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -123,7 +138,9 @@ export class S3Store implements ObjectStore {
 
   async topLevelNames(): Promise<string[]> {
     const root = this.target.prefix ? `${this.target.prefix}/` : '';
-    const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.target.bucket, Prefix: root, Delimiter: '/', MaxKeys: 1000 }));
+    const page = await this.client.send(
+      new ListObjectsV2Command({ Bucket: this.target.bucket, Prefix: root, Delimiter: '/', MaxKeys: 1000 }),
+    );
     const names = [
       ...(page.CommonPrefixes ?? []).map((p) => p.Prefix!.slice(root.length).replace(/\/$/, '')),
       ...(page.Contents ?? []).map((o) => o.Key!.slice(root.length)),
@@ -134,7 +151,11 @@ export class S3Store implements ObjectStore {
   async publish(fromKey: string, toKey: string): Promise<void> {
     try {
       await this.client.send(
-        new CopyObjectCommand({ Bucket: this.target.bucket, Key: this.key(toKey), CopySource: encodeURIComponent(`${this.target.bucket}/${this.key(fromKey)}`).replace(/%2F/g, '/') }),
+        new CopyObjectCommand({
+          Bucket: this.target.bucket,
+          Key: this.key(toKey),
+          CopySource: encodeURIComponent(`${this.target.bucket}/${this.key(fromKey)}`).replace(/%2F/g, '/'),
+        }),
       );
     } catch (error) {
       // Already copied and the staging object deleted by an earlier attempt of the same commit.

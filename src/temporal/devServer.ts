@@ -25,12 +25,18 @@ export async function startDevServer(options: { port: number; uiPort?: number; o
   const dir = stateDirectory();
   mkdirSync(dir, { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--ip', EMBEDDED_HOST,
-    '--port', String(options.port),
-    '--db-filename', join(dir, 'temporal-dev.db'),
-    '--log-level', 'warn',
-    '--namespace', 'default',
+    'server',
+    'start-dev',
+    '--ip',
+    EMBEDDED_HOST,
+    '--port',
+    String(options.port),
+    '--db-filename',
+    join(dir, 'temporal-dev.db'),
+    '--log-level',
+    'warn',
+    '--namespace',
+    'default',
   ];
   if (options.uiPort) args.push('--ui-port', String(options.uiPort), '--ui-ip', EMBEDDED_HOST);
   else args.push('--headless');

@@ -14,8 +14,14 @@ const SERVER_WAIT_MS = 30_000;
 
 Runtime.install({
   logger: new DefaultLogger('INFO', (entry: LogEntry) => {
-    const meta = entry.meta ? Object.entries(entry.meta).filter(([k]) => !['sdkComponent', 'taskQueue', 'namespace', 'workflowType', 'taskToken', 'isLocal'].includes(k)) : [];
-    const extras = meta.map(([k, v]) => `${k}=${typeof v === 'string' ? v : v instanceof Error ? JSON.stringify(v.message) : JSON.stringify(v)}`).join(' ');
+    const meta = entry.meta
+      ? Object.entries(entry.meta).filter(
+          ([k]) => !['sdkComponent', 'taskQueue', 'namespace', 'workflowType', 'taskToken', 'isLocal'].includes(k),
+        )
+      : [];
+    const extras = meta
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : v instanceof Error ? JSON.stringify(v.message) : JSON.stringify(v)}`)
+      .join(' ');
     process.stdout.write(`${entry.level} [${label}] ${entry.message}${extras ? ' ' + extras : ''}\n`);
   }),
   // Ctrl-C / SIGTERM: stop polling, let the current batch finish or fail cleanly.
@@ -50,9 +56,7 @@ const worker = await Worker.create({
   connection,
   namespace: target.namespace,
   taskQueue: TASK_QUEUE,
-  ...(bundlePath
-    ? { workflowBundle: { codePath: bundlePath } }
-    : { workflowsPath: join(PROJECT_ROOT, 'workflows/index.ts') }),
+  ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: join(PROJECT_ROOT, 'workflows/index.ts') }),
   activities,
   // One batch per process: each process is pinned to one core.
   maxConcurrentActivityTaskExecutions: 1,

@@ -8,7 +8,13 @@ import { PROJECT_ROOT } from './devServer.ts';
  * processes start without each bundling it again.
  */
 export async function workflowBundlePath(): Promise<string> {
-  const sources = ['workflows/index.ts', 'workflows/generateDataset.ts', 'src/dataset/batchStats.ts', 'src/temporal/names.ts', 'package-lock.json'];
+  const sources = [
+    'workflows/index.ts',
+    'workflows/generateDataset.ts',
+    'src/dataset/batchStats.ts',
+    'src/temporal/names.ts',
+    'package-lock.json',
+  ];
   const hash = createHash('sha256');
   for (const file of sources) hash.update(readFileSync(join(PROJECT_ROOT, file)));
   const dir = join(PROJECT_ROOT, '.cache');

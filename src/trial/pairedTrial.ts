@@ -54,10 +54,38 @@ export interface PublishedEffect {
 
 /** RCTs with the same comparator (docs/PHYSIOLOGY.md "Paired trial"). */
 export const PUBLISHED_EFFECTS: PublishedEffect[] = [
-  { comparison: 'open-source AID vs sensor-augmented pump', ageGroup: 'adult', arm: 'aid', baseline: 'pump', publishedTirDelta: 71.2 - 54.5, source: 'CREATE, NEJM 2022: 71.2 vs 54.5 %' },
-  { comparison: 'Control-IQ vs sensor-augmented pump', ageGroup: 'adult', arm: 'aid', baseline: 'pump', publishedTirDelta: 71 - 59, source: 'DCLP3, NEJM 2019: 71 vs 59 %' },
-  { comparison: 'Omnipod 5 vs standard therapy (adults)', ageGroup: 'adult', arm: 'aid', baseline: 'mdi', publishedTirDelta: 73.9 - 64.7, source: 'Omnipod 5 pivotal, Diabetes Care 2021: 64.7 → 73.9 %' },
-  { comparison: 'Omnipod 5 vs standard therapy (children)', ageGroup: 'child', arm: 'aid', baseline: 'mdi', publishedTirDelta: 68.0 - 52.5, source: 'Omnipod 5 pivotal, Diabetes Care 2021: 52.5 → 68.0 %' },
+  {
+    comparison: 'open-source AID vs sensor-augmented pump',
+    ageGroup: 'adult',
+    arm: 'aid',
+    baseline: 'pump',
+    publishedTirDelta: 71.2 - 54.5,
+    source: 'CREATE, NEJM 2022: 71.2 vs 54.5 %',
+  },
+  {
+    comparison: 'Control-IQ vs sensor-augmented pump',
+    ageGroup: 'adult',
+    arm: 'aid',
+    baseline: 'pump',
+    publishedTirDelta: 71 - 59,
+    source: 'DCLP3, NEJM 2019: 71 vs 59 %',
+  },
+  {
+    comparison: 'Omnipod 5 vs standard therapy (adults)',
+    ageGroup: 'adult',
+    arm: 'aid',
+    baseline: 'mdi',
+    publishedTirDelta: 73.9 - 64.7,
+    source: 'Omnipod 5 pivotal, Diabetes Care 2021: 64.7 → 73.9 %',
+  },
+  {
+    comparison: 'Omnipod 5 vs standard therapy (children)',
+    ageGroup: 'child',
+    arm: 'aid',
+    baseline: 'mdi',
+    publishedTirDelta: 68.0 - 52.5,
+    source: 'Omnipod 5 pivotal, Diabetes Care 2021: 52.5 → 68.0 %',
+  },
 ];
 
 /**
@@ -99,7 +127,10 @@ export interface TrialResult {
 }
 
 /** Two-sided 95 % quantiles of Student's t for 1–30 degrees of freedom; beyond, the normal's 1.96 corrected. */
-const T_975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+const T_975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086,
+  2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
 export function tQuantile975(degreesOfFreedom: number): number {
   if (degreesOfFreedom <= T_975.length) return T_975[Math.max(1, degreesOfFreedom) - 1]!;
   const z = 1.959964;
@@ -141,7 +172,9 @@ export function runPairedTrial(options: TrialOptions, onPatient?: (done: number)
   const minutes = Math.round(days * 1440);
   // The person does not depend on the therapy mix; the first arm names the profile's own therapy.
   const therapyMix = Object.fromEntries(THERAPIES.map((t) => [t, t === arms[0] ? 1 : 0])) as TherapyMix;
-  const outcomes = arms.map(() => Object.fromEntries(OUTCOME_NAMES.map((name) => [name, new Float64Array(patients)])) as Record<Outcome, Float64Array>);
+  const outcomes = arms.map(
+    () => Object.fromEntries(OUTCOME_NAMES.map((name) => [name, new Float64Array(patients)])) as Record<Outcome, Float64Array>,
+  );
   const ageGroups: AgeGroup[] = [];
   const patientIds: string[] = [];
   for (let index = 0; index < patients; index++) {
@@ -170,7 +203,9 @@ export function runPairedTrial(options: TrialOptions, onPatient?: (done: number)
     perArm: overall.perArm,
     differences: overall.differences,
     byAgeGroup,
-    published: PUBLISHED_EFFECTS.filter((effect) => arms[0] === effect.baseline && arms.includes(effect.arm) && byAgeGroup[effect.ageGroup] !== undefined),
+    published: PUBLISHED_EFFECTS.filter(
+      (effect) => arms[0] === effect.baseline && arms.includes(effect.arm) && byAgeGroup[effect.ageGroup] !== undefined,
+    ),
     checks: effectChecks(byAgeGroup),
     patientIds,
   };
@@ -183,10 +218,29 @@ function effectChecks(byAgeGroup: TrialResult['byAgeGroup']): EffectCheck[] {
     for (const difference of result.differences) {
       if (difference.metric === 'tir') {
         const band = EFFECT_BANDS.find((b) => b.ageGroup === group && b.arm === difference.arm && b.baseline === difference.baseline);
-        if (band) checks.push({ ageGroup: group, metric: 'tir', arm: difference.arm, baseline: difference.baseline, mean: difference.mean, min: band.min, max: band.max, ok: difference.mean >= band.min && difference.mean <= band.max });
+        if (band)
+          checks.push({
+            ageGroup: group,
+            metric: 'tir',
+            arm: difference.arm,
+            baseline: difference.baseline,
+            mean: difference.mean,
+            min: band.min,
+            max: band.max,
+            ok: difference.mean >= band.min && difference.mean <= band.max,
+          });
       }
       if (difference.metric === 'tbr70' && difference.arm === 'aid') {
-        checks.push({ ageGroup: group, metric: 'tbr70', arm: difference.arm, baseline: difference.baseline, mean: difference.mean, min: null, max: MAX_TBR70_INCREASE, ok: difference.mean <= MAX_TBR70_INCREASE });
+        checks.push({
+          ageGroup: group,
+          metric: 'tbr70',
+          arm: difference.arm,
+          baseline: difference.baseline,
+          mean: difference.mean,
+          min: null,
+          max: MAX_TBR70_INCREASE,
+          ok: difference.mean <= MAX_TBR70_INCREASE,
+        });
       }
     }
   }
@@ -199,7 +253,9 @@ const signed = (value: number) => (value >= 0 ? '+' : '') + fmt(value);
 /** The trial as a terminal report. */
 export function formatTrial(result: TrialResult): string {
   const lines: string[] = [];
-  lines.push(`Paired in-silico trial: ${result.patients} patients × ${result.days} days under ${result.arms.join(', ')} (seed ${result.seed}); the same people and days in every arm`);
+  lines.push(
+    `Paired in-silico trial: ${result.patients} patients × ${result.days} days under ${result.arms.join(', ')} (seed ${result.seed}); the same people and days in every arm`,
+  );
   const byGroup = Object.entries(result.byAgeGroup);
   const overall: [string, GroupResult] = ['all', { patients: result.patients, perArm: result.perArm, differences: result.differences }];
   // One age group: its rows are the whole trial's.
@@ -210,15 +266,21 @@ export function formatTrial(result: TrialResult): string {
     lines.push(`  ${'arm'.padEnd(6)} ${OUTCOME_NAMES.map((n) => n.padStart(9)).join(' ')}`);
     for (const arm of outcome.perArm) lines.push(`  ${arm.arm.padEnd(6)} ${OUTCOME_NAMES.map((n) => fmt(arm[n]).padStart(9)).join(' ')}`);
     for (const difference of outcome.differences) {
-      lines.push(`  Δ${difference.metric} ${difference.arm} − ${difference.baseline}: ${signed(difference.mean)} (95 % CI ${fmt(difference.ci95[0])} to ${fmt(difference.ci95[1])})`);
+      lines.push(
+        `  Δ${difference.metric} ${difference.arm} − ${difference.baseline}: ${signed(difference.mean)} (95 % CI ${fmt(difference.ci95[0])} to ${fmt(difference.ci95[1])})`,
+      );
     }
   }
   if (result.published.length > 0) {
     lines.push('');
     lines.push('Next to randomised trials with the same comparator (ΔTIR, percent points):');
     for (const effect of result.published) {
-      const simulated = result.byAgeGroup[effect.ageGroup]?.differences.find((d) => d.metric === 'tir' && d.arm === effect.arm && d.baseline === effect.baseline);
-      lines.push(`  ${effect.ageGroup.padEnd(10)} ${`${effect.arm} − ${effect.baseline}`.padEnd(11)} simulated ${simulated ? `${signed(simulated.mean)} (${fmt(simulated.ci95[0])} to ${fmt(simulated.ci95[1])})` : '—'}   published ${signed(effect.publishedTirDelta)} (${effect.source})`);
+      const simulated = result.byAgeGroup[effect.ageGroup]?.differences.find(
+        (d) => d.metric === 'tir' && d.arm === effect.arm && d.baseline === effect.baseline,
+      );
+      lines.push(
+        `  ${effect.ageGroup.padEnd(10)} ${`${effect.arm} − ${effect.baseline}`.padEnd(11)} simulated ${simulated ? `${signed(simulated.mean)} (${fmt(simulated.ci95[0])} to ${fmt(simulated.ci95[1])})` : '—'}   published ${signed(effect.publishedTirDelta)} (${effect.source})`,
+      );
     }
   }
   if (result.checks.length > 0) {
@@ -226,7 +288,9 @@ export function formatTrial(result: TrialResult): string {
     lines.push('Effect bands:');
     for (const check of result.checks) {
       const band = check.min === null ? `≤ +${check.max}` : `in [+${check.min}, +${check.max}]`;
-      lines.push(`  ${check.ageGroup.padEnd(10)} Δ${check.metric} ${check.arm} − ${check.baseline} ${signed(check.mean)} ${band}: ${check.ok ? 'ok' : 'NO'}`);
+      lines.push(
+        `  ${check.ageGroup.padEnd(10)} Δ${check.metric} ${check.arm} − ${check.baseline} ${signed(check.mean)} ${band}: ${check.ok ? 'ok' : 'NO'}`,
+      );
     }
   }
   return lines.join('\n');

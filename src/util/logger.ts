@@ -43,10 +43,13 @@ export function createRunLog(options: { quiet?: boolean; verbose?: boolean } = {
     write(json: string) {
       const record = JSON.parse(json) as { level: number; time: number; msg: string; [key: string]: unknown };
       const { level, time, msg, pid: _pid, hostname: _host, ...fields } = record;
-      const extras = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
+      const extras = Object.entries(fields)
+        .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .join(' ');
       const text = `${new Date(time).toISOString()} ${levels[level] ?? level} ${msg}${extras ? ' ' + extras : ''}`;
       toFile(text);
-      if (level >= 40 || options.verbose || !consoleWriter) toConsole(`${levels[level] === 'INFO' ? '' : levels[level] + ' '}${msg}${extras ? ' ' + extras : ''}`);
+      if (level >= 40 || options.verbose || !consoleWriter)
+        toConsole(`${levels[level] === 'INFO' ? '' : levels[level] + ' '}${msg}${extras ? ' ' + extras : ''}`);
     },
   };
   const logger = pino({ level: options.verbose ? 'debug' : 'info', base: undefined }, stream);

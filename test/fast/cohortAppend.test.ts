@@ -22,7 +22,11 @@ describe('appending to a dataset: cohort mixes and schema versions', () => {
     assert.deepEqual(named.therapyMix, singleMix('mdi', 'adult').therapyMix);
     assert.deepEqual(named.ageMix, childrenOnLoops.ageMix);
     assert.deepEqual(inheritCohort({ ...DEFAULT_CONFIG }, undefined, ['therapyMix', 'ageMix']), DEFAULT_CONFIG);
-    assert.deepEqual(inheritCohort({ ...DEFAULT_CONFIG, appendMode: false }, dataset, ['therapyMix']), { ...DEFAULT_CONFIG, appendMode: false }, 'an overwrite starts afresh');
+    assert.deepEqual(
+      inheritCohort({ ...DEFAULT_CONFIG, appendMode: false }, dataset, ['therapyMix']),
+      { ...DEFAULT_CONFIG, appendMode: false },
+      'an overwrite starts afresh',
+    );
   });
 
   it('an append to a dataset of an older schema version is refused with one line that says what to do', () => {
@@ -31,11 +35,16 @@ describe('appending to a dataset: cohort mixes and schema versions', () => {
       () => refuseSchemaChange(older, { ...DEFAULT_CONFIG }, '/data/twins'),
       (error: unknown) =>
         error instanceof ConfigError &&
-        /\/data\/twins holds schema version 2 .*writes version 3 .*age_group.*another --out, or replace this dataset with --no-append/.test(error.message) &&
+        /\/data\/twins holds schema version 2 .*writes version 3 .*age_group.*another --out, or replace this dataset with --no-append/.test(
+          error.message,
+        ) &&
         !error.message.includes('\n'),
     );
     assert.doesNotThrow(() => refuseSchemaChange(older, { ...DEFAULT_CONFIG, appendMode: false }, '/data/twins'));
-    assert.doesNotThrow(() => refuseSchemaChange(datasetOf({}), { ...DEFAULT_CONFIG, ...childrenOnLoops }, '/data/twins'), 'another mix keeps the schema');
+    assert.doesNotThrow(
+      () => refuseSchemaChange(datasetOf({}), { ...DEFAULT_CONFIG, ...childrenOnLoops }, '/data/twins'),
+      'another mix keeps the schema',
+    );
     assert.throws(() => refuseSchemaChange(datasetOf({}), { ...DEFAULT_CONFIG, windowSizeMinutes: 10 }, '/data/twins'), /--window/);
   });
 });

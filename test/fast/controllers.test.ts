@@ -72,7 +72,11 @@ describe('therapy controllers on scripted inputs', () => {
     const pens = drive(controllerFor('mdi', person, day), risingAfterMeal, 300);
     const pump = drive(controllerFor('pump', person, day), risingAfterMeal, 300);
     const loop = drive(controllerFor('aid', person, day), risingAfterMeal, 300);
-    assert.equal(pens.bolusUnits.reduce((a, b) => a + b, 0), 0, 'nobody bolused');
+    assert.equal(
+      pens.bolusUnits.reduce((a, b) => a + b, 0),
+      0,
+      'nobody bolused',
+    );
     assert.ok(loop.total > pens.total + 1, `loop ${loop.total.toFixed(2)} U vs pens ${pens.total.toFixed(2)} U`);
     assert.ok(loop.total > pump.total + 1, `loop ${loop.total.toFixed(2)} U vs pump ${pump.total.toFixed(2)} U`);
     assert.ok(Math.max(...loop.basalUnits) > 1.5 * Math.max(...pump.basalUnits), 'the loop raised the temp basal above the schedule');
@@ -84,7 +88,11 @@ describe('therapy controllers on scripted inputs', () => {
     const loop = drive(controllerFor('aid', person, scriptedDay(120, [])), falling, 120);
     const firstZero = loop.basalUnits.findIndex((rate) => rate === 0);
     assert.ok(firstZero >= 0 && firstZero <= 30, `zero temp from minute ${firstZero}`);
-    assert.equal(loop.basalUnits.slice(firstZero).reduce((a, b) => a + b, 0), 0, 'stays suspended while the CGM falls');
+    assert.equal(
+      loop.basalUnits.slice(firstZero).reduce((a, b) => a + b, 0),
+      0,
+      'stays suspended while the CGM falls',
+    );
     const pump = drive(controllerFor('pump', person, scriptedDay(120, [])), falling, 120);
     assert.ok(Math.min(...pump.basalUnits) > 0, 'a plain pump keeps its schedule');
   });
@@ -96,7 +104,10 @@ describe('therapy controllers on scripted inputs', () => {
     assert.ok(Math.abs(withoutIob - withIob - 0.7) < 1e-9, `${withoutIob} − ${withIob}`);
     // Two meals an hour apart at the same CGM: the second bolus is smaller by what the first left on board.
     const person = scriptedPerson();
-    const day = scriptedDay(200, [[10, 60], [70, 60]]);
+    const day = scriptedDay(200, [
+      [10, 60],
+      [70, 60],
+    ]);
     const high = () => 250;
     const pump = drive(controllerFor('pump', person, day), high, 200);
     const pumpBoluses = [...pump.bolusUnits].filter((units) => units > 0);
@@ -106,21 +117,73 @@ describe('therapy controllers on scripted inputs', () => {
     const onStep = (units: number, step: number) => Math.abs(units / step - Math.round(units / step)) < 1e-9;
     for (const units of pens.bolusUnits) assert.ok(onStep(units, PEN_STEP_UNITS), `pen dose ${units}`);
     for (const units of pump.bolusUnits) assert.ok(onStep(units, PUMP_STEP_UNITS), `pump dose ${units}`);
-    assert.ok(pumpBoluses.some((units) => !onStep(units, PEN_STEP_UNITS)), 'the pump uses its finer step');
+    assert.ok(
+      pumpBoluses.some((units) => !onStep(units, PEN_STEP_UNITS)),
+      'the pump uses its finer step',
+    );
   });
 
   it('oref0 determine-basal decides from the inputs our code builds, silently, with no state left behind', () => {
-    const status = { glucose: 220, delta: 3, short_avgdelta: 3, long_avgdelta: 2, date: Date.UTC(2025, 0, 6, 12), noise: 0, device: 'test' };
+    const status = {
+      glucose: 220,
+      delta: 3,
+      short_avgdelta: 3,
+      long_avgdelta: 2,
+      date: Date.UTC(2025, 0, 6, 12),
+      noise: 0,
+      device: 'test',
+    };
     const tick = { iob: 0, activity: 0, iobWithZeroTemp: { iob: 0, activity: 0 } };
-    const profile = { max_iob: 3, max_daily_basal: 1, max_basal: 4, current_basal: 1, min_bg: 110, max_bg: 110, sens: 50, carb_ratio: 10, dia: 5, curve: 'rapid-acting', out_units: 'mg/dL', max_daily_safety_multiplier: 3, current_basal_safety_multiplier: 4, skip_neutral_temps: false, enableUAM: false, maxCOB: 120, min_5m_carbimpact: 8, remainingCarbsCap: 90 };
-    const meal = { carbs: 0, mealCOB: 0, lastCarbTime: 0, slopeFromMaxDeviation: 0, slopeFromMinDeviation: 0, bwFound: false, bwCarbs: false };
+    const profile = {
+      max_iob: 3,
+      max_daily_basal: 1,
+      max_basal: 4,
+      current_basal: 1,
+      min_bg: 110,
+      max_bg: 110,
+      sens: 50,
+      carb_ratio: 10,
+      dia: 5,
+      curve: 'rapid-acting',
+      out_units: 'mg/dL',
+      max_daily_safety_multiplier: 3,
+      current_basal_safety_multiplier: 4,
+      skip_neutral_temps: false,
+      enableUAM: false,
+      maxCOB: 120,
+      min_5m_carbimpact: 8,
+      remainingCarbsCap: 90,
+    };
+    const meal = {
+      carbs: 0,
+      mealCOB: 0,
+      lastCarbTime: 0,
+      slopeFromMaxDeviation: 0,
+      slopeFromMinDeviation: 0,
+      bwFound: false,
+      bwCarbs: false,
+    };
     let written = 0;
     const write = process.stderr.write;
     process.stderr.write = (() => ((written += 1), true)) as typeof process.stderr.write;
     let high, low;
     try {
-      high = decideTempBasal(status, { duration: 0, rate: 0, temp: 'absolute' }, Array.from({ length: 48 }, () => structuredClone(tick)), profile, meal, new Date(status.date));
-      low = decideTempBasal({ ...status, glucose: 75, delta: -4, short_avgdelta: -4, long_avgdelta: -3 }, { duration: 0, rate: 0, temp: 'absolute' }, Array.from({ length: 48 }, () => structuredClone(tick)), profile, meal, new Date(status.date));
+      high = decideTempBasal(
+        status,
+        { duration: 0, rate: 0, temp: 'absolute' },
+        Array.from({ length: 48 }, () => structuredClone(tick)),
+        profile,
+        meal,
+        new Date(status.date),
+      );
+      low = decideTempBasal(
+        { ...status, glucose: 75, delta: -4, short_avgdelta: -4, long_avgdelta: -3 },
+        { duration: 0, rate: 0, temp: 'absolute' },
+        Array.from({ length: 48 }, () => structuredClone(tick)),
+        profile,
+        meal,
+        new Date(status.date),
+      );
     } finally {
       process.stderr.write = write;
     }
@@ -128,7 +191,7 @@ describe('therapy controllers on scripted inputs', () => {
     assert.ok(high.rate! > 1 && high.duration === 30, `high: ${JSON.stringify(high)}`);
     assert.equal(low.rate, 0, `low: ${low.reason}`);
     const global = globalThis as Record<string, unknown>;
-    assert.ok(global.csf === undefined && global.COBpredBG === undefined, 'no value of oref0\'s undeclared variables is left behind');
+    assert.ok(global.csf === undefined && global.COBpredBG === undefined, "no value of oref0's undeclared variables is left behind");
   });
 });
 
@@ -141,8 +204,15 @@ describe('what oref0 brings to run time', () => {
     const packages = new Set(loaded.map((path) => path.split('/')[0]));
     const oref0Dependencies = Object.keys((require('oref0/package.json') as { dependencies: Record<string, string> }).dependencies);
     assert.ok(oref0Dependencies.includes('request') && oref0Dependencies.includes('moment'));
-    assert.deepEqual(oref0Dependencies.filter((name) => packages.has(name)), ['lodash']);
-    assert.deepEqual(loaded.filter((path) => path.startsWith('oref0/')).sort(), ['oref0/lib/basal-set-temp.js', 'oref0/lib/determine-basal/determine-basal.js', 'oref0/lib/round-basal.js']);
+    assert.deepEqual(
+      oref0Dependencies.filter((name) => packages.has(name)),
+      ['lodash'],
+    );
+    assert.deepEqual(loaded.filter((path) => path.startsWith('oref0/')).sort(), [
+      'oref0/lib/basal-set-temp.js',
+      'oref0/lib/determine-basal/determine-basal.js',
+      'oref0/lib/round-basal.js',
+    ]);
   });
 });
 
@@ -154,7 +224,10 @@ describe('the same person lives the same days whatever the therapy', () => {
         const withoutTherapy = profiles.map(({ therapyKind: _, ...rest }) => rest);
         assert.deepEqual(withoutTherapy[1], withoutTherapy[0]);
         assert.deepEqual(withoutTherapy[2], withoutTherapy[0]);
-        assert.deepEqual(profiles.map((p) => p.therapyKind), [...THERAPIES]);
+        assert.deepEqual(
+          profiles.map((p) => p.therapyKind),
+          [...THERAPIES],
+        );
         const lives = THERAPIES.map((therapy) => simulatePatient(7, profiles[0]!, 1440, { therapy }));
         for (const life of lives.slice(1)) {
           assert.deepEqual(life.timeline.mealMinutes, lives[0]!.timeline.mealMinutes);

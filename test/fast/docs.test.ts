@@ -5,7 +5,13 @@ import { describe, it } from 'node:test';
 import { PROJECT_ROOT } from '../../src/util/projectRoot.ts';
 
 /** The project's own documents: what a user who clones the project reads. */
-const DOCUMENTS = ['README.md', 'BENCHMARKS.md', ...readdirSync(join(PROJECT_ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const DOCUMENTS = [
+  'README.md',
+  'BENCHMARKS.md',
+  ...readdirSync(join(PROJECT_ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 
 /** Relative link targets of a Markdown text (inline links and bare `path.md` mentions in backticks). */
 function localReferences(markdown: string): string[] {

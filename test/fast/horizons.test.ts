@@ -20,9 +20,15 @@ const below70 = (g: number) => g < 70;
 describe('sustained episodes (CGM < 70 or > 250 for at least 15 consecutive minutes)', () => {
   it('14 minutes below 70 is not an episode; 15 is', () => {
     const fourteen = sustainedEpisodeMask(seriesWith(100, [{ start: 20, length: 14, value: 60 }]), below70);
-    assert.equal(fourteen.reduce((a, b) => a + b, 0), 0);
+    assert.equal(
+      fourteen.reduce((a, b) => a + b, 0),
+      0,
+    );
     const fifteen = sustainedEpisodeMask(seriesWith(100, [{ start: 20, length: 15, value: 60 }]), below70);
-    assert.deepEqual([...fifteen.keys()].filter((m) => fifteen[m]), Array.from({ length: 15 }, (_, i) => 20 + i));
+    assert.deepEqual(
+      [...fifteen.keys()].filter((m) => fifteen[m]),
+      Array.from({ length: 15 }, (_, i) => 20 + i),
+    );
   });
 
   it('thresholds are strict: exactly 70 (or 250) breaks a run', () => {
@@ -33,7 +39,11 @@ describe('sustained episodes (CGM < 70 or > 250 for at least 15 consecutive minu
     assert.equal(mask[25], 0);
     assert.equal(mask[30], 0, 'the 14 minutes after the break are no episode');
     const { labels } = horizonColumns(seriesWith(200, [{ start: 50, length: 20, value: 250 }]), 0, 100, [30]);
-    assert.equal(labels[1]!.reduce((a, b) => a + b, 0), 0, '250 is not above 250');
+    assert.equal(
+      labels[1]!.reduce((a, b) => a + b, 0),
+      0,
+      '250 is not above 250',
+    );
   });
 
   it('labels mark windows whose (t0, t0 + h] touches an episode, at both edges of the horizon', () => {
@@ -48,7 +58,10 @@ describe('sustained episodes (CGM < 70 or > 250 for at least 15 consecutive minu
     assert.equal(labels[110], 1);
     assert.equal(labels[118], 1);
     assert.equal(labels[119], 0);
-    assert.equal(labels.reduce((a, b) => a + b, 0), 119 - 70);
+    assert.equal(
+      labels.reduce((a, b) => a + b, 0),
+      119 - 70,
+    );
   });
 
   it('an episode that straddles the end of the visible series is judged on the simulated tail', () => {
@@ -87,7 +100,17 @@ describe('sustained episodes (CGM < 70 or > 250 for at least 15 consecutive minu
       horizons.forEach((h, i) => assert.equal(cut.horizonTargets[i]![row], t0 + h));
     }
     assert.equal(cut.horizonTargets[2]![cut.rows - 1], visible - 2 + 60);
-    assert.throws(() => cutWindows(signals.map((s) => s.subarray(0, visible + 10)), visible, 5, horizons, 0), /reaches past|needs/);
+    assert.throws(
+      () =>
+        cutWindows(
+          signals.map((s) => s.subarray(0, visible + 10)),
+          visible,
+          5,
+          horizons,
+          0,
+        ),
+      /reaches past|needs/,
+    );
   });
 
   it('no horizons: no tail, the original columns only', () => {

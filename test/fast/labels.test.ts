@@ -11,12 +11,22 @@ import {
   type LabelInputs,
 } from '../../src/dataset/labels.ts';
 
-const calm: LabelInputs = { glucoseT0: 120, glucoseT1: 120, heartRateT0: 70, heartRateT1: 70, hrvT0: 50, edaT0: 2, qtT0: 400, activityT0: 0.1 };
+const calm: LabelInputs = {
+  glucoseT0: 120,
+  glucoseT1: 120,
+  heartRateT0: 70,
+  heartRateT1: 70,
+  hrvT0: 50,
+  edaT0: 2,
+  qtT0: 400,
+  activityT0: 0.1,
+};
 const w = (overrides: Partial<LabelInputs>): LabelInputs => ({ ...calm, ...overrides });
 
 describe('label rules (SCHEMA.md, strict inequalities)', () => {
   it('a calm window has no label', () => {
-    for (const rule of [hypoglycemiaRisk, hyperglycemiaRisk, fallRisk, cardiacAnomaly, severeHypotensionRisk, autonomicDysregulation]) assert.equal(rule(calm), false);
+    for (const rule of [hypoglycemiaRisk, hyperglycemiaRisk, fallRisk, cardiacAnomaly, severeHypotensionRisk, autonomicDysregulation])
+      assert.equal(rule(calm), false);
   });
 
   it('hypoglycemia: g < 70, or g < 80 falling faster than 3 mg/dL/min', () => {

@@ -16,12 +16,24 @@ import { MemoryStore } from '../helpers/memoryStore.ts';
 
 // Tiny runs: 20 simulated minutes a patient keep each batch to milliseconds.
 const config = (overrides: Partial<RunConfig> = {}): RunConfig =>
-  validateRunConfig({ ...DEFAULT_CONFIG, numPatients: 3, batchSize: 2, simulationDaysPerPatient: 0.015, forecastHorizonsMinutes: [], outputDir: 'memory://dataset', ...overrides });
+  validateRunConfig({
+    ...DEFAULT_CONFIG,
+    numPatients: 3,
+    batchSize: 2,
+    simulationDaysPerPatient: 0.015,
+    forecastHorizonsMinutes: [],
+    outputDir: 'memory://dataset',
+    ...overrides,
+  });
 
 let nextRun = 0;
 const ids = () => {
   nextRun++;
-  return { runId: `01936c2e-0000-7000-8000-${String(nextRun).padStart(12, '0')}`, workflowId: `wf-${nextRun}`, startedAt: new Date(Date.UTC(2026, 10, 29, 10, nextRun)).toISOString() };
+  return {
+    runId: `01936c2e-0000-7000-8000-${String(nextRun).padStart(12, '0')}`,
+    workflowId: `wf-${nextRun}`,
+    startedAt: new Date(Date.UTC(2026, 10, 29, 10, nextRun)).toISOString(),
+  };
 };
 
 async function runOnce(store: MemoryStore, overrides: Partial<RunConfig> = {}): Promise<RunPlan> {
@@ -33,7 +45,14 @@ async function runOnce(store: MemoryStore, overrides: Partial<RunConfig> = {}): 
 
 const manifestOf = (store: MemoryStore): Manifest => JSON.parse(store.text(MANIFEST_KEY)!);
 const patientsPerSplit = (manifest: Manifest) =>
-  manifest.runs.reduce((sum, run) => ({ train: sum.train + run.patientsPerSplit.train, val: sum.val + run.patientsPerSplit.val, test: sum.test + run.patientsPerSplit.test }), { train: 0, val: 0, test: 0 });
+  manifest.runs.reduce(
+    (sum, run) => ({
+      train: sum.train + run.patientsPerSplit.train,
+      val: sum.val + run.patientsPerSplit.val,
+      test: sum.test + run.patientsPerSplit.test,
+    }),
+    { train: 0, val: 0, test: 0 },
+  );
 
 describe('the dataset lease', () => {
   it('two runs planned at the same moment: exactly one takes the dataset', async () => {
@@ -81,12 +100,14 @@ describe('part files', () => {
     const batchResult = store.keys(`${STAGING_PREFIX}/${plan.runId}/batches/`)[0]!;
     const result = JSON.parse(store.text(batchResult)!);
     const fileName = foreign.split('/').pop()!;
-    result.files = result.files.map((f: { table: string; fileName: string }) => (f.table === 'patient_demographics' ? { ...f, fileName } : f));
+    result.files = result.files.map((f: { table: string; fileName: string }) =>
+      f.table === 'patient_demographics' ? { ...f, fileName } : f,
+    );
     await store.put(batchResult, JSON.stringify(result));
     await store.publish(staged, `${STAGING_PREFIX}/${plan.runId}/patient_demographics.parquet/${fileName}`);
     const before = store.objects.get(foreign);
     await assert.rejects(commitRun(store, plan, new Date().toISOString()), /belongs to run/);
-    assert.equal(store.objects.get(foreign), before, 'the first run\'s file is untouched');
+    assert.equal(store.objects.get(foreign), before, "the first run's file is untouched");
     assert.equal(manifestOf(store).runs.length, 1);
     void first;
   });
@@ -101,22 +122,32 @@ describe('splits over a sequence of runs', () => {
       const total = 2 * night;
       const counts = patientsPerSplit(manifest);
       assert.equal(counts.train + counts.val + counts.test, total);
-      for (const [split, fraction] of [['train', 0.7], ['val', 0.15], ['test', 0.15]] as const) {
+      for (const [split, fraction] of [
+        ['train', 0.7],
+        ['val', 0.15],
+        ['test', 0.15],
+      ] as const) {
         assert.ok(Math.abs(counts[split] - fraction * total) <= 1, `night ${night}: ${split} ${counts[split]} of ${total}`);
       }
       for (const table of ['patient_demographics', 'timeseries_features_train', 'timeseries_features_val', 'timeseries_features_test']) {
         assert.ok(store.keys(`${table}.parquet/`).length >= 1, `night ${night}: ${table}.parquet/ exists`);
-        assert.ok(manifest.files.some((f) => f.table === table), `night ${night}: ${table} is in the manifest`);
+        assert.ok(
+          manifest.files.some((f) => f.table === table),
+          `night ${night}: ${table} is in the manifest`,
+        );
       }
     }
     // 12 patients: 8.4 / 1.8 / 1.8 → within one of each.
-    assert.deepEqual(Object.values(patientsPerSplit(manifestOf(store))).reduce((a, b) => a + b, 0), 12);
+    assert.deepEqual(
+      Object.values(patientsPerSplit(manifestOf(store))).reduce((a, b) => a + b, 0),
+      12,
+    );
   });
 
   it('any sequence of run sizes and fractions stays within one patient (property)', async () => {
     const { appendSplitCounts } = await import('../../src/dataset/splits.ts');
     let seed = 7;
-    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     for (let trial = 0; trial < 300; trial++) {
       const train = 0.05 + 0.9 * random();
       const val = (1 - train) * random() * 0.99;
@@ -124,10 +155,15 @@ describe('splits over a sequence of runs', () => {
       for (let run = 0; run < 12; run++) {
         const size = 1 + Math.floor(random() * (random() < 0.5 ? 3 : 200));
         const added = appendSplitCounts(counts, size, train, val);
-        assert.equal(added.reduce((a, b) => a + b, 0), size);
+        assert.equal(
+          added.reduce((a, b) => a + b, 0),
+          size,
+        );
         added.forEach((n, i) => (counts[i]! += n));
         const total = counts[0] + counts[1] + counts[2];
-        [train, val, 1 - train - val].forEach((f, i) => assert.ok(Math.abs(counts[i]! - f * total) <= 1, `trial ${trial} run ${run}: ${counts} of ${total} at ${train}/${val}`));
+        [train, val, 1 - train - val].forEach((f, i) =>
+          assert.ok(Math.abs(counts[i]! - f * total) <= 1, `trial ${trial} run ${run}: ${counts} of ${total} at ${train}/${val}`),
+        );
       }
     }
   });
@@ -160,12 +196,18 @@ describe('commit', () => {
         if (++count === crashAt) throw new Error(`crash at step ${crashAt}`);
       };
       const finishedAt = new Date(Date.UTC(2026, 10, 29, 12)).toISOString();
-      const crashed = await commitRun(store, plan, finishedAt).then(() => false, () => true);
+      const crashed = await commitRun(store, plan, finishedAt).then(
+        () => false,
+        () => true,
+      );
       store.beforeOperation = () => {};
       await commitRun(store, plan, finishedAt);
       const manifest = manifestOf(store);
       assert.deepEqual(manifest.files, cleanManifest.files, `crash at commit step ${crashAt}`);
-      assert.deepEqual(store.keys().filter((k) => k.includes('.parquet/')), clean.keys().filter((k) => k.includes('.parquet/')));
+      assert.deepEqual(
+        store.keys().filter((k) => k.includes('.parquet/')),
+        clean.keys().filter((k) => k.includes('.parquet/')),
+      );
       assert.deepEqual(store.keys(STAGING_PREFIX), []);
       if (!crashed) {
         assert.ok(crashAt > steps - committedFrom - 50, 'every step was tried');
@@ -182,9 +224,18 @@ describe('commit', () => {
     // Staged as a batch activity leaves them (tiny parts; the commit does not read their bytes).
     for (let batch = 0; batch < plan.batchCount; batch++) {
       const fileName = partFileName(plan.runSeq, batch, plan.runId);
-      const files = (['patient_demographics', 'timeseries_features_train'] as const).map((table) => ({ table, fileName, rows: 1, bytes: 4, sha256: 'x' }));
+      const files = (['patient_demographics', 'timeseries_features_train'] as const).map((table) => ({
+        table,
+        fileName,
+        rows: 1,
+        bytes: 4,
+        sha256: 'x',
+      }));
       for (const f of files) store.objects.set(`${STAGING_PREFIX}/${plan.runId}/${f.table}.parquet/${fileName}`, new Uint8Array(4));
-      store.objects.set(`${STAGING_PREFIX}/${plan.runId}/batches/batch-${String(batch).padStart(6, '0')}.json`, new TextEncoder().encode(JSON.stringify({ ...emptyStats(6), patients: 1, batchIndex: batch, files })));
+      store.objects.set(
+        `${STAGING_PREFIX}/${plan.runId}/batches/batch-${String(batch).padStart(6, '0')}.json`,
+        new TextEncoder().encode(JSON.stringify({ ...emptyStats(6), patients: 1, batchIndex: batch, files })),
+      );
     }
     const started = Date.now();
     const reports: number[] = [];

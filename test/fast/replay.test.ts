@@ -12,14 +12,19 @@ import { workflowBundlePath } from '../../src/temporal/workflowBundle.ts';
 const HISTORIES = fileURLToPath(new URL('../replay/histories/', import.meta.url));
 
 describe('replay of recorded histories', () => {
-  const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.pb')).sort();
+  const files = readdirSync(HISTORIES)
+    .filter((f) => f.endsWith('.pb'))
+    .sort();
 
   it('has the recorded runs: completed, cancelled mid-run, continued as new', () => {
     assert.deepEqual(files, ['cancelled.pb', 'completed.pb', 'continued-1.pb', 'continued-2.pb', 'continued-3.pb']);
   });
 
   it('every history replays without a determinism error', async () => {
-    const histories = files.map((file) => ({ workflowId: file.replace(/\.pb$/, ''), history: proto.temporal.api.history.v1.History.decode(readFileSync(join(HISTORIES, file))) }));
+    const histories = files.map((file) => ({
+      workflowId: file.replace(/\.pb$/, ''),
+      history: proto.temporal.api.history.v1.History.decode(readFileSync(join(HISTORIES, file))),
+    }));
     assert.ok(histories.every((h) => h.history.events.length > 15));
     const failures: string[] = [];
     for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: await workflowBundlePath() } }, histories)) {

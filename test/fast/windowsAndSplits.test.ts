@@ -35,7 +35,10 @@ describe('sliding windows', () => {
   it('minute timestamps written as 32-bit halves equal the BigInt values, also past 2^32 ms and at the simulation start', () => {
     for (const first of [0, 2 ** 32 - 60_000 * 3, 1_735_689_600_000, 2 ** 52]) {
       const timestamps = minuteTimestamps(first, 7);
-      assert.deepEqual([...timestamps], Array.from({ length: 7 }, (_, row) => BigInt(first + row * 60_000)));
+      assert.deepEqual(
+        [...timestamps],
+        Array.from({ length: 7 }, (_, row) => BigInt(first + row * 60_000)),
+      );
     }
   });
 
@@ -79,7 +82,11 @@ describe('patient-level splits', () => {
     assert.deepEqual(appendSplitCounts([0, 0, 0], 20, 0.7, 0.15), [14, 3, 3]);
     assert.deepEqual(appendSplitCounts([0, 0, 0], 7, 0.7, 0.15), [5, 1, 1]);
     assert.deepEqual(appendSplitCounts([0, 0, 0], 1, 0.7, 0.15), [1, 0, 0]);
-    for (const n of [1, 2, 3, 10, 33, 101]) assert.equal(appendSplitCounts([0, 0, 0], n, 0.6, 0.25).reduce((a, b) => a + b, 0), n);
+    for (const n of [1, 2, 3, 10, 33, 101])
+      assert.equal(
+        appendSplitCounts([0, 0, 0], n, 0.6, 0.25).reduce((a, b) => a + b, 0),
+        n,
+      );
   });
 
   it('assignment is deterministic in (seed, first index, size) and matches the counts', () => {
@@ -119,6 +126,9 @@ describe('random streams', () => {
     assert.ok(Math.abs(sum / n) < 0.03);
     assert.ok(Math.abs(Math.sqrt(sumSq / n) - 1) < 0.03);
     const order = permutation(rng, 100);
-    assert.deepEqual([...order].sort((x, y) => x - y), Array.from({ length: 100 }, (_, i) => i));
+    assert.deepEqual(
+      [...order].sort((x, y) => x - y),
+      Array.from({ length: 100 }, (_, i) => i),
+    );
   });
 });

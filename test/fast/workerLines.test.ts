@@ -15,6 +15,10 @@ describe('worker output lines', () => {
     await sleep(5);
     stream.end('\n');
     await sleep(5);
-    assert.deepEqual(lines, ['INFO [worker 1] batch staged batchIndex=3 patients=50', '[worker 1] second line without label', '[worker 1] third']);
+    assert.deepEqual(lines, [
+      'INFO [worker 1] batch staged batchIndex=3 patients=50',
+      '[worker 1] second line without label',
+      '[worker 1] third',
+    ]);
   });
 });

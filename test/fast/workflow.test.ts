@@ -73,7 +73,13 @@ function stubs(options: { batches: number; batchMs?: number; planMs?: number; fa
         throw error;
       }
       note(`batch ${request.batchIndex} finished`);
-      return { ...emptyStats(), patients: 1, patientsPerSplit: { train: 1, val: 0, test: 0 }, rows: { train: 10, val: 0, test: 0 }, bytes: 100 };
+      return {
+        ...emptyStats(),
+        patients: 1,
+        patientsPerSplit: { train: 1, val: 0, test: 0 },
+        rows: { train: 10, val: 0, test: 0 },
+        bytes: 100,
+      };
     },
     async commitDatasetRun(): Promise<CommitSummary> {
       note('commit');
@@ -101,7 +107,11 @@ async function withWorker<T>(activities: object, run: () => Promise<T>): Promise
 }
 
 const start = (workflowId: string, limits?: WorkflowLimits) =>
-  env.client.workflow.start('generateDataset', { taskQueue: TASK_QUEUE, workflowId, args: limits ? [{ ...DEFAULT_CONFIG }, undefined, limits] : [{ ...DEFAULT_CONFIG }] });
+  env.client.workflow.start('generateDataset', {
+    taskQueue: TASK_QUEUE,
+    workflowId,
+    args: limits ? [{ ...DEFAULT_CONFIG }, undefined, limits] : [{ ...DEFAULT_CONFIG }],
+  });
 
 describe('generateDataset workflow (stub activities)', () => {
   it('plans, runs every batch, commits once', async () => {
@@ -117,14 +127,21 @@ describe('generateDataset workflow (stub activities)', () => {
     const { activities, events } = stubs({ batches: 6, batchMs: 60_000, deafBatchMs: 2000 });
     await withWorker(activities, async () => {
       const handle = await start('cancel-mid-run');
-      while (events.filter((e) => e.what.endsWith('started') && e.what.startsWith('batch')).length < 4) await new Promise((r) => setTimeout(r, 50));
+      while (events.filter((e) => e.what.endsWith('started') && e.what.startsWith('batch')).length < 4)
+        await new Promise((r) => setTimeout(r, 50));
       await handle.cancel();
-      await assert.rejects(handle.result(), (error: unknown) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure);
+      await assert.rejects(
+        handle.result(),
+        (error: unknown) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure,
+      );
     });
     const abandon = events.findIndex((e) => e.what.startsWith('abandon'));
     assert.ok(abandon >= 0, JSON.stringify(events));
     const started = events.filter((e) => /^batch \d+ started$/.test(e.what)).map((e) => e.what.split(' ')[1]);
-    const settled = events.slice(0, abandon).filter((e) => /^batch \d+ (stopped|finished)$/.test(e.what)).map((e) => e.what.split(' ')[1]);
+    const settled = events
+      .slice(0, abandon)
+      .filter((e) => /^batch \d+ (stopped|finished)$/.test(e.what))
+      .map((e) => e.what.split(' ')[1]);
     assert.deepEqual([...settled].sort(), [...started].sort(), 'every started batch settled before abandon');
     assert.ok(!events.slice(abandon).some((e) => e.what.startsWith('batch')), 'no batch ran after abandon');
     assert.ok(!events.some((e) => e.what === 'commit'));
@@ -136,9 +153,15 @@ describe('generateDataset workflow (stub activities)', () => {
       const handle = await start('cancel-planning');
       while (!events.some((e) => e.what === 'plan started')) await new Promise((r) => setTimeout(r, 20));
       await handle.cancel();
-      await assert.rejects(handle.result(), (error: unknown) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure);
+      await assert.rejects(
+        handle.result(),
+        (error: unknown) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure,
+      );
     });
-    assert.deepEqual(events.map((e) => e.what), ['plan started', 'plan finished', 'abandon /tmp/nowhere']);
+    assert.deepEqual(
+      events.map((e) => e.what),
+      ['plan started', 'plan finished', 'abandon /tmp/nowhere'],
+    );
   });
 
   it('cancelled before planning began: abandons with the raw outputDir (nothing to drop, but no lease can leak)', async () => {
@@ -146,14 +169,23 @@ describe('generateDataset workflow (stub activities)', () => {
     const handle = await start('cancel-before-plan');
     await handle.cancel();
     await withWorker(activities, async () => {
-      await assert.rejects(handle.result(), (error: unknown) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure);
+      await assert.rejects(
+        handle.result(),
+        (error: unknown) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure,
+      );
     });
-    assert.deepEqual(events.map((e) => e.what), [`abandon ${DEFAULT_CONFIG.outputDir}`]);
+    assert.deepEqual(
+      events.map((e) => e.what),
+      [`abandon ${DEFAULT_CONFIG.outputDir}`],
+    );
   });
 
   it('continues as new before the history grows large, and commits once with every batch counted', async () => {
     const { activities, events } = stubs({ batches: 30 });
-    const result = await withWorker(activities, async () => (await start('continue', { maxBatchesInFlight: 2, historyEventsBeforeContinue: 40 })).result() as Promise<GenerateResult>);
+    const result = await withWorker(
+      activities,
+      async () => (await start('continue', { maxBatchesInFlight: 2, historyEventsBeforeContinue: 40 })).result() as Promise<GenerateResult>,
+    );
     assert.equal(result.stats.patients, 30);
     assert.equal(events.filter((e) => e.what === 'commit').length, 1);
     const statuses: string[] = [];
@@ -168,9 +200,17 @@ describe('generateDataset workflow (stub activities)', () => {
       const handle = await start('failed-plan');
       await assert.rejects(handle.result(), (error: unknown) => {
         const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
-        return cause instanceof ApplicationFailure && cause.type === 'ConfigError' && /invalid numPatients/.test(cause.message) && cause.nonRetryable;
+        return (
+          cause instanceof ApplicationFailure &&
+          cause.type === 'ConfigError' &&
+          /invalid numPatients/.test(cause.message) &&
+          cause.nonRetryable
+        );
       });
     });
-    assert.deepEqual(events.map((e) => e.what), ['plan started']);
+    assert.deepEqual(
+      events.map((e) => e.what),
+      ['plan started'],
+    );
   });
 });

@@ -81,7 +81,12 @@ describe('crash and resume', () => {
   it('killed during commit: resume finishes the commit without duplicates', async () => {
     const out = join(root, 'commit-killed');
     const marker = join(root, 'commit-killed.marker');
-    const env = { ...(await embeddedServerEnv()).env, DIABETIC_TWIN_WORKER_PLUGIN: CRASH_PLUGIN, DIABETIC_TWIN_CRASH_AT: 'commit-after-publish', DIABETIC_TWIN_CRASH_MARKER: marker };
+    const env = {
+      ...(await embeddedServerEnv()).env,
+      DIABETIC_TWIN_WORKER_PLUGIN: CRASH_PLUGIN,
+      DIABETIC_TWIN_CRASH_AT: 'commit-after-publish',
+      DIABETIC_TWIN_CRASH_MARKER: marker,
+    };
     const first = startCli(['generate', ...RUN, '--out', out, '--workers', '1'], env);
     // The worker kills itself after publishing the first part; then everything else dies too.
     await waitFor('the crash inside the commit', () => existsSync(marker));

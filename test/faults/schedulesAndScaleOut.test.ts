@@ -27,24 +27,32 @@ after(async () => {
   await server?.stop();
 });
 
-const manifestOf = (dir: string) => JSON.parse(readFileSync(join(dir, '_manifest.json'), 'utf8')) as { runs: { numPatients: number; firstPatientIndex: number }[] };
+const manifestOf = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, '_manifest.json'), 'utf8')) as { runs: { numPatients: number; firstPatientIndex: number }[] };
 
 describe('schedules', () => {
   it('a schedule every few seconds appends runs while workers run; a manual run meanwhile never duplicates patients', async () => {
     const out = join(root, 'nightly');
     const workers = startCli(['worker', '--workers', '2'], env);
     try {
-      const created = await runCli(['schedule', 'create', '--id', 'grow-test', '--every', '4s', '--patients', '3', '--days', '0.1', '--out', out], env);
+      const created = await runCli(
+        ['schedule', 'create', '--id', 'grow-test', '--every', '4s', '--patients', '3', '--days', '0.1', '--out', out],
+        env,
+      );
       assert.equal(created.code, 0, created.stderr);
       const listed = await runCli(['schedule', 'list'], env);
       assert.match(listed.stdout, /grow-test\tactive\tgenerateDataset/);
-      await waitFor('two scheduled runs committed', () => {
-        try {
-          return manifestOf(out).runs.length >= 2;
-        } catch {
-          return false;
-        }
-      }, 90_000);
+      await waitFor(
+        'two scheduled runs committed',
+        () => {
+          try {
+            return manifestOf(out).runs.length >= 2;
+          } catch {
+            return false;
+          }
+        },
+        90_000,
+      );
       // A manual run on the same dataset while the schedule fires: either it runs between
       // scheduled runs, or it is refused; it never writes at the same time as one.
       const manual = await runCli(['generate', '--patients', '3', '--days', '0.1', '--out', out, '--workers', '1'], env);
@@ -61,12 +69,19 @@ describe('schedules', () => {
       assert.notEqual((await runCli(['schedule', 'describe', 'grow-test'], env)).code, 0);
 
       // Let whatever is still running finish, then check the dataset.
-      await waitFor('no run in progress', async () => !(await runCli(['status', '--out', out, '--json'], env)).stdout.includes('"runInProgress":{'), 60_000);
+      await waitFor(
+        'no run in progress',
+        async () => !(await runCli(['status', '--out', out, '--json'], env)).stdout.includes('"runInProgress":{'),
+        60_000,
+      );
       const runs = manifestOf(out).runs;
       const patients = runs.reduce((sum, r) => sum + r.numPatients, 0);
       assert.ok(runs.length >= 2);
       const starts = runs.map((r) => r.firstPatientIndex);
-      assert.deepEqual(starts, runs.map((_, i) => runs.slice(0, i).reduce((s, r) => s + r.numPatients, 0)));
+      assert.deepEqual(
+        starts,
+        runs.map((_, i) => runs.slice(0, i).reduce((s, r) => s + r.numPatients, 0)),
+      );
       assertCommittedLayout(out);
       await assertUniquePatients(db, out, patients);
     } finally {
@@ -97,10 +112,37 @@ describe('scale-out', () => {
     const groupB = startCli(['worker', '--workers', '1', '--verbose'], env);
     const connection = await Connection.connect({ address: server.address });
     try {
-      const input = JSON.stringify({ numPatients: 12, simulationDaysPerPatient: 0.4, windowSizeMinutes: 5, outputDir: out, trainSplit: 0.7, valSplit: 0.15, batchSize: 2, randomSeed: 5, appendMode: true });
-      await exec(TEMPORAL_BINARY, ['workflow', 'start', '--address', server.address, '--type', 'generateDataset', '--task-queue', 'diabetic-twin-dataset', '--workflow-id', 'scale-out-test', '--input', input]);
+      const input = JSON.stringify({
+        numPatients: 12,
+        simulationDaysPerPatient: 0.4,
+        windowSizeMinutes: 5,
+        outputDir: out,
+        trainSplit: 0.7,
+        valSplit: 0.15,
+        batchSize: 2,
+        randomSeed: 5,
+        appendMode: true,
+      });
+      await exec(TEMPORAL_BINARY, [
+        'workflow',
+        'start',
+        '--address',
+        server.address,
+        '--type',
+        'generateDataset',
+        '--task-queue',
+        'diabetic-twin-dataset',
+        '--workflow-id',
+        'scale-out-test',
+        '--input',
+        input,
+      ]);
       // Both groups take work, then group A is killed outright.
-      await waitFor('both groups busy', () => /batch staged/.test(groupA.output().stderr) && /batch staged/.test(groupB.output().stderr), 60_000);
+      await waitFor(
+        'both groups busy',
+        () => /batch staged/.test(groupA.output().stderr) && /batch staged/.test(groupB.output().stderr),
+        60_000,
+      );
       process.kill(-groupA.child.pid!, 'SIGKILL');
       await groupA.done;
       await new Client({ connection }).workflow.getHandle('scale-out-test').result();

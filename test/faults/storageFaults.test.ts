@@ -49,7 +49,16 @@ after(async () => {
 });
 
 describe('the workflow itself rejects bad input (started from the Temporal CLI) with a non-retryable failure', () => {
-  const good = { numPatients: 2, simulationDaysPerPatient: 0.1, windowSizeMinutes: 5, trainSplit: 0.7, valSplit: 0.15, batchSize: 2, randomSeed: 1, appendMode: true };
+  const good = {
+    numPatients: 2,
+    simulationDaysPerPatient: 0.1,
+    windowSizeMinutes: 5,
+    trainSplit: 0.7,
+    valSplit: 0.15,
+    batchSize: 2,
+    randomSeed: 1,
+    appendMode: true,
+  };
   const cases: [string, Record<string, unknown>, RegExp][] = [
     ['zero patients', { numPatients: 0 }, /numPatients/],
     ['splits above 1', { trainSplit: 0.8, valSplit: 0.3 }, /trainSplit \+ valSplit/],
@@ -64,11 +73,30 @@ describe('the workflow itself rejects bad input (started from the Temporal CLI) 
       const id = `bad-${name.replace(/\W+/g, '-')}`;
       const out = join(root, id);
       try {
-        await exec(TEMPORAL_BINARY, ['workflow', 'start', '--address', server.address, '--type', 'generateDataset', '--task-queue', 'diabetic-twin-dataset', '--workflow-id', id, '--input', JSON.stringify({ ...good, outputDir: out, ...override })]);
+        await exec(TEMPORAL_BINARY, [
+          'workflow',
+          'start',
+          '--address',
+          server.address,
+          '--type',
+          'generateDataset',
+          '--task-queue',
+          'diabetic-twin-dataset',
+          '--workflow-id',
+          id,
+          '--input',
+          JSON.stringify({ ...good, outputDir: out, ...override }),
+        ]);
         const handle = new Client({ connection }).workflow.getHandle(id);
-        await assert.rejects(handle.result(), (error: Error & { cause?: Error & { nonRetryable?: boolean } }) => pattern.test(error.cause?.message ?? '') && error.cause?.nonRetryable === true);
+        await assert.rejects(
+          handle.result(),
+          (error: Error & { cause?: Error & { nonRetryable?: boolean } }) =>
+            pattern.test(error.cause?.message ?? '') && error.cause?.nonRetryable === true,
+        );
         const history = await handle.fetchHistory();
-        const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+        const attempts = history
+          .events!.filter((e) => e.activityTaskStartedEventAttributes)
+          .map((e) => e.activityTaskStartedEventAttributes!.attempt);
         assert.deepEqual(attempts, [1], 'no retries');
         assert.equal(existsSync(out), false, 'nothing written');
       } finally {

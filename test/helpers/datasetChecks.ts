@@ -10,7 +10,10 @@ const PART = /^part-\d{5}-(\d{5}|empty)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 export async function datasetHash(db: DuckDBConnection, dataset: string): Promise<Record<string, string>> {
   const hashes: Record<string, string> = {};
   for (const table of TABLES) {
-    const result = await rows(db, `SELECT md5(string_agg(r, '\n' ORDER BY r)) FROM (SELECT CAST(t AS VARCHAR) r FROM ${tableGlob(dataset, table)} t)`);
+    const result = await rows(
+      db,
+      `SELECT md5(string_agg(r, '\n' ORDER BY r)) FROM (SELECT CAST(t AS VARCHAR) r FROM ${tableGlob(dataset, table)} t)`,
+    );
     hashes[table] = String(result[0]![0]);
   }
   return hashes;
@@ -18,10 +21,16 @@ export async function datasetHash(db: DuckDBConnection, dataset: string): Promis
 
 /** Every file in every table directory is a finished part file listed by the manifest; no staging left. */
 export function assertCommittedLayout(dataset: string, options: { runInProgress?: boolean } = {}): void {
-  const manifest = JSON.parse(readFileSync(join(dataset, '_manifest.json'), 'utf8')) as { files: { path: string }[]; pendingDeletes: string[] };
-  const onDisk = TABLES.flatMap((t) => (existsSync(join(dataset, `${t}.parquet`)) ? readdirSync(join(dataset, `${t}.parquet`)).map((f) => `${t}.parquet/${f}`) : [])).sort();
+  const manifest = JSON.parse(readFileSync(join(dataset, '_manifest.json'), 'utf8')) as {
+    files: { path: string }[];
+    pendingDeletes: string[];
+  };
+  const onDisk = TABLES.flatMap((t) =>
+    existsSync(join(dataset, `${t}.parquet`)) ? readdirSync(join(dataset, `${t}.parquet`)).map((f) => `${t}.parquet/${f}`) : [],
+  ).sort();
   const listed = manifest.files.map((f) => f.path).sort();
-  if (JSON.stringify(onDisk) !== JSON.stringify(listed)) throw new Error(`table directories differ from the manifest:\n${onDisk.join('\n')}\nvs\n${listed.join('\n')}`);
+  if (JSON.stringify(onDisk) !== JSON.stringify(listed))
+    throw new Error(`table directories differ from the manifest:\n${onDisk.join('\n')}\nvs\n${listed.join('\n')}`);
   if (manifest.pendingDeletes.length) throw new Error('pending deletes left');
   if (!options.runInProgress && existsSync(join(dataset, '_staging'))) throw new Error('_staging left behind');
 }
@@ -31,7 +40,8 @@ export async function assertUniquePatients(db: DuckDBConnection, dataset: string
   const total = await scalar(db, `SELECT count(*) FROM ${tableGlob(dataset, 'patient_demographics')}`);
   const distinct = await scalar(db, `SELECT count(DISTINCT patient_id) FROM ${tableGlob(dataset, 'patient_demographics')}`);
   const maxIndex = await scalar(db, `SELECT max(patient_index) FROM ${tableGlob(dataset, 'patient_demographics')}`);
-  if (total !== expected || distinct !== expected || maxIndex !== expected - 1) throw new Error(`patients: ${total} rows, ${distinct} distinct, max index ${maxIndex}; expected ${expected}`);
+  if (total !== expected || distinct !== expected || maxIndex !== expected - 1)
+    throw new Error(`patients: ${total} rows, ${distinct} distinct, max index ${maxIndex}; expected ${expected}`);
 }
 
 /**
@@ -42,7 +52,7 @@ export function watchTableDirectories(dataset: string): { stop(): string[] } {
   const violations = new Set<string>();
   const timer = setInterval(() => {
     for (const table of TABLES) {
-      let files: string[] = [];
+      let files: string[];
       try {
         files = readdirSync(join(dataset, `${table}.parquet`));
       } catch {

@@ -25,7 +25,11 @@ export async function startTestS3(): Promise<TestS3> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn(join(PROJECT_ROOT, '.tools/bin/versitygw'), ['--access', S3_ACCESS_KEY, '--secret', S3_SECRET_KEY, '--port', `127.0.0.1:${port}`, 'posix', root], { stdio: 'ignore' });
+    child = spawn(
+      join(PROJECT_ROOT, '.tools/bin/versitygw'),
+      ['--access', S3_ACCESS_KEY, '--secret', S3_SECRET_KEY, '--port', `127.0.0.1:${port}`, 'posix', root],
+      { stdio: 'ignore' },
+    );
     const deadline = Date.now() + 20_000;
     while (!(await isListening(`127.0.0.1:${port}`))) {
       if (Date.now() > deadline) throw new Error('versitygw did not start');

@@ -12,7 +12,9 @@ export async function waitFor(what: string, predicate: () => boolean | Promise<b
 /** The run log of a local dataset (the newest), or '' before it exists. */
 export function runLog(dataset: string): string {
   if (!existsSync(dataset)) return '';
-  const logs = readdirSync(dataset).filter((f) => f.startsWith('ml_dataset_generation_')).sort();
+  const logs = readdirSync(dataset)
+    .filter((f) => f.startsWith('ml_dataset_generation_'))
+    .sort();
   return logs.length ? logs.map((f) => readFileSync(join(dataset, f), 'utf8')).join('\n') : '';
 }
 

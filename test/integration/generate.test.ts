@@ -33,7 +33,18 @@ after(async () => {
   await server?.stop();
 });
 
-const small = (out: string, extra: string[] = []) => ['generate', '--patients', '6', '--days', '0.2', '--seed', '11', '--out', out, ...extra];
+const small = (out: string, extra: string[] = []) => [
+  'generate',
+  '--patients',
+  '6',
+  '--days',
+  '0.2',
+  '--seed',
+  '11',
+  '--out',
+  out,
+  ...extra,
+];
 const allRows = (dataset: string) => SPLIT_TABLES.map((t) => `SELECT * FROM ${tableGlob(dataset, t)}`).join(' UNION ALL ');
 
 describe('generate through the real Temporal server and worker processes', () => {
@@ -47,10 +58,14 @@ describe('generate through the real Temporal server and worker processes', () =>
     const entries = readdirSync(a).sort();
     const logs = entries.filter((e) => /^ml_dataset_generation_\d{8}_\d{6}\.log$/.test(e));
     assert.equal(logs.length, 1);
-    assert.deepEqual(entries.filter((e) => !logs.includes(e)), ['DATASET_CARD.md', '_SUCCESS', '_manifest.json', 'report.html', ...TABLES.map((t) => `${t}.parquet`)].sort());
+    assert.deepEqual(
+      entries.filter((e) => !logs.includes(e)),
+      ['DATASET_CARD.md', '_SUCCESS', '_manifest.json', 'report.html', ...TABLES.map((t) => `${t}.parquet`)].sort(),
+    );
     assert.equal(statSync(join(a, '_SUCCESS')).size, 0);
     for (const table of TABLES) {
-      for (const file of readdirSync(join(a, `${table}.parquet`))) assert.match(file, /^part-00001-\d{5}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.parquet$/);
+      for (const file of readdirSync(join(a, `${table}.parquet`)))
+        assert.match(file, /^part-00001-\d{5}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.parquet$/);
     }
     const log = readFileSync(join(a, logs[0]!), 'utf8');
     assert.match(log, /worker 1/);
@@ -63,12 +78,30 @@ describe('generate through the real Temporal server and worker processes', () =>
 
   it('has exactly the contract schema, types and nullability (read by DuckDB)', async () => {
     const file = join(a, 'timeseries_features_train.parquet', readdirSync(join(a, 'timeseries_features_train.parquet'))[0]!);
-    const columns = (await rows(db, `SELECT name, type, logical_type, repetition_type, num_children FROM parquet_schema('${file}')`)).filter((r) => r[4] === null || Number(r[4]) === 0);
+    const columns = (
+      await rows(db, `SELECT name, type, logical_type, repetition_type, num_children FROM parquet_schema('${file}')`)
+    ).filter((r) => r[4] === null || Number(r[4]) === 0);
     assert.deepEqual(
       columns.map((r) => r[0]),
       [
-        ...['patient_id', 'timestamp', ...featureColumnNames(5), 'target_glucose_mgdl', 'target_heart_rate_bpm', 'target_hrv_sdnn', 'target_respiratory_rate_rpm', ...LABEL_NAMES],
-        ...['target_glucose_mgdl_30min', 'target_glucose_mgdl_60min', 'label_hypoglycemia_within_30min', 'label_hyperglycemia_within_30min', 'label_hypoglycemia_within_60min', 'label_hyperglycemia_within_60min'],
+        ...[
+          'patient_id',
+          'timestamp',
+          ...featureColumnNames(5),
+          'target_glucose_mgdl',
+          'target_heart_rate_bpm',
+          'target_hrv_sdnn',
+          'target_respiratory_rate_rpm',
+          ...LABEL_NAMES,
+        ],
+        ...[
+          'target_glucose_mgdl_30min',
+          'target_glucose_mgdl_60min',
+          'label_hypoglycemia_within_30min',
+          'label_hyperglycemia_within_30min',
+          'label_hypoglycemia_within_60min',
+          'label_hyperglycemia_within_60min',
+        ],
       ],
     );
     for (const [name, type, logical, repetition] of columns) {
@@ -84,30 +117,58 @@ describe('generate through the real Temporal server and worker processes', () =>
     const demo = await rows(db, `DESCRIBE SELECT * FROM ${tableGlob(a, 'patient_demographics')}`);
     assert.deepEqual(
       demo.slice(0, 9).map((r) => `${r[0]}:${r[1]}`),
-      ['patient_id:VARCHAR', 'age:INTEGER', 'gender:VARCHAR', 'bmi:DOUBLE', 'height_cm:DOUBLE', 'weight_kg:DOUBLE', 'resting_hr_baseline:DOUBLE', 'max_heart_rate:DOUBLE', 'insulin_sensitivity_factor:DOUBLE'],
+      [
+        'patient_id:VARCHAR',
+        'age:INTEGER',
+        'gender:VARCHAR',
+        'bmi:DOUBLE',
+        'height_cm:DOUBLE',
+        'weight_kg:DOUBLE',
+        'resting_hr_baseline:DOUBLE',
+        'max_heart_rate:DOUBLE',
+        'insulin_sensitivity_factor:DOUBLE',
+      ],
     );
   });
 
   it('row counts are patients × (minutes − window); no patient is in two splits', async () => {
     const minutes = Math.round(0.2 * 1440);
     assert.equal(await scalar(db, `SELECT count(*) FROM (${allRows(a)})`), 6 * (minutes - 5));
-    assert.equal(await scalar(db, `SELECT count(*) FROM (SELECT patient_id, count(*) c FROM (${allRows(a)}) GROUP BY 1) WHERE c <> ${minutes - 5}`), 0);
-    const owners = await scalar(db, `SELECT max(n) FROM (SELECT patient_id, count(DISTINCT split) n FROM (${SPLIT_TABLES.map((t) => `SELECT patient_id, '${t}' split FROM ${tableGlob(a, t)}`).join(' UNION ALL ')}) GROUP BY 1)`);
+    assert.equal(
+      await scalar(db, `SELECT count(*) FROM (SELECT patient_id, count(*) c FROM (${allRows(a)}) GROUP BY 1) WHERE c <> ${minutes - 5}`),
+      0,
+    );
+    const owners = await scalar(
+      db,
+      `SELECT max(n) FROM (SELECT patient_id, count(DISTINCT split) n FROM (${SPLIT_TABLES.map((t) => `SELECT patient_id, '${t}' split FROM ${tableGlob(a, t)}`).join(' UNION ALL ')}) GROUP BY 1)`,
+    );
     assert.equal(owners, 1);
     // The demographics' split column agrees with where the rows are.
     for (const split of ['train', 'val', 'test']) {
-      const mismatched = await scalar(db, `SELECT count(*) FROM ${tableGlob(a, `timeseries_features_${split}`)} t JOIN ${tableGlob(a, 'patient_demographics')} d USING (patient_id) WHERE d.split <> '${split}'`);
+      const mismatched = await scalar(
+        db,
+        `SELECT count(*) FROM ${tableGlob(a, `timeseries_features_${split}`)} t JOIN ${tableGlob(a, 'patient_demographics')} d USING (patient_id) WHERE d.split <> '${split}'`,
+      );
       assert.equal(mismatched, 0);
     }
     assert.equal(await scalar(db, `SELECT count(DISTINCT patient_id) FROM ${tableGlob(a, 'patient_demographics')}`), 6);
     // Timestamps are the window end: consecutive minutes per patient.
-    const gaps = await scalar(db, `SELECT count(*) FROM (SELECT timestamp - lag(timestamp) OVER (PARTITION BY patient_id ORDER BY timestamp) d FROM (${allRows(a)})) WHERE d IS NOT NULL AND d <> INTERVAL 1 MINUTE`);
+    const gaps = await scalar(
+      db,
+      `SELECT count(*) FROM (SELECT timestamp - lag(timestamp) OVER (PARTITION BY patient_id ORDER BY timestamp) d FROM (${allRows(a)})) WHERE d IS NOT NULL AND d <> INTERVAL 1 MINUTE`,
+    );
     assert.equal(gaps, 0);
   });
 
   it('labels recomputed from the feature columns agree on every row', async () => {
-    const g0 = 'feature_t0_glucose_mgdl', g1 = 'feature_t1_glucose_mgdl', hr0 = 'feature_t0_heart_rate_bpm', hr1 = 'feature_t1_heart_rate_bpm';
-    const hrv = 'feature_t0_hrv_sdnn', eda = 'feature_t0_eda_microsiemens', qt = 'feature_t0_qt_interval_ms', act = 'feature_t0_activity_intensity';
+    const g0 = 'feature_t0_glucose_mgdl',
+      g1 = 'feature_t1_glucose_mgdl',
+      hr0 = 'feature_t0_heart_rate_bpm',
+      hr1 = 'feature_t1_heart_rate_bpm';
+    const hrv = 'feature_t0_hrv_sdnn',
+      eda = 'feature_t0_eda_microsiemens',
+      qt = 'feature_t0_qt_interval_ms',
+      act = 'feature_t0_activity_intensity';
     const rules: Record<string, string> = {
       label_hypoglycemia_risk: `${g0} < 70 OR (${g0} < 80 AND ${g0} - ${g1} < -3)`,
       label_hyperglycemia_risk: `${g0} > 250 OR (${g0} > 180 AND ${g0} - ${g1} > 5)`,
@@ -146,7 +207,13 @@ describe('generate through the real Temporal server and worker processes', () =>
     assert.equal(await scalar(db, `SELECT count(DISTINCT patient_id) FROM ${tableGlob(a, 'patient_demographics')}`), 12);
     assert.equal(await scalar(db, `SELECT count(DISTINCT patient_id) FROM (${allRows(a)})`), 12);
     // New patients, not copies: no identical glucose traces.
-    assert.equal(await scalar(db, `SELECT count(*) FROM (SELECT list(feature_t0_glucose_mgdl ORDER BY timestamp) g FROM (${allRows(a)}) GROUP BY patient_id) GROUP BY g HAVING count(*) > 1`).catch(() => 0), 0);
+    assert.equal(
+      await scalar(
+        db,
+        `SELECT count(*) FROM (SELECT list(feature_t0_glucose_mgdl ORDER BY timestamp) g FROM (${allRows(a)}) GROUP BY patient_id) GROUP BY g HAVING count(*) > 1`,
+      ).catch(() => 0),
+      0,
+    );
 
     const replaced = await runCli(small(a, ['--workers', '2', '--no-append']), env);
     assert.equal(replaced.code, 0, replaced.stderr);
@@ -163,8 +230,22 @@ describe('generate through the real Temporal server and worker processes', () =>
     // A run of this dataset is in progress (started, no worker has picked it up yet).
     const connection = await Connection.connect({ address: server.address });
     const client = new Client({ connection });
-    const config = { numPatients: 4, simulationDaysPerPatient: 0.1, windowSizeMinutes: 5, outputDir: c, trainSplit: 0.7, valSplit: 0.15, batchSize: 2, randomSeed: 1, appendMode: true };
-    const first = await client.workflow.start('generateDataset', { taskQueue: 'diabetic-twin-dataset', workflowId: workflowIdFor(c), args: [config] });
+    const config = {
+      numPatients: 4,
+      simulationDaysPerPatient: 0.1,
+      windowSizeMinutes: 5,
+      outputDir: c,
+      trainSplit: 0.7,
+      valSplit: 0.15,
+      batchSize: 2,
+      randomSeed: 1,
+      appendMode: true,
+    };
+    const first = await client.workflow.start('generateDataset', {
+      taskQueue: 'diabetic-twin-dataset',
+      workflowId: workflowIdFor(c),
+      args: [config],
+    });
     try {
       const second = await runCli(['generate', '--patients', '3', '--days', '0.1', '--out', c, '--workers', '1'], env);
       assert.equal(second.code, 1);
@@ -184,8 +265,31 @@ describe('generate through the real Temporal server and worker processes', () =>
     const d = join(root, 'd');
     const worker = startCli(['worker', '--workers', '1'], env);
     try {
-      const input = JSON.stringify({ numPatients: 3, simulationDaysPerPatient: 0.1, windowSizeMinutes: 5, outputDir: d, trainSplit: 0.7, valSplit: 0.15, batchSize: 2, randomSeed: 5, appendMode: true });
-      await exec(TEMPORAL_BINARY, ['workflow', 'start', '--address', server.address, '--type', 'generateDataset', '--task-queue', 'diabetic-twin-dataset', '--workflow-id', 'cli-start-test', '--input', input]);
+      const input = JSON.stringify({
+        numPatients: 3,
+        simulationDaysPerPatient: 0.1,
+        windowSizeMinutes: 5,
+        outputDir: d,
+        trainSplit: 0.7,
+        valSplit: 0.15,
+        batchSize: 2,
+        randomSeed: 5,
+        appendMode: true,
+      });
+      await exec(TEMPORAL_BINARY, [
+        'workflow',
+        'start',
+        '--address',
+        server.address,
+        '--type',
+        'generateDataset',
+        '--task-queue',
+        'diabetic-twin-dataset',
+        '--workflow-id',
+        'cli-start-test',
+        '--input',
+        input,
+      ]);
       const connection = await Connection.connect({ address: server.address });
       const client = new Client({ connection });
       await client.workflow.getHandle('cli-start-test').result();
@@ -193,15 +297,53 @@ describe('generate through the real Temporal server and worker processes', () =>
 
       // Only some keys: the rest take generate's defaults (3 days, window 5, horizons 30,60, …).
       const partial = join(root, 'partial');
-      await exec(TEMPORAL_BINARY, ['workflow', 'start', '--address', server.address, '--type', 'generateDataset', '--task-queue', 'diabetic-twin-dataset', '--workflow-id', 'cli-partial-input', '--input', JSON.stringify({ numPatients: 2, outputDir: partial })]);
+      await exec(TEMPORAL_BINARY, [
+        'workflow',
+        'start',
+        '--address',
+        server.address,
+        '--type',
+        'generateDataset',
+        '--task-queue',
+        'diabetic-twin-dataset',
+        '--workflow-id',
+        'cli-partial-input',
+        '--input',
+        JSON.stringify({ numPatients: 2, outputDir: partial }),
+      ]);
       await client.workflow.getHandle('cli-partial-input').result();
       assert.equal(await scalar(db, `SELECT count(*) FROM ${tableGlob(partial, 'patient_demographics')}`), 2);
       assert.equal(await scalar(db, `SELECT count(*) FROM (${allRows(partial)})`), 2 * (3 * 1440 - 5));
       assert.deepEqual(JSON.parse(readFileSync(join(partial, '_manifest.json'), 'utf8')).runs[0].config.forecastHorizonsMinutes, [30, 60]);
 
-      const badInput = JSON.stringify({ numPatients: -3, simulationDaysPerPatient: 0.1, windowSizeMinutes: 5, outputDir: join(root, 'never'), trainSplit: 0.7, valSplit: 0.15, batchSize: 2, randomSeed: 5, appendMode: true });
-      await exec(TEMPORAL_BINARY, ['workflow', 'start', '--address', server.address, '--type', 'generateDataset', '--task-queue', 'diabetic-twin-dataset', '--workflow-id', 'cli-bad-input', '--input', badInput]);
-      await assert.rejects(client.workflow.getHandle('cli-bad-input').result(), (error: Error & { cause?: Error }) => /numPatients/.test(error.cause?.message ?? ''));
+      const badInput = JSON.stringify({
+        numPatients: -3,
+        simulationDaysPerPatient: 0.1,
+        windowSizeMinutes: 5,
+        outputDir: join(root, 'never'),
+        trainSplit: 0.7,
+        valSplit: 0.15,
+        batchSize: 2,
+        randomSeed: 5,
+        appendMode: true,
+      });
+      await exec(TEMPORAL_BINARY, [
+        'workflow',
+        'start',
+        '--address',
+        server.address,
+        '--type',
+        'generateDataset',
+        '--task-queue',
+        'diabetic-twin-dataset',
+        '--workflow-id',
+        'cli-bad-input',
+        '--input',
+        badInput,
+      ]);
+      await assert.rejects(client.workflow.getHandle('cli-bad-input').result(), (error: Error & { cause?: Error }) =>
+        /numPatients/.test(error.cause?.message ?? ''),
+      );
       const description = await client.workflow.getHandle('cli-bad-input').describe();
       assert.equal(description.status.name, 'FAILED');
       assert.equal(existsSync(join(root, 'never')), false);
@@ -222,19 +364,42 @@ describe('generate through the real Temporal server and worker processes', () =>
       for (let round = 1; round <= 3; round++) {
         const input = JSON.stringify({ numPatients: 3, simulationDaysPerPatient: 0.05, outputDir: raced, batchSize: 2 });
         const ids = [`race-${round}-a`, `race-${round}-b`];
-        await Promise.all(ids.map((id) => exec(TEMPORAL_BINARY, ['workflow', 'start', '--address', server.address, '--type', 'generateDataset', '--task-queue', 'diabetic-twin-dataset', '--workflow-id', id, '--input', input])));
+        await Promise.all(
+          ids.map((id) =>
+            exec(TEMPORAL_BINARY, [
+              'workflow',
+              'start',
+              '--address',
+              server.address,
+              '--type',
+              'generateDataset',
+              '--task-queue',
+              'diabetic-twin-dataset',
+              '--workflow-id',
+              id,
+              '--input',
+              input,
+            ]),
+          ),
+        );
         const outcomes = await Promise.allSettled(ids.map((id) => client.workflow.getHandle(id).result()));
         for (const outcome of outcomes) {
           if (outcome.status === 'fulfilled') committedRuns++;
           else assert.match(String((outcome.reason as { cause?: Error }).cause?.message), /being written by another run/);
         }
-        assert.ok(outcomes.some((o) => o.status === 'fulfilled'), `round ${round}: one run commits`);
+        assert.ok(
+          outcomes.some((o) => o.status === 'fulfilled'),
+          `round ${round}: one run commits`,
+        );
         const manifest = JSON.parse(readFileSync(join(raced, '_manifest.json'), 'utf8'));
         assert.equal(manifest.runs.length, committedRuns);
         assert.equal(new Set(manifest.runs.map((r: { runSeq: number }) => r.runSeq)).size, committedRuns, 'distinct run numbers');
         assert.equal(new Set(manifest.files.map((f: { path: string }) => f.path)).size, manifest.files.length, 'no file listed twice');
         assertCommittedLayout(raced);
-        assert.equal(await scalar(db, `SELECT count(DISTINCT patient_id) FROM ${tableGlob(raced, 'patient_demographics')}`), 3 * committedRuns);
+        assert.equal(
+          await scalar(db, `SELECT count(DISTINCT patient_id) FROM ${tableGlob(raced, 'patient_demographics')}`),
+          3 * committedRuns,
+        );
         assert.equal(manifest.totals.patient_demographics.rows, 3 * committedRuns);
       }
     } finally {
@@ -247,8 +412,15 @@ describe('generate through the real Temporal server and worker processes', () =>
   it('npm run cancel stops a running generation: the generate says it was cancelled, no staging or lease is left', async () => {
     const cancelled = join(root, 'cancelled');
     // Long enough (100 batches, about a minute) that the cancel lands well before the commit.
-    const generation = startCli(['generate', '--patients', '200', '--days', '3', '--batch-size', '2', '--out', cancelled, '--workers', '2'], env);
-    await waitFor('a batch staged', () => existsSync(join(cancelled, '_staging', '_lease.json')) && readdirSync(join(cancelled, '_staging')).length > 1, 60_000);
+    const generation = startCli(
+      ['generate', '--patients', '200', '--days', '3', '--batch-size', '2', '--out', cancelled, '--workers', '2'],
+      env,
+    );
+    await waitFor(
+      'a batch staged',
+      () => existsSync(join(cancelled, '_staging', '_lease.json')) && readdirSync(join(cancelled, '_staging')).length > 1,
+      60_000,
+    );
     const cancel = await runCli(['cancel', '--out', cancelled], env);
     assert.equal(cancel.code, 0, cancel.stderr);
     assert.match(cancel.stdout, /cancelled the generation of/);
@@ -274,14 +446,18 @@ describe('generate through the real Temporal server and worker processes', () =>
 
   it('a run with many batches continues as new before its history grows large, and still commits once', async () => {
     const f = join(root, 'many-batches');
-    const result = await runCli(['generate', '--patients', '1200', '--days', '0.01', '--batch-size', '1', '--out', f, '--workers', '2', '--quiet', '--json'], env);
+    const result = await runCli(
+      ['generate', '--patients', '1200', '--days', '0.01', '--batch-size', '1', '--out', f, '--workers', '2', '--quiet', '--json'],
+      env,
+    );
     assert.equal(result.code, 0, result.stderr);
     const summary = JSON.parse(result.stdout.trim().split('\n').pop()!);
     assert.equal(summary.patients, 1200);
     const connection = await Connection.connect({ address: server.address });
     try {
       const statuses: string[] = [];
-      for await (const execution of new Client({ connection }).workflow.list({ query: `WorkflowId = '${workflowIdFor(f)}'` })) statuses.push(execution.status.name);
+      for await (const execution of new Client({ connection }).workflow.list({ query: `WorkflowId = '${workflowIdFor(f)}'` }))
+        statuses.push(execution.status.name);
       assert.ok(statuses.includes('CONTINUED_AS_NEW'), statuses.join(','));
       assert.equal(statuses.filter((s) => s === 'COMPLETED').length, 1);
     } finally {

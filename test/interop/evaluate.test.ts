@@ -36,7 +36,9 @@ before(async () => {
   server = await startTestTemporal();
   dataset = join(mkdtempSync(join(tmpdir(), 'evaluate-')), 'ds');
   // 40 patients × 1 day, seed 5: every split has sustained lows and highs.
-  const generated = await runCli(['generate', '--patients', '40', '--days', '1', '--seed', '5', '--out', dataset, '--workers', '2'], { TEMPORAL_ADDRESS: server.address });
+  const generated = await runCli(['generate', '--patients', '40', '--days', '1', '--seed', '5', '--out', dataset, '--workers', '2'], {
+    TEMPORAL_ADDRESS: server.address,
+  });
   assert.equal(generated.code, 0, generated.stderr);
   firstRun = await runCli(['evaluate', '--in', dataset, '--train-rows', '20000']);
   browser = await launchChromium();
@@ -55,11 +57,15 @@ describe('npm run evaluate', () => {
     assert.equal(result.dataset.patients, 40);
     for (const [task, horizon] of TASKS) {
       for (const model of MODELS) {
-        const rows = result.results.filter((r: { task: string; horizonMinutes: number; model: string; subgroup?: unknown }) => !r.subgroup && r.task === task && r.horizonMinutes === horizon && r.model === model);
+        const rows = result.results.filter(
+          (r: { task: string; horizonMinutes: number; model: string; subgroup?: unknown }) =>
+            !r.subgroup && r.task === task && r.horizonMinutes === horizon && r.model === model,
+        );
         assert.equal(rows.length, 1, `${task} ${horizon} ${model}`);
         const row = rows[0];
         if (task === 'glucose') {
-          for (const key of ['rmse', 'mae', 'mard', 'clarkeA', 'clarkeAB']) assert.equal(typeof row[key], 'number', `${task} ${horizon} ${model} ${key}`);
+          for (const key of ['rmse', 'mae', 'mard', 'clarkeA', 'clarkeAB'])
+            assert.equal(typeof row[key], 'number', `${task} ${horizon} ${model} ${key}`);
           assert.ok(row.clarkeA <= row.clarkeAB && row.clarkeAB <= 100);
           assert.ok(row.rmse >= row.mae);
         } else {
@@ -74,19 +80,44 @@ describe('npm run evaluate', () => {
       }
     }
     // Persistence barely changes in a minute and drifts over an hour.
-    const rmse = (h: number, model: string) => result.results.find((r: { task: string; horizonMinutes: number; model: string; subgroup?: unknown }) => !r.subgroup && r.task === 'glucose' && r.horizonMinutes === h && r.model === model).rmse;
+    const rmse = (h: number, model: string) =>
+      result.results.find(
+        (r: { task: string; horizonMinutes: number; model: string; subgroup?: unknown }) =>
+          !r.subgroup && r.task === 'glucose' && r.horizonMinutes === h && r.model === model,
+      ).rmse;
     assert.ok(rmse(1, 'persistence') < 3);
     assert.ok(rmse(60, 'persistence') > rmse(30, 'persistence'));
   });
 
   it('adds rows per therapy and per age group: persistence and gbt at 30 and 60 min, and the hypo early warning', () => {
     const result = evaluation();
-    type Row = { task: string; target: string; horizonMinutes: number; model: string; subgroup?: Record<string, string>; testRows: number; rmse?: number; prevalence?: number };
+    type Row = {
+      task: string;
+      target: string;
+      horizonMinutes: number;
+      model: string;
+      subgroup?: Record<string, string>;
+      testRows: number;
+      rmse?: number;
+      prevalence?: number;
+    };
     const subgroupRows: Row[] = result.results.filter((r: Row) => r.subgroup);
     const groups = new Set(subgroupRows.map((r) => JSON.stringify(r.subgroup)));
     // The test split's patients: every therapy or age group present among them has its rows.
-    const demographics = JSON.parse(execFileSync(join(PROJECT_ROOT, '.venv/bin/python'), ['-c', `import pyarrow.parquet as pq, json; t = pq.read_table('${dataset}/patient_demographics.parquet'); print(json.dumps([r for r in t.select(['therapy', 'age_group', 'split']).to_pylist() if r['split'] == 'test']))`], { encoding: 'utf8' }));
-    const expected = new Set([...demographics.map((p: { therapy: string }) => JSON.stringify({ therapy: p.therapy })), ...demographics.map((p: { age_group: string }) => JSON.stringify({ ageGroup: p.age_group }))]);
+    const demographics = JSON.parse(
+      execFileSync(
+        join(PROJECT_ROOT, '.venv/bin/python'),
+        [
+          '-c',
+          `import pyarrow.parquet as pq, json; t = pq.read_table('${dataset}/patient_demographics.parquet'); print(json.dumps([r for r in t.select(['therapy', 'age_group', 'split']).to_pylist() if r['split'] == 'test']))`,
+        ],
+        { encoding: 'utf8' },
+      ),
+    );
+    const expected = new Set([
+      ...demographics.map((p: { therapy: string }) => JSON.stringify({ therapy: p.therapy })),
+      ...demographics.map((p: { age_group: string }) => JSON.stringify({ ageGroup: p.age_group })),
+    ]);
     assert.deepEqual([...groups].sort(), [...expected].sort());
     for (const group of groups) {
       const rows = subgroupRows.filter((r) => JSON.stringify(r.subgroup) === group);
@@ -94,13 +125,21 @@ describe('npm run evaluate', () => {
         for (const model of ['persistence', 'gbt']) {
           const forecast = rows.find((r) => r.task === 'glucose' && r.horizonMinutes === h && r.model === model);
           assert.ok(forecast && typeof forecast.rmse === 'number' && forecast.rmse > 0 && forecast.testRows > 0, `${group} ${h} ${model}`);
-          assert.ok(rows.some((r) => r.task === 'hypoglycemia_within' && r.horizonMinutes === h && r.model === model), `${group} hypo ${h} ${model}`);
+          assert.ok(
+            rows.some((r) => r.task === 'hypoglycemia_within' && r.horizonMinutes === h && r.model === model),
+            `${group} hypo ${h} ${model}`,
+          );
         }
       }
     }
     // The therapy rows partition the test windows.
-    const therapyRows = subgroupRows.filter((r) => r.subgroup!.therapy && r.task === 'glucose' && r.horizonMinutes === 30 && r.model === 'gbt');
-    assert.equal(therapyRows.reduce((sum, r) => sum + r.testRows, 0), result.testRows);
+    const therapyRows = subgroupRows.filter(
+      (r) => r.subgroup!.therapy && r.task === 'glucose' && r.horizonMinutes === 30 && r.model === 'gbt',
+    );
+    assert.equal(
+      therapyRows.reduce((sum, r) => sum + r.testRows, 0),
+      result.testRows,
+    );
     assert.match(firstRun.stdout, /By subgroup/);
   });
 
@@ -149,7 +188,9 @@ describe('npm run evaluate', () => {
   });
 
   it('a later commit keeps the section and marks it stale', async () => {
-    const grown = await runCli(['generate', '--patients', '2', '--days', '0.2', '--seed', '5', '--out', dataset, '--workers', '1'], { TEMPORAL_ADDRESS: server.address });
+    const grown = await runCli(['generate', '--patients', '2', '--days', '0.2', '--seed', '5', '--out', dataset, '--workers', '1'], {
+      TEMPORAL_ADDRESS: server.address,
+    });
     assert.equal(grown.code, 0, grown.stderr);
     const card = readFileSync(join(dataset, 'DATASET_CARD.md'), 'utf8');
     assert.match(card, /## Baselines/);

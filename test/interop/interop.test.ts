@@ -39,20 +39,30 @@ before(async () => {
   execFileSync('bash', [join(PROJECT_ROOT, 'scripts/ensure-venv.sh')], { stdio: 'inherit' });
   server = await startTestTemporal();
   dataset = join(mkdtempSync(join(tmpdir(), 'interop-')), 'ds');
-  const generated = await runCli(['generate', '--patients', '10', '--days', '0.5', '--seed', '3', '--out', dataset, '--workers', '2'], { TEMPORAL_ADDRESS: server.address });
+  const generated = await runCli(['generate', '--patients', '10', '--days', '0.5', '--seed', '3', '--out', dataset, '--workers', '2'], {
+    TEMPORAL_ADDRESS: server.address,
+  });
   assert.equal(generated.code, 0, generated.stderr);
   const output = await python([join(PROJECT_ROOT, 'test/interop/check_interop.py'), dataset]);
-  result = JSON.parse(output.split('\n').find((line) => line.startsWith('INTEROP_RESULT '))!.slice('INTEROP_RESULT '.length));
+  result = JSON.parse(
+    output
+      .split('\n')
+      .find((line) => line.startsWith('INTEROP_RESULT '))!
+      .slice('INTEROP_RESULT '.length),
+  );
 });
 after(async () => {
   await server?.stop();
 });
 
 describe('interop with the Python data stack', () => {
-  it('pandas, pyarrow.dataset, DuckDB and Polars agree on every table\'s row count', () => {
+  it("pandas, pyarrow.dataset, DuckDB and Polars agree on every table's row count", () => {
     for (const [table, counts] of Object.entries(result.counts)) {
       const values = Object.values(counts);
-      assert.ok(values.every((v) => v === values[0]), `${table}: ${JSON.stringify(counts)}`);
+      assert.ok(
+        values.every((v) => v === values[0]),
+        `${table}: ${JSON.stringify(counts)}`,
+      );
       assert.equal(result.spark_counts[table], values[0], `${table}: Spark`);
     }
     assert.equal(result.counts.patient_demographics!.duckdb, 10);

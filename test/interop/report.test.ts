@@ -17,7 +17,9 @@ let browser: Browser;
 before(async () => {
   server = await startTestTemporal();
   dataset = join(mkdtempSync(join(tmpdir(), 'report-')), 'ds');
-  const result = await runCli(['generate', '--patients', '8', '--days', '1', '--seed', '8', '--out', dataset, '--workers', '2'], { TEMPORAL_ADDRESS: server.address });
+  const result = await runCli(['generate', '--patients', '8', '--days', '1', '--seed', '8', '--out', dataset, '--workers', '2'], {
+    TEMPORAL_ADDRESS: server.address,
+  });
   assert.equal(result.code, 0, result.stderr);
   browser = await launchChromium();
 });
@@ -33,7 +35,8 @@ describe('dataset card and report', () => {
     assert.match(card, /not .*clinical decisions/i);
     assert.match(card, /UVA\/Padova/);
     assert.match(card, /npm run generate -- --patients 8 --days 1 .*--seed 8/);
-    for (const label of ['label_hypoglycemia_risk', 'label_autonomic_dysregulation']) assert.match(card, new RegExp(`\\| \`${label}\` \\|`));
+    for (const label of ['label_hypoglycemia_risk', 'label_autonomic_dysregulation'])
+      assert.match(card, new RegExp(`\\| \`${label}\` \\|`));
     assert.match(card, /\| 1 `[0-9a-f]{8}` \| 8 \(0–7\)/);
   });
 
@@ -54,7 +57,7 @@ describe('dataset card and report', () => {
       assert.ok(box && box.width > 300 && box.height > 200, `figure ${id} is drawn`);
     }
     // The example day plots all 14 signals, and the heatmap has 14×14 cells.
-    assert.equal(await page.locator('figure#example svg path[fill="none"]').count() >= 14, true);
+    assert.equal((await page.locator('figure#example svg path[fill="none"]').count()) >= 14, true);
     assert.ok((await page.locator('figure#example svg text', { hasText: 'glucose_mgdl' }).count()) >= 1);
     const screenshot = join(tmpdir(), `report-${Date.now()}.png`);
     await page.screenshot({ path: screenshot, fullPage: true });

@@ -37,7 +37,11 @@ after(async () => {
 });
 
 const allFiles = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)) : [];
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
+    : [];
 
 describe('S3 output', () => {
   it('a full run writes the same layout and rows as a local run; append adds new patients; no secret in any log', async () => {
@@ -57,7 +61,13 @@ describe('S3 output', () => {
 
     const status = await runCli(['status', '--out', 's3://twins/cohort-a'], env);
     assert.match(status.stdout, /2 committed run\(s\), 16 patients/);
-    for (const text of [first.stdout, first.stderr, second.stdout, second.stderr, ...logs.map((f) => readFileSync(join(dataset, f), 'utf8'))]) {
+    for (const text of [
+      first.stdout,
+      first.stderr,
+      second.stdout,
+      second.stderr,
+      ...logs.map((f) => readFileSync(join(dataset, f), 'utf8')),
+    ]) {
       assert.ok(!text.includes(S3_SECRET_KEY), 'the secret key never appears in output or logs');
     }
     assert.deepEqual(allFiles(join(dataset, '_staging')), [], 'no staging objects left');
@@ -67,7 +77,9 @@ describe('S3 output', () => {
     s3.createBucket('leases');
     Object.assign(process.env, s3.env);
     const store = new S3Store('s3://leases/ds');
-    const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => store.putIfAbsent('_staging/_lease.json', JSON.stringify({ runId: `run-${i}` }))));
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => store.putIfAbsent('_staging/_lease.json', JSON.stringify({ runId: `run-${i}` }))),
+    );
     assert.equal(outcomes.filter(Boolean).length, 1, JSON.stringify(outcomes));
     assert.equal(JSON.parse(new TextDecoder().decode(await store.get('_staging/_lease.json'))).runId, `run-${outcomes.indexOf(true)}`);
     assert.equal(await store.putIfAbsent('_staging/_lease.json', 'again'), false);
@@ -75,7 +87,10 @@ describe('S3 output', () => {
 
   it('realism (--out s3://… and --in s3://…) and evaluate (--in s3://…) read S3 datasets', async () => {
     const bucketDir = s3.createBucket('checks');
-    const generated = await runCli(['realism', '--patients', '10', '--days', '1', '--seed', '5', '--out', 's3://checks/cohort', '--workers', '2'], env);
+    const generated = await runCli(
+      ['realism', '--patients', '10', '--days', '1', '--seed', '5', '--out', 's3://checks/cohort', '--workers', '2'],
+      env,
+    );
     assert.ok(generated.code === 0 || generated.code === 1, generated.stderr);
     assert.match(generated.stdout, /Realism report for s3:\/\/checks\/cohort: 10 patients/);
     assert.match(generated.stdout, /JSON report: s3:\/\/checks\/cohort\/realism_report\.json/);
@@ -116,7 +131,10 @@ describe('S3 output', () => {
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /the bucket does not exist/);
     assert.equal(existsSync(join(s3.root, 'no-such-bucket')), false);
-    const denied = await runCli(['generate', '--out', 's3://twins/denied', '--patients', '1', '--days', '0.1'], { ...env, AWS_SECRET_ACCESS_KEY: 'wrong-secret' });
+    const denied = await runCli(['generate', '--out', 's3://twins/denied', '--patients', '1', '--days', '0.1'], {
+      ...env,
+      AWS_SECRET_ACCESS_KEY: 'wrong-secret',
+    });
     assert.equal(denied.code, 2);
     assert.match(denied.stderr, /access denied|not reachable/);
     assert.ok(!denied.stderr.includes('wrong-secret'));

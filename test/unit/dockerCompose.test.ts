@@ -18,7 +18,10 @@ interface Service {
   profiles?: string[];
 }
 
-const compose = parse(readFileSync(join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const compose = parse(readFileSync(join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
 const services = compose.services;
 const packageJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 const hostPort = (address: string) => {
@@ -29,7 +32,8 @@ const containerPorts = (service: Service) => (service.ports ?? []).map((p) => Nu
 
 describe('docker-compose.yml', () => {
   it('has the production-like stack', () => {
-    for (const name of ['postgresql', 'temporal-schema', 'temporal', 'temporal-ui', 's3', 'worker', 'generate']) assert.ok(services[name], name);
+    for (const name of ['postgresql', 'temporal-schema', 'temporal', 'temporal-ui', 's3', 'worker', 'generate'])
+      assert.ok(services[name], name);
     assert.match(services['temporal-schema']!.image!, /^temporalio\/admin-tools:/);
     assert.match(services.temporal!.image!, /^temporalio\/server:/);
     assert.match(services['temporal-ui']!.image!, /^temporalio\/ui:/);
@@ -49,7 +53,8 @@ describe('docker-compose.yml', () => {
       for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
         const target = services[dependency];
         assert.ok(target, `${name} depends on missing ${dependency}`);
-        if (condition === 'service_healthy') assert.ok(target.healthcheck, `${name} waits for ${dependency} to be healthy, which has no healthcheck`);
+        if (condition === 'service_healthy')
+          assert.ok(target.healthcheck, `${name} waits for ${dependency} to be healthy, which has no healthcheck`);
         if (condition === 'service_completed_successfully') assert.ok(!target.ports, `${dependency} is a one-shot`);
       }
     }
@@ -57,7 +62,9 @@ describe('docker-compose.yml', () => {
 
   it('addresses in the environment point at services and ports that exist', () => {
     const temporalPort = containerPorts(services.temporal!);
-    const s3Port = Number(String((services.s3!.command as string[])[(services.s3!.command as string[]).indexOf('--port') + 1]).replace(':', ''));
+    const s3Port = Number(
+      String((services.s3!.command as string[])[(services.s3!.command as string[]).indexOf('--port') + 1]).replace(':', ''),
+    );
     for (const [name, service] of Object.entries(services)) {
       const env = service.environment ?? {};
       for (const key of ['TEMPORAL_ADDRESS', 'AWS_ENDPOINT_URL_S3']) {

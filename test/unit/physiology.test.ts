@@ -4,7 +4,13 @@ import { drawPatientProfile } from '../../src/cohort/patientProfile.ts';
 import { singleMix } from '../../src/domain/cohort.ts';
 import { loadVirtualPatients } from '../../src/cohort/uvaPadovaParameters.ts';
 import { F } from '../../src/domain/features.ts';
-import { Rk4Integrator, S, plasmaGlucoseMgdl, type GlucoseInsulinParameters, type ModelInputs } from '../../src/physiology/glucoseInsulin.ts';
+import {
+  Rk4Integrator,
+  S,
+  plasmaGlucoseMgdl,
+  type GlucoseInsulinParameters,
+  type ModelInputs,
+} from '../../src/physiology/glucoseInsulin.ts';
 import { solveSteadyState } from '../../src/physiology/steadyState.ts';
 import { RK4_SUBSTEPS_PER_MINUTE, simulatePatient } from '../../src/simulation/simulatePatient.ts';
 
@@ -21,11 +27,24 @@ function publishedPatient(index: number): { p: GlucoseInsulinParameters; x0: Flo
 type Event = { minute: number; carbsGrams?: number; bolusUnits?: number; heartRateExcessBpm?: number; durationMin?: number };
 
 /** Runs the bare model for `minutes` with basal insulin and the given events; returns plasma glucose per minute. */
-function runModel(p: GlucoseInsulinParameters, x0: Float64Array, basal: number, minutes: number, events: Event[], subSteps = RK4_SUBSTEPS_PER_MINUTE): Float64Array {
+function runModel(
+  p: GlucoseInsulinParameters,
+  x0: Float64Array,
+  basal: number,
+  minutes: number,
+  events: Event[],
+  subSteps = RK4_SUBSTEPS_PER_MINUTE,
+): Float64Array {
   const state = Float64Array.from(x0);
   const rk4 = new Rk4Integrator();
   const glucose = new Float64Array(minutes);
-  const inputs: ModelInputs = { carbIntakeMgPerMin: 0, insulinPmolPerKgPerMin: 0, mealDoseMg: 0, heartRateExcessBpm: 0, insulinSensitivityMultiplier: 1 };
+  const inputs: ModelInputs = {
+    carbIntakeMgPerMin: 0,
+    insulinPmolPerKgPerMin: 0,
+    mealDoseMg: 0,
+    heartRateExcessBpm: 0,
+    insulinSensitivityMultiplier: 1,
+  };
   let carbsLeft = 0;
   for (let m = 0; m < minutes; m++) {
     let bolusUnits = 0;
@@ -66,7 +85,8 @@ describe('UVA/Padova glucose–insulin model', () => {
       const solved = solveSteadyState({ ...v, restingHeartRateBpm: 65 }, v.u2ss, v.Gb);
       assert.ok(Math.abs(solved.Ib - v.Ib) < 1e-6 * v.Ib);
       assert.ok(Math.abs(solved.kp1 - v.kp1) < 1e-6 * v.kp1);
-      for (let i = 0; i < 13; i++) assert.ok(Math.abs(solved.state[i]! - v.x0[i]!) <= 1e-6 * Math.max(1, Math.abs(v.x0[i]!)), `${v.name} x0_${i + 1}`);
+      for (let i = 0; i < 13; i++)
+        assert.ok(Math.abs(solved.state[i]! - v.x0[i]!) <= 1e-6 * Math.max(1, Math.abs(v.x0[i]!)), `${v.name} x0_${i + 1}`);
     }
   });
 
@@ -117,14 +137,25 @@ describe('patient simulation', () => {
   it('produces no constant signal and values in physiological ranges', () => {
     const series = simulatePatient(42, drawPatientProfile(42, 11, ADULTS_ON_PENS), 1440);
     const ranges: [keyof typeof F, number, number][] = [
-      ['glucose_mgdl', 40, 400], ['heart_rate_bpm', 35, 210], ['hrv_sdnn', 1, 200], ['respiratory_rate_rpm', 6, 45],
-      ['spo2_pct', 85, 100], ['steps_per_minute', 0, 220], ['vertical_acceleration_g', 0.9, 4], ['skin_temperature_c', 28, 38],
-      ['eda_microsiemens', 0, 40], ['qt_interval_ms', 200, 600], ['insulin_on_board', 0, 40], ['carbs_in_stomach', 0, 200],
-      ['activity_intensity', 0, 1], ['hour_of_day', 0, 24 - 1e-9],
+      ['glucose_mgdl', 40, 400],
+      ['heart_rate_bpm', 35, 210],
+      ['hrv_sdnn', 1, 200],
+      ['respiratory_rate_rpm', 6, 45],
+      ['spo2_pct', 85, 100],
+      ['steps_per_minute', 0, 220],
+      ['vertical_acceleration_g', 0.9, 4],
+      ['skin_temperature_c', 28, 38],
+      ['eda_microsiemens', 0, 40],
+      ['qt_interval_ms', 200, 600],
+      ['insulin_on_board', 0, 40],
+      ['carbs_in_stomach', 0, 200],
+      ['activity_intensity', 0, 1],
+      ['hour_of_day', 0, 24 - 1e-9],
     ];
     for (const [name, min, max] of ranges) {
       const values = series.signals[F[name]]!;
-      let lo = Infinity, hi = -Infinity;
+      let lo = Infinity,
+        hi = -Infinity;
       for (const v of values) {
         lo = Math.min(lo, v);
         hi = Math.max(hi, v);

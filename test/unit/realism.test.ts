@@ -28,7 +28,10 @@ describe('realism of the default cohort (150 patients × 3 days, seed 42)', () =
 
   for (const band of REALISM_BANDS) {
     it(`${band.label}: cohort median in [${band.min.toFixed(2)}, ${band.max.toFixed(2)}] (${band.source})`, () => {
-      const median = quantile(metrics.map((m) => m[band.metric]), 0.5);
+      const median = quantile(
+        metrics.map((m) => m[band.metric]),
+        0.5,
+      );
       assert.ok(median >= band.min && median <= band.max, `median ${median.toFixed(2)}`);
     });
   }
@@ -70,17 +73,24 @@ describe(`realism per therapy × age group (${MIN_PATIENTS_PER_CELL} people per 
     it(`${cell.therapy} ${cell.ageGroup}: ${cell.checks.map((c) => `${c.metric} in [${c.min}, ${c.max}]`).join(', ') || 'reported (no band)'}`, () => {
       assert.equal(cell.patients, MIN_PATIENTS_PER_CELL);
       assert.ok(cell.judged);
-      for (const check of cell.checks) assert.ok(check.ok, `${check.metric} median ${check.median.toFixed(2)} outside [${check.min}, ${check.max}] (${check.source})`);
+      for (const check of cell.checks)
+        assert.ok(check.ok, `${check.metric} median ${check.median.toFixed(2)} outside [${check.min}, ${check.max}] (${check.source})`);
     });
   }
 
   it('children and adolescents are more variable (higher CV) than adults on the same therapy', () => {
     assert.equal(groups.variability.length, 6);
-    for (const check of groups.variability) assert.ok(check.ok, `${check.ageGroup} on ${check.therapy}: CV ${check.cvPct.toFixed(1)} vs adults ${check.adultCvPct.toFixed(1)}`);
+    for (const check of groups.variability)
+      assert.ok(check.ok, `${check.ageGroup} on ${check.therapy}: CV ${check.cvPct.toFixed(1)} vs adults ${check.adultCvPct.toFixed(1)}`);
   });
 
   it('a cell under 100 patients is reported but not judged', () => {
-    const few = judgeGroups(patients.filter((p) => p.ageGroup === 'adult').slice(0, 60).map((p) => ({ ...p, metrics: { ...p.metrics, timeInRangePct: 0 } })));
+    const few = judgeGroups(
+      patients
+        .filter((p) => p.ageGroup === 'adult')
+        .slice(0, 60)
+        .map((p) => ({ ...p, metrics: { ...p.metrics, timeInRangePct: 0 } })),
+    );
     assert.ok(few.cells.every((cell) => !cell.judged) && few.allHold);
   });
 
@@ -90,7 +100,10 @@ describe(`realism per therapy × age group (${MIN_PATIENTS_PER_CELL} people per 
       const baseline = outcomes.get(key(band.baseline, band.ageGroup))!;
       const tir = pairedDifference(arm.map((m, i) => m.timeInRangePct - baseline[i]!.timeInRangePct));
       const tbr = pairedDifference(arm.map((m, i) => m.timeBelow70Pct - baseline[i]!.timeBelow70Pct));
-      assert.ok(tir.mean >= band.min && tir.mean <= band.max, `ΔTIR ${tir.mean.toFixed(1)} (${tir.ci95.map((v) => v.toFixed(1)).join(' to ')})`);
+      assert.ok(
+        tir.mean >= band.min && tir.mean <= band.max,
+        `ΔTIR ${tir.mean.toFixed(1)} (${tir.ci95.map((v) => v.toFixed(1)).join(' to ')})`,
+      );
       assert.ok(tbr.mean <= MAX_TBR70_INCREASE, `ΔTBR70 ${tbr.mean.toFixed(2)}`);
     });
   }

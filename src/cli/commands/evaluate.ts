@@ -24,7 +24,10 @@ function parseTrainRows(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_TRAIN_ROWS;
   const value = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || value < 1000 || value > 50_000_000) {
-    throw new ConfigError(`invalid --train-rows: got ${JSON.stringify(raw)}, expected an integer from 1000 to 50000000 (default ${DEFAULT_TRAIN_ROWS})`, 'trainRows');
+    throw new ConfigError(
+      `invalid --train-rows: got ${JSON.stringify(raw)}, expected an integer from 1000 to 50000000 (default ${DEFAULT_TRAIN_ROWS})`,
+      'trainRows',
+    );
   }
   return value;
 }
@@ -40,10 +43,15 @@ function runPython(args: string[]): Promise<number> {
 export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
-    .description('Baseline scoreboard of a dataset: persistence, trend, ridge and gradient-boosted trees on every forecasting task, trained on train, tuned on val, scored on test; writes evaluation.json and adds a Baselines section to DATASET_CARD.md and report.html.')
+    .description(
+      'Baseline scoreboard of a dataset: persistence, trend, ridge and gradient-boosted trees on every forecasting task, trained on train, tuned on val, scored on test; writes evaluation.json and adds a Baselines section to DATASET_CARD.md and report.html.',
+    )
     .option('--in <dir>', 'dataset directory or s3://bucket/prefix')
     .option('--train-rows <n>', `train rows used for fitting (a seeded random subset; default ${DEFAULT_TRAIN_ROWS})`)
-    .addHelpText('after', '\nExamples:\n  npm run evaluate -- --in ml_dataset_output\n  npm run evaluate -- --in /tmp/ds --train-rows 100000')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npm run evaluate -- --in ml_dataset_output\n  npm run evaluate -- --in /tmp/ds --train-rows 100000',
+    )
     .action(async (flags: EvaluateFlags) => {
       process.exitCode = await evaluate(flags);
     });
@@ -73,7 +81,9 @@ export async function evaluate(flags: EvaluateFlags): Promise<number> {
   }
   const empty = (['train', 'val', 'test'] as const).filter((s) => manifest.totals[`timeseries_features_${s}`].rows === 0);
   if (empty.length > 0) {
-    process.stderr.write(`error: invalid --in: ${location} has no rows in ${empty.join(', ')}; evaluation trains on train, tunes on val and reports on test, so every split needs patients\n`);
+    process.stderr.write(
+      `error: invalid --in: ${location} has no rows in ${empty.join(', ')}; evaluation trains on train, tunes on val and reports on test, so every split needs patients\n`,
+    );
     return EXIT.badInput;
   }
 
@@ -96,6 +106,8 @@ export async function evaluate(flags: EvaluateFlags): Promise<number> {
   // Loaded here: the report's code (simulation, Parquet) is not on the path of the other commands.
   const { writeHumanSummaries } = await import('../../pipeline/commit.ts');
   await writeHumanSummaries(store, manifest);
-  process.stdout.write(`DATASET_CARD.md and report.html in ${location} now show the Baselines section; evaluate took ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `DATASET_CARD.md and report.html in ${location} now show the Baselines section; evaluate took ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`,
+  );
   return EXIT.ok;
 }

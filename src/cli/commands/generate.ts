@@ -9,11 +9,28 @@ import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdFor } from '../../temporal/connect
 import { createRunLog } from '../../util/logger.ts';
 import { followRun } from '../attach.ts';
 import { EXIT, exitFor } from '../failures.ts';
-import { addOutputOptions, addRunOptions, addWorkersOption, resolveRunConfig, type GenerateFlags, type OutputFlags } from '../runOptions.ts';
+import {
+  addOutputOptions,
+  addRunOptions,
+  addWorkersOption,
+  resolveRunConfig,
+  type GenerateFlags,
+  type OutputFlags,
+} from '../runOptions.ts';
 import { openSession, type Session } from '../session.ts';
 
 export function registerGenerate(program: Command): void {
-  addOutputOptions(addWorkersOption(addRunOptions(program.command('generate').description('Generate (or grow) a dataset: starts the embedded Temporal dev server unless one is configured, pinned workers, and the workflow.'))))
+  addOutputOptions(
+    addWorkersOption(
+      addRunOptions(
+        program
+          .command('generate')
+          .description(
+            'Generate (or grow) a dataset: starts the embedded Temporal dev server unless one is configured, pinned workers, and the workflow.',
+          ),
+      ),
+    ),
+  )
     .option('--no-append', 'replace the dataset (only files its manifest lists) instead of adding patients')
     .addHelpText(
       'after',
@@ -63,7 +80,9 @@ export async function generate(flags: GenerateFlags & OutputFlags): Promise<numb
       }
       throw error;
     }
-    log.logger.info(`started workflow ${workflowId} (run ${handle.firstExecutionRunId.slice(0, 8)}) for ${location}: ${config.numPatients} patients × ${config.simulationDaysPerPatient} day(s), ${workers} worker(s)`);
+    log.logger.info(
+      `started workflow ${workflowId} (run ${handle.firstExecutionRunId.slice(0, 8)}) for ${location}: ${config.numPatients} patients × ${config.simulationDaysPerPatient} day(s), ${workers} worker(s)`,
+    );
     return await followRun(handle, log, { quiet: !!flags.quiet, json: !!flags.json, location, startedAtMs });
   } catch (error) {
     return exitFor(error, log);

@@ -47,11 +47,18 @@ export async function resume(flags: { out: string; workers?: string } & OutputFl
       throw error;
     }
     if (description.status.name !== 'RUNNING') {
-      process.stdout.write(`the last generation of ${location} is ${description.status.name.toLowerCase()} (workflow ${description.workflowId}); nothing to resume\n`);
+      process.stdout.write(
+        `the last generation of ${location} is ${description.status.name.toLowerCase()} (workflow ${description.workflowId}); nothing to resume\n`,
+      );
       return description.status.name === 'COMPLETED' ? EXIT.ok : EXIT.failed;
     }
     log.logger.info(`resuming workflow ${description.workflowId} for ${location}`);
-    return await followRun(handle, log, { quiet: !!flags.quiet, json: !!flags.json, location, startedAtMs: description.startTime.getTime() });
+    return await followRun(handle, log, {
+      quiet: !!flags.quiet,
+      json: !!flags.json,
+      location,
+      startedAtMs: description.startTime.getTime(),
+    });
   } catch (error) {
     return exitFor(error, log);
   } finally {

@@ -44,7 +44,10 @@ export function registerSchedule(program: Command): void {
   const schedule = program
     .command('schedule')
     .description('Grow a dataset on a schedule (Temporal Schedules).')
-    .addHelpText('after', '\nExamples:\n  npm run schedule -- create --id nightly --cron "0 2 * * *" --patients 200 --out ml_dataset_output\n  npm run schedule -- list\n  npm run schedule -- describe nightly\n  npm run schedule -- trigger nightly\n  npm run schedule -- pause nightly\n  npm run schedule -- delete nightly');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npm run schedule -- create --id nightly --cron "0 2 * * *" --patients 200 --out ml_dataset_output\n  npm run schedule -- list\n  npm run schedule -- describe nightly\n  npm run schedule -- trigger nightly\n  npm run schedule -- pause nightly\n  npm run schedule -- delete nightly',
+    );
 
   addRunOptions(
     schedule
@@ -55,13 +58,19 @@ export function registerSchedule(program: Command): void {
       .option('--every <duration>', 'interval, e.g. 30s, 6h, 1d'),
   )
     .option('--no-append', 'each fire replaces the dataset instead of growing it')
-    .addHelpText('after', '\nExamples:\n  npm run schedule -- create --id nightly --cron "0 2 * * *" --patients 100 --out s3://bucket/twins\n  npm run schedule -- create --id demo --every 30s --patients 5 --days 0.1 --out /tmp/grow')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npm run schedule -- create --id nightly --cron "0 2 * * *" --patients 100 --out s3://bucket/twins\n  npm run schedule -- create --id demo --every 30s --patients 5 --days 0.1 --out /tmp/grow',
+    )
     .action(async (flags: GenerateFlags & { id: string; cron?: string; every?: string }) => {
       process.exitCode = await (async () => {
         try {
-          if (!!flags.cron === !!flags.every) throw new ConfigError('invalid schedule: give exactly one of --cron EXPR or --every DURATION');
-          if (flags.every && !DURATION.test(flags.every)) throw new ConfigError(`invalid --every: got "${flags.every}", expected a duration such as 30s, 15m, 6h or 1d`);
-          if (!/^[A-Za-z0-9._-]{1,200}$/.test(flags.id)) throw new ConfigError(`invalid --id: got "${flags.id}", expected letters, digits, ".", "_" or "-"`);
+          if (!!flags.cron === !!flags.every)
+            throw new ConfigError('invalid schedule: give exactly one of --cron EXPR or --every DURATION');
+          if (flags.every && !DURATION.test(flags.every))
+            throw new ConfigError(`invalid --every: got "${flags.every}", expected a duration such as 30s, 15m, 6h or 1d`);
+          if (!/^[A-Za-z0-9._-]{1,200}$/.test(flags.id))
+            throw new ConfigError(`invalid --id: got "${flags.id}", expected letters, digits, ".", "_" or "-"`);
           const { config, omittedCohortKeys: omitted } = resolveRunConfig(flags);
           const location = await preflightOutput(config.outputDir);
           return await withClient(async (client) => {
@@ -77,7 +86,9 @@ export function registerSchedule(program: Command): void {
               },
               policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
             });
-            process.stdout.write(`created schedule ${flags.id}: ${flags.cron ? `cron "${flags.cron}"` : `every ${flags.every}`} → ${config.numPatients} patients into ${location}\n`);
+            process.stdout.write(
+              `created schedule ${flags.id}: ${flags.cron ? `cron "${flags.cron}"` : `every ${flags.every}`} → ${config.numPatients} patients into ${location}\n`,
+            );
             return EXIT.ok;
           });
         } catch (error) {
@@ -101,7 +112,9 @@ export function registerSchedule(program: Command): void {
       process.exitCode = await withClient(async (client) => {
         for await (const s of client.schedule.list()) {
           const action = s.action as { workflowType?: string } | undefined;
-          process.stdout.write(`${s.scheduleId}\t${s.state.paused ? 'paused' : 'active'}\t${action?.workflowType ?? ''}\tnext ${s.info.nextActionTimes[0]?.toISOString() ?? '—'}\n`);
+          process.stdout.write(
+            `${s.scheduleId}\t${s.state.paused ? 'paused' : 'active'}\t${action?.workflowType ?? ''}\tnext ${s.info.nextActionTimes[0]?.toISOString() ?? '—'}\n`,
+          );
         }
         return EXIT.ok;
       }).catch(fail);

@@ -17,7 +17,9 @@ export function registerServer(program: Command): void {
 export async function serverOnly(): Promise<number> {
   const log = createRunLog({ verbose: true });
   const server = await startDevServer({ port: embeddedPort(), uiPort: embeddedUiPort() || undefined, onLine: (l) => log.fileLine(l) });
-  log.logger.info(`Temporal dev server on ${server.address}${server.uiUrl ? `, Web UI ${server.uiUrl}` : ''}; state in .temporal/; Ctrl-C to stop`);
+  log.logger.info(
+    `Temporal dev server on ${server.address}${server.uiUrl ? `, Web UI ${server.uiUrl}` : ''}; state in .temporal/; Ctrl-C to stop`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());

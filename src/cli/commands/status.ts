@@ -52,7 +52,13 @@ export async function status(flags: { out: string; json?: boolean }): Promise<nu
     location,
     committedRuns: manifest?.runs.length ?? 0,
     patients: manifest?.totals.patient_demographics.rows ?? 0,
-    rows: manifest ? { train: manifest.totals.timeseries_features_train.rows, val: manifest.totals.timeseries_features_val.rows, test: manifest.totals.timeseries_features_test.rows } : undefined,
+    rows: manifest
+      ? {
+          train: manifest.totals.timeseries_features_train.rows,
+          val: manifest.totals.timeseries_features_val.rows,
+          test: manifest.totals.timeseries_features_test.rows,
+        }
+      : undefined,
     bytes: manifest ? Object.values(manifest.totals).reduce((s, t) => s + t.bytes, 0) : 0,
     runInProgress: lease ? JSON.parse(lease) : undefined,
     workflow,
@@ -62,11 +68,17 @@ export async function status(flags: { out: string; json?: boolean }): Promise<nu
   } else {
     const lines = [`Dataset ${location}`];
     if (!manifest) lines.push('  no committed data');
-    else lines.push(`  ${result.committedRuns} committed run(s), ${result.patients} patients, rows train ${result.rows!.train} / val ${result.rows!.val} / test ${result.rows!.test}, ${formatBytes(result.bytes)}`);
+    else
+      lines.push(
+        `  ${result.committedRuns} committed run(s), ${result.patients} patients, rows train ${result.rows!.train} / val ${result.rows!.val} / test ${result.rows!.test}, ${formatBytes(result.bytes)}`,
+      );
     if (result.runInProgress) lines.push(`  run in progress: ${result.runInProgress.runId} since ${result.runInProgress.startedAt}`);
     if (workflow) {
       lines.push(`  workflow ${(await datasetWorkflowId(location)).workflowId}: ${workflow.status}`);
-      if (workflow.progress) lines.push(`  ${workflow.progress.phase}: batches ${workflow.progress.batchesDone}/${workflow.progress.batchesTotal}, patients ${workflow.progress.patientsDone}/${workflow.progress.patientsTotal}`);
+      if (workflow.progress)
+        lines.push(
+          `  ${workflow.progress.phase}: batches ${workflow.progress.batchesDone}/${workflow.progress.batchesTotal}, patients ${workflow.progress.patientsDone}/${workflow.progress.patientsTotal}`,
+        );
     } else if (result.runInProgress) {
       lines.push(`  Temporal server at ${target.address} not reachable; continue with: npm run resume -- --out ${location}`);
     }

@@ -100,9 +100,25 @@ export class AidController extends PumpController {
   private readonly iobTicks: IobTick[];
   private readonly cgmHistory = new Float64Array(CGM_HISTORY_MINUTES);
   private readonly profiles: { usual: Record<string, unknown>; exercise: Record<string, unknown> };
-  private readonly glucoseStatus: GlucoseStatus = { glucose: 0, delta: 0, short_avgdelta: 0, long_avgdelta: 0, date: 0, noise: 0, device: 'simulated-cgm' };
+  private readonly glucoseStatus: GlucoseStatus = {
+    glucose: 0,
+    delta: 0,
+    short_avgdelta: 0,
+    long_avgdelta: 0,
+    date: 0,
+    noise: 0,
+    device: 'simulated-cgm',
+  };
   private readonly currentTemp: CurrentTemp = { duration: 0, rate: 0, temp: 'absolute' };
-  private readonly mealData: MealData = { carbs: 0, mealCOB: 0, lastCarbTime: 0, slopeFromMaxDeviation: 0, slopeFromMinDeviation: 0, bwFound: false, bwCarbs: false };
+  private readonly mealData: MealData = {
+    carbs: 0,
+    mealCOB: 0,
+    lastCarbTime: 0,
+    slopeFromMaxDeviation: 0,
+    slopeFromMinDeviation: 0,
+    bwFound: false,
+    bwCarbs: false,
+  };
   private readonly scheduleAt = (minute: number) => scheduledBasalUnitsPerHour(this.therapy, minute);
   // The running temp basal (none: duration 0) and the carbs entered in the last 6 h.
   private tempRate = 0;
@@ -179,7 +195,10 @@ export class AidController extends PumpController {
     }
     const first = this.iobTicks[0]!;
     first.lastBolusTime = this.lastBolusMinute >= 0 ? minuteToMs(this.lastBolusMinute) : 0;
-    first.lastTemp = this.tempStartMinute >= 0 ? { date: minuteToMs(this.tempStartMinute), rate: this.tempRate, duration: this.tempDurationMinutes } : { date: 0 };
+    first.lastTemp =
+      this.tempStartMinute >= 0
+        ? { date: minuteToMs(this.tempStartMinute), rate: this.tempRate, duration: this.tempDurationMinutes }
+        : { date: 0 };
 
     this.updateCarbsOnBoard(minute, status.delta, activity[0]!);
     const temp = this.currentTemp;

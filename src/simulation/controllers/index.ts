@@ -21,7 +21,12 @@ export function personStreams(randomSeed: number, patientIndex: number): PumpStr
   };
 }
 
-export function createController(therapy: Therapy, profile: PatientProfile, schedule: DailySchedule, streams: ReturnType<typeof personStreams>): TherapyController {
+export function createController(
+  therapy: Therapy,
+  profile: PatientProfile,
+  schedule: DailySchedule,
+  streams: ReturnType<typeof personStreams>,
+): TherapyController {
   switch (therapy) {
     case 'mdi':
       return new PenController(profile, schedule.meals, streams);

@@ -24,7 +24,7 @@ function exponentialCurve(minutes: number): { onBoard: number; activity: number 
   const decay = Math.exp(-minutes / tau);
   return {
     activity: (scale / (tau * tau)) * minutes * (1 - minutes / end) * decay,
-    onBoard: 1 - scale * (1 - a) * ((minutes * minutes / (tau * end * (1 - a)) - minutes / tau - 1) * decay + 1),
+    onBoard: 1 - scale * (1 - a) * (((minutes * minutes) / (tau * end * (1 - a)) - minutes / tau - 1) * decay + 1),
   };
 }
 
@@ -37,8 +37,10 @@ for (let minute = 0; minute <= INSULIN_ACTION_MINUTES; minute++) {
   ACTIVITY[minute] = value.activity;
 }
 
-export const insulinOnBoardFraction = (minutesAgo: number) => (minutesAgo < 0 || minutesAgo >= INSULIN_ACTION_MINUTES ? (minutesAgo < 0 ? 1 : 0) : ON_BOARD[Math.round(minutesAgo)]!);
-export const insulinActivityPerUnit = (minutesAgo: number) => (minutesAgo < 0 || minutesAgo >= INSULIN_ACTION_MINUTES ? 0 : ACTIVITY[Math.round(minutesAgo)]!);
+export const insulinOnBoardFraction = (minutesAgo: number) =>
+  minutesAgo < 0 || minutesAgo >= INSULIN_ACTION_MINUTES ? (minutesAgo < 0 ? 1 : 0) : ON_BOARD[Math.round(minutesAgo)]!;
+export const insulinActivityPerUnit = (minutesAgo: number) =>
+  minutesAgo < 0 || minutesAgo >= INSULIN_ACTION_MINUTES ? 0 : ACTIVITY[Math.round(minutesAgo)]!;
 
 /**
  * Deliveries of the last 5 h in 5-minute slots (a ring), each slot's insulin taken at its middle

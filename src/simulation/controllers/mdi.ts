@@ -21,7 +21,10 @@ export function correctionUnits(therapy: TherapySettings, cgmMgdl: number, insul
 
 /** Carbs over the carb ratio plus a correction above 150 mg/dL net of insulin on board. */
 export function mealBolusUnits(therapy: TherapySettings, countedCarbsGrams: number, cgmMgdl: number, insulinOnBoardUnits: number): number {
-  return Math.max(0, countedCarbsGrams / therapy.carbRatioGramsPerUnit + correctionUnits(therapy, cgmMgdl, insulinOnBoardUnits, MEAL_CORRECTION_ABOVE_MGDL));
+  return Math.max(
+    0,
+    countedCarbsGrams / therapy.carbRatioGramsPerUnit + correctionUnits(therapy, cgmMgdl, insulinOnBoardUnits, MEAL_CORRECTION_ABOVE_MGDL),
+  );
 }
 
 export interface PersonStreams {

@@ -91,7 +91,18 @@ export function decideTempBasal(
   console.error = silent;
   process.stderr.write = silent as typeof process.stderr.write;
   try {
-    return determineBasal(glucoseStatus, currentTemp, iobData, profile, AUTOSENS_OFF, mealData, tempBasalFunctions, false, undefined, currentTime);
+    return determineBasal(
+      glucoseStatus,
+      currentTemp,
+      iobData,
+      profile,
+      AUTOSENS_OFF,
+      mealData,
+      tempBasalFunctions,
+      false,
+      undefined,
+      currentTime,
+    );
   } finally {
     console.error = consoleError;
     process.stderr.write = stderrWrite;

@@ -122,7 +122,9 @@ export class Person {
     const { hypoStream } = this;
     if (cgmMgdl < 70 && minute - this.lastHypoTreatmentMinute >= 15) {
       const notices = now.asleep
-        ? cgmMgdl < 55 && minute - this.lastAlarmMinute >= 15 && ((this.lastAlarmMinute = minute), bernoulli(hypoStream, habits.nightAlarmWakeProbability))
+        ? cgmMgdl < 55 &&
+          minute - this.lastAlarmMinute >= 15 &&
+          ((this.lastAlarmMinute = minute), bernoulli(hypoStream, habits.nightAlarmWakeProbability))
         : bernoulli(hypoStream, habits.hypoNoticeProbabilityPerMin * (now.moving ? EXERCISE_MASKS_HYPO_FACTOR : 1));
       if (notices) {
         actions.eat.push({ grams: habits.hypoTreatmentGrams, rateGPerMin: FAST_EATING_RATE_G_PER_MIN });
@@ -132,7 +134,12 @@ export class Person {
       }
     }
     // A persistent high is corrected when awake, checked hourly, three hours after the last bolus.
-    if (!now.asleep && cgmMgdl > CORRECTION_THRESHOLD_MGDL && minute - this.lastBolusMinute > 180 && minute - this.lastCorrectionCheckMinute >= 60) {
+    if (
+      !now.asleep &&
+      cgmMgdl > CORRECTION_THRESHOLD_MGDL &&
+      minute - this.lastBolusMinute > 180 &&
+      minute - this.lastCorrectionCheckMinute >= 60
+    ) {
       this.lastCorrectionCheckMinute = minute;
       if (bernoulli(this.correctionStream, habits.correctionProbability)) {
         // People correct cautiously: ~80 % of what the arithmetic says.

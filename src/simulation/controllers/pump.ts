@@ -53,7 +53,8 @@ export function preparedSessionAt(sessions: PreparedSessions, minute: number, le
 }
 
 /** The pump's scheduled basal rate at a minute, U/h. */
-export const scheduledBasalUnitsPerHour = (therapy: TherapySettings, minute: number) => therapy.basalProfileUnitsPerHour[Math.floor((minute % 1440) / 60)]!;
+export const scheduledBasalUnitsPerHour = (therapy: TherapySettings, minute: number) =>
+  therapy.basalProfileUnitsPerHour[Math.floor((minute % 1440) / 60)]!;
 
 /** Bolus calculator: carbs/CR plus (G − target)/CF less insulin on board; below target the correction is negative. */
 export function pumpBolusUnits(therapy: TherapySettings, countedCarbsGrams: number, cgmMgdl: number, insulinOnBoardUnits: number): number {
@@ -109,7 +110,8 @@ export class PumpController implements TherapyController, BolusCalculator {
   /** The basal rate this minute, U/h: the schedule, or the exercise temp basal. */
   protected basalUnitsPerHour(now: ControllerInputs): number {
     const scheduled = scheduledBasalUnitsPerHour(this.therapy, now.minute);
-    if (this.preparingFor(now.minute, EXERCISE_PREPARATION_MINUTES) >= 0) return roundToStep(scheduled * EXERCISE_TEMP_BASAL_FRACTION, PUMP_STEP_UNITS);
+    if (this.preparingFor(now.minute, EXERCISE_PREPARATION_MINUTES) >= 0)
+      return roundToStep(scheduled * EXERCISE_TEMP_BASAL_FRACTION, PUMP_STEP_UNITS);
     return scheduled;
   }
 

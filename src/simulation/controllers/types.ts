@@ -42,7 +42,16 @@ export interface TherapyController {
 }
 
 export function emptyTimeline(): TherapyTimeline {
-  return { mealMinutes: [], mealGrams: [], bolusMinutes: [], bolusUnits: [], hypoTreatmentMinutes: [], basalChangeMinutes: [], basalUnitsPerHour: [], loopDecisions: 0 };
+  return {
+    mealMinutes: [],
+    mealGrams: [],
+    bolusMinutes: [],
+    bolusUnits: [],
+    hypoTreatmentMinutes: [],
+    basalChangeMinutes: [],
+    basalUnitsPerHour: [],
+    loopDecisions: 0,
+  };
 }
 
 /** Records a basal rate when it differs from the last one recorded. */
