@@ -148,7 +148,7 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
   // Resting heart rate: adults around 67 bpm; the young at the Fleming (2011) median for age.
   const heartRateMedian = adult ? 67 + (gender === 'F' ? 2 : 0) + 0.3 * (bmi - 25) : medianRestingHeartRateBpm(age + 0.5);
   const restingHeartRateBpm = Math.round(normalBetween(rng, heartRateMedian, adult ? 8 : 9, adult ? 48 : 60, adult ? 95 : 125));
-  const maxHeartRateBpm = round(208 - 0.7 * age, 1); // Tanaka 2001; valid in children and adolescents too (Machado & Denadai 2011)
+  const maxHeartRateBpm = round(208 - 0.7 * age, 1); // Tanaka 2001; the most accurate equation in children and adolescents too (meta-analysis, Rev Paul Pediatr 2023)
   // Higher BMI (for age), lower insulin sensitivity; 1.0 = the published parameter set's own sensitivity.
   const insulinSensitivityFactor = round(
     Math.min(1.5, Math.max(0.1, logNormal(rng, 0.95, 0.25) * ((adult ? 25 : bmiMedian) / bmi) ** 0.6)),
@@ -235,7 +235,7 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
     sensitivityVariabilitySd: uniformBetween(rng, 0.2, 0.38) * (ageGroup === 'child' ? 1.25 : ageGroup === 'adolescent' ? 1.4 : 1),
     dawnPhenomenon,
     nocturnalSensitivityRise,
-    // Children, adolescents and their carers misjudge carbs more (Smart et al., Diabet Med 2009).
+    // Children, adolescents and their carers misjudge carbs more (Smart et al., Diabet Med 2010).
     carbCountErrorSd: (0.15 + 0.3 * struggle) * (young ? 1.3 : 1),
     carbCountBias: normalBetween(rng, -0.08 - 0.25 * struggle, 0.08, -0.5, 0.2),
     // Impaired hypo awareness in ~25–35% of T1D (Geddes 2008): low glucose is noticed much later.

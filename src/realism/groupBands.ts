@@ -32,7 +32,7 @@ const STANDARD: readonly Therapy[] = ['mdi', 'pump'];
 
 export const GROUP_BANDS: GroupBand[] = [
   // Adults on a closed loop: real-world Control-IQ (Breton & Kovatchev 2021, n = 9,451: TIR 73.6 %),
-  // Omnipod 5 (Forlenza et al. 2024, n = 69,902), MiniMed 780G users; CREATE 2022 (open-source AID) 71.2 %.
+  // Omnipod 5 (n = 69,902) and MiniMed 780G (n = 101,629) users; CREATE 2022 (open-source AID) 71.2 %.
   {
     therapies: ['aid'],
     ageGroup: 'adult',
