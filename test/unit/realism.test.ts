@@ -95,7 +95,7 @@ describe(`realism per therapy × age group (${MIN_PATIENTS_PER_CELL} people per 
   });
 
   for (const band of EFFECT_BANDS) {
-    it(`paired ΔTIR ${band.arm} − ${band.baseline} in ${band.ageGroup}s within [+${band.min}, +${band.max}], ΔTBR70 ≤ +${MAX_TBR70_INCREASE}`, () => {
+    it(`paired ΔTIR ${band.arm} − ${band.baseline} (${band.ageGroup}) within [+${band.min}, +${band.max}], ΔTBR70 ≤ +${MAX_TBR70_INCREASE}`, () => {
       const arm = outcomes.get(key(band.arm, band.ageGroup))!;
       const baseline = outcomes.get(key(band.baseline, band.ageGroup))!;
       const tir = pairedDifference(arm.map((m, i) => m.timeInRangePct - baseline[i]!.timeInRangePct));
