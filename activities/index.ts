@@ -47,7 +47,8 @@ function explainStorageError(error: unknown, location: string): unknown {
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     return new Error(
-      `no space left on the device holding ${location}; committed data is intact. Free space: the work is retried automatically (or continue later with npm run resume -- --out ${location})`,
+      `no space left on the device holding ${location}; committed data is intact. Free space: the work is ` +
+        `retried automatically (or continue later with npm run resume -- --out ${location})`,
     );
   }
   if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {

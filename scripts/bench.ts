@@ -320,11 +320,18 @@ if (scale) {
   const lines = [
     `| measure (${Number(figures.patients).toLocaleString('en-US')} patients × 0.01 day to S3, ${figures.s3LatencyMs} ms added per request) | value |`,
     `|---|---|`,
-    `| run: wall, CPU of all processes, peak RSS | ${run.wallSeconds.toFixed(0)} s, ${run.coreSeconds.toFixed(0)} core-s, ${(run.peakRssMb / 1024).toFixed(2)} GB |`,
-    `| commit: duration, attempts, heartbeats seen, longest wait between heartbeats | ${commit.commitSeconds.toFixed(0)} s, ${commit.attempts}, ${commit.heartbeats}, ${commit.longestHeartbeatGapSeconds.toFixed(1)} s |`,
-    `| manifest: size, rewrite (get, parse, serialise, put) | ${(Number(figures.manifestBytes) / 1e6).toFixed(2)} MB, ${Number(figures.manifestRewriteSeconds).toFixed(2)} s |`,
+    `| run: wall, CPU of all processes, peak RSS | ${run.wallSeconds.toFixed(0)} s, ` +
+      `${run.coreSeconds.toFixed(0)} core-s, ${(run.peakRssMb / 1024).toFixed(2)} GB |`,
+    `| commit: duration, attempts, heartbeats seen, longest wait between heartbeats | ` +
+      `${commit.commitSeconds.toFixed(0)} s, ${commit.attempts}, ${commit.heartbeats}, ` +
+      `${commit.longestHeartbeatGapSeconds.toFixed(1)} s |`,
+    `| manifest: size, rewrite (get, parse, serialise, put) | ` +
+      `${(Number(figures.manifestBytes) / 1e6).toFixed(2)} MB, ` +
+      `${Number(figures.manifestRewriteSeconds).toFixed(2)} s |`,
     `| status of the dataset | ${Number(figures.statusSeconds).toFixed(1)} s |`,
-    `| append 10 patients: to the big dataset vs to an empty one | ${Number(figures.appendTenToBigSeconds).toFixed(1)} s vs ${Number(figures.appendTenToEmptySeconds).toFixed(1)} s |`,
+    `| append 10 patients: to the big dataset vs to an empty one | ` +
+      `${Number(figures.appendTenToBigSeconds).toFixed(1)} s vs ` +
+      `${Number(figures.appendTenToEmptySeconds).toFixed(1)} s |`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\nbench-results.json updated (scale).\n`);
   process.exit(0);
@@ -374,13 +381,19 @@ const lines = [
   `| default run: CPU, all processes | ${f(run.coreSeconds)} core-s |`,
   `| default run: peak RSS, whole tree | ${f(run.peakRssMb / 1024, 2)} GB |`,
   `| default run: output | ${f(run.bytes / 1e6)} MB |`,
-  `| same run with --therapy-mix mdi:1 --age-mix adult:1: wall, CPU, peak RSS, output | ${f(adultsOnPens.wallSeconds)} s, ${f(adultsOnPens.coreSeconds)} core-s, ${f(adultsOnPens.peakRssMb / 1024, 2)} GB, ${f(adultsOnPens.bytes / 1e6)} MB |`,
+  `| same run with --therapy-mix mdi:1 --age-mix adult:1: wall, CPU, peak RSS, output | ` +
+    `${f(adultsOnPens.wallSeconds)} s, ${f(adultsOnPens.coreSeconds)} core-s, ` +
+    `${f(adultsOnPens.peakRssMb / 1024, 2)} GB, ${f(adultsOnPens.bytes / 1e6)} MB |`,
   `| default mix minus adults on pens: CPU per patient-day | ${f(((run.coreSeconds - adultsOnPens.coreSeconds) * 1000) / patientDays, 2)} core-ms |`,
   ...Object.entries(results.controllers as Record<string, number>).map(([k, v]) => `| controllers: ${k} | ${f(v, 2)} |`),
   ...Object.entries(results.stagesCoreMsPerPatientDay as Record<string, number>).map(
     ([k, v]) => `| ${k} | ${f(v, 2)} core-ms / patient-day |`,
   ),
-  `| writer, ${w.rows.toLocaleString('en-US')} rows: ours vs parquetjs-lite (GZIP) | ${f(w.oursSeconds, 2)} s vs ${f(w.parquetjsSeconds, 2)} s (${f(w.parquetjsSeconds / w.oursSeconds)}× faster); ${f(w.oursBytes / 1e6, 2)} MB vs ${f(w.parquetjsBytes / 1e6, 2)} MB (${f(w.parquetjsBytes / w.oursBytes, 2)}× smaller) |`,
-  `| ${large.toLocaleString('en-US')} vs ${small.toLocaleString('en-US')} patients × 1 day | core time per patient ${f(s.coreSecondsPerPatientRatio, 2)}×, peak RSS ${f(s.peakRssRatio, 2)}× |`,
+  `| writer, ${w.rows.toLocaleString('en-US')} rows: ours vs parquetjs-lite (GZIP) | ` +
+    `${f(w.oursSeconds, 2)} s vs ${f(w.parquetjsSeconds, 2)} s (${f(w.parquetjsSeconds / w.oursSeconds)}× ` +
+    `faster); ${f(w.oursBytes / 1e6, 2)} MB vs ${f(w.parquetjsBytes / 1e6, 2)} MB ` +
+    `(${f(w.parquetjsBytes / w.oursBytes, 2)}× smaller) |`,
+  `| ${large.toLocaleString('en-US')} vs ${small.toLocaleString('en-US')} patients × 1 day | core time ` +
+    `per patient ${f(s.coreSecondsPerPatientRatio, 2)}×, peak RSS ${f(s.peakRssRatio, 2)}× |`,
 ];
 process.stdout.write(`\n${lines.join('\n')}\n\nbench-results.json written.\n`);

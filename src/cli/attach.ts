@@ -128,14 +128,17 @@ function printSummary(result: GenerateResult, log: RunLog, options: AttachOption
   }
   const lines = [
     `Dataset ${options.location}`,
-    `  run ${commit.runId.slice(0, 8)} (#${commit.runSeq}): ${commit.patients} patients (index ${commit.firstPatientIndex}–${commit.firstPatientIndex + commit.patients - 1})${commit.alreadyCommitted ? ' [already committed]' : ''}`,
+    `  run ${commit.runId.slice(0, 8)} (#${commit.runSeq}): ${commit.patients} patients (index ` +
+      `${commit.firstPatientIndex}–${commit.firstPatientIndex + commit.patients - 1})${commit.alreadyCommitted ? ' [already committed]' : ''}`,
     `  rows: train ${rows.train.toLocaleString('en-US')}, val ${rows.val.toLocaleString('en-US')}, test ${rows.test.toLocaleString('en-US')}`,
     '  label positives (train / val / test):',
     ...Object.keys(commit.labelCounts.train).map(
       (name) =>
         `    ${name.padEnd(36)} ${commit.labelCounts.train[name]} / ${commit.labelCounts.val[name]} / ${commit.labelCounts.test[name]}`,
     ),
-    `  written: ${formatBytes(commit.bytesWritten)}; dataset now ${commit.datasetTotals.patient_demographics.rows} patients, ${formatBytes(Object.values(commit.datasetTotals).reduce((s, t) => s + t.bytes, 0))}`,
+    `  written: ${formatBytes(commit.bytesWritten)}; dataset now ` +
+      `${commit.datasetTotals.patient_demographics.rows} patients, ` +
+      `${formatBytes(Object.values(commit.datasetTotals).reduce((s, t) => s + t.bytes, 0))}`,
     `  wall time: ${wallSeconds.toFixed(1)} s`,
   ];
   for (const line of lines) log.line(line);

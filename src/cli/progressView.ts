@@ -52,7 +52,9 @@ export function showProgress(handle: WorkflowHandle, log: RunLog, options: { qui
         phase: commit ? `committing: ${commit.step}` : progress.phase,
         detail: commit
           ? `${commit.done.toLocaleString('en-US')}/${commit.total.toLocaleString('en-US')}`
-          : `batches ${progress.batchesDone}/${progress.batchesTotal} | patients ${progress.patientsDone}/${progress.patientsTotal} | rows ${progress.rows.toLocaleString('en-US')} | ${formatBytes(progress.bytes)}`,
+          : `batches ${progress.batchesDone}/${progress.batchesTotal} | patients ` +
+            `${progress.patientsDone}/${progress.patientsTotal} | rows ${progress.rows.toLocaleString('en-US')} | ` +
+            `${formatBytes(progress.bytes)}`,
         etaText: eta(commit ? `commit ${commit.step}` : progress.phase, value, total),
       };
       if (options.quiet) return;

@@ -30,15 +30,18 @@ export function addRunOptions(
     .option('--seed <n>', `random seed (default ${DEFAULT_CONFIG.randomSeed})`)
     .option(
       '--horizons <list>',
-      `forecast horizons in minutes: glucose targets and early-warning labels per horizon (default ${DEFAULT_CONFIG.forecastHorizonsMinutes.join(',')}; none = the original 82 columns)`,
+      `forecast horizons in minutes: glucose targets and early-warning labels per horizon (default ` +
+        `${DEFAULT_CONFIG.forecastHorizonsMinutes.join(',')}; none = the original 82 columns)`,
     )
     .option(
       '--therapy-mix <shares>',
-      `shares of therapies mdi (pens), pump, aid (closed loop, OpenAPS oref0), summing to 1 (default ${defaults.therapyMix ?? formatMix(DEFAULT_CONFIG.therapyMix)})`,
+      `shares of therapies mdi (pens), pump, aid (closed loop, OpenAPS oref0), summing to 1 (default ` +
+        `${defaults.therapyMix ?? formatMix(DEFAULT_CONFIG.therapyMix)})`,
     )
     .option(
       '--age-mix <shares>',
-      `shares of age groups child (6–12), adolescent (13–17), adult (18–85), summing to 1 (default ${defaults.ageMix ?? formatMix(DEFAULT_CONFIG.ageMix)})`,
+      'shares of age groups child (6–12), adolescent (13–17), adult (18–85), summing to 1 ' +
+        `(default ${defaults.ageMix ?? formatMix(DEFAULT_CONFIG.ageMix)})`,
     )
     .option('--config <file>', 'JSON file with config fields (camelCase); flags override it');
 }

@@ -148,7 +148,8 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
   // Resting heart rate: adults around 67 bpm; the young at the Fleming (2011) median for age.
   const heartRateMedian = adult ? 67 + (gender === 'F' ? 2 : 0) + 0.3 * (bmi - 25) : medianRestingHeartRateBpm(age + 0.5);
   const restingHeartRateBpm = Math.round(normalBetween(rng, heartRateMedian, adult ? 8 : 9, adult ? 48 : 60, adult ? 95 : 125));
-  const maxHeartRateBpm = round(208 - 0.7 * age, 1); // Tanaka 2001; the most accurate equation in children and adolescents too (meta-analysis, Rev Paul Pediatr 2023)
+  // Tanaka 2001; the most accurate equation in children and adolescents too (meta-analysis, Rev Paul Pediatr 2023).
+  const maxHeartRateBpm = round(208 - 0.7 * age, 1);
   // Higher BMI (for age), lower insulin sensitivity; 1.0 = the published parameter set's own sensitivity.
   const insulinSensitivityFactor = round(
     Math.min(1.5, Math.max(0.1, logNormal(rng, 0.95, 0.25) * ((adult ? 25 : bmiMedian) / bmi) ** 0.6)),

@@ -162,14 +162,17 @@ export function validateRunConfig(input: unknown): RunConfig {
   const config = parsed.data;
   if (config.trainSplit + config.valSplit >= 1 - 1e-9) {
     throw new ConfigError(
-      `invalid trainSplit + valSplit (--train-split, --val-split): ${config.trainSplit} + ${config.valSplit} >= 1; the test split needs the rest, so their sum must be < 1`,
+      `invalid trainSplit + valSplit (--train-split, --val-split): ${config.trainSplit} + ` +
+        `${config.valSplit} >= 1; the test split needs the rest, so their sum must be < 1`,
       'trainSplit',
     );
   }
   const totalMinutes = simulatedMinutes(config);
   if (config.windowSizeMinutes + 1 > totalMinutes) {
     throw new ConfigError(
-      `invalid ${describeField('windowSizeMinutes')}: window of ${config.windowSizeMinutes} min needs more than ${config.windowSizeMinutes} simulated minutes, but ${config.simulationDaysPerPatient} day(s) give ${totalMinutes}; use a shorter window or more days`,
+      `invalid ${describeField('windowSizeMinutes')}: window of ${config.windowSizeMinutes} min needs more ` +
+        `than ${config.windowSizeMinutes} simulated minutes, but ${config.simulationDaysPerPatient} day(s) ` +
+        `give ${totalMinutes}; use a shorter window or more days`,
       'windowSizeMinutes',
     );
   }

@@ -146,7 +146,9 @@ export async function writeHumanSummaries(store: ObjectStore, manifest: Manifest
   } catch (error) {
     // The data is committed either way; a broken summary must not hold a commit hostage.
     card = `# Dataset card\n\nThe card could not be rendered: ${(error as Error).message}. See _manifest.json.\n`;
-    report = `<!doctype html><meta charset="utf-8"><title>report</title><p>The report could not be rendered: ${(error as Error).message.replace(/</g, '&lt;')}</p>`;
+    report =
+      `<!doctype html><meta charset="utf-8"><title>report</title><p>The report could not be rendered: ` +
+      `${(error as Error).message.replace(/</g, '&lt;')}</p>`;
   }
   await store.put(DATASET_CARD_KEY, card);
   await store.put(REPORT_KEY, report);

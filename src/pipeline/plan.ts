@@ -31,7 +31,9 @@ export async function planRun(
     const holder = await readLease(store);
     if (holder && holder.runId !== ids.runId) {
       throw new PermanentRunError(
-        `dataset ${store.location} is being written by another run (workflow ${holder.workflowId}, run ${holder.runId}, since ${holder.startedAt}); wait for it, or cancel it with: npm run cancel -- --out ${store.location}`,
+        `dataset ${store.location} is being written by another run (workflow ${holder.workflowId}, run ` +
+          `${holder.runId}, since ${holder.startedAt}); wait for it, or cancel it with: npm run cancel -- --out ` +
+          `${store.location}`,
       );
     }
   }
@@ -100,7 +102,10 @@ export function refuseSchemaChange(manifest: Manifest | undefined, config: RunCo
   if (!config.appendMode || !last || !manifest) return;
   if (manifest.schemaVersion !== SCHEMA_VERSION) {
     throw new ConfigError(
-      `invalid appendMode (--no-append): ${location} holds schema version ${manifest.schemaVersion} (${SCHEMA_CHANGES[manifest.schemaVersion] ?? 'an older layout'}); this generator writes version ${SCHEMA_VERSION} (${SCHEMA_CHANGES[SCHEMA_VERSION]}), and every part file of a table keeps one schema: write the new runs to another --out, or replace this dataset with --no-append`,
+      `invalid appendMode (--no-append): ${location} holds schema version ${manifest.schemaVersion} ` +
+        `(${SCHEMA_CHANGES[manifest.schemaVersion] ?? 'an older layout'}); this generator writes version ` +
+        `${SCHEMA_VERSION} (${SCHEMA_CHANGES[SCHEMA_VERSION]}), and every part file of a table keeps one ` +
+        `schema: write the new runs to another --out, or replace this dataset with --no-append`,
       'appendMode',
     );
   }
@@ -110,7 +115,13 @@ export function refuseSchemaChange(manifest: Manifest | undefined, config: RunCo
   if (same(dataset) === same(run)) return;
   const field = dataset.windowSizeMinutes !== run.windowSizeMinutes ? 'windowSizeMinutes' : 'forecastHorizonsMinutes';
   throw new ConfigError(
-    `invalid ${field === 'windowSizeMinutes' ? 'windowSizeMinutes (--window)' : 'forecastHorizonsMinutes (--horizons)'}: ${location} has window ${dataset.windowSizeMinutes} and horizons ${describeHorizons(dataset.horizons)}, this run asks for window ${run.windowSizeMinutes} and horizons ${describeHorizons(run.horizons)}; every part file of a table keeps one schema, so append with --window ${dataset.windowSizeMinutes} --horizons ${describeHorizons(dataset.horizons)}, or write a new dataset (another --out, or --no-append to replace this one)`,
+    `invalid ` +
+      (`${field === 'windowSizeMinutes' ? 'windowSizeMinutes (--window)' : 'forecastHorizonsMinutes (--horizons)'}: ` +
+        `${location} has window ${dataset.windowSizeMinutes} and horizons ` +
+        `${describeHorizons(dataset.horizons)}, this run asks for window ${run.windowSizeMinutes} and ` +
+        `horizons ${describeHorizons(run.horizons)}; every part file of a table keeps one schema, so append ` +
+        `with --window ${dataset.windowSizeMinutes} --horizons ${describeHorizons(dataset.horizons)}, or ` +
+        `write a new dataset (another --out, or --no-append to replace this one)`),
     field,
   );
 }

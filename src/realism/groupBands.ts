@@ -181,7 +181,8 @@ export function formatGroupRealism(groups: GroupRealism): string {
         ? 'no band'
         : cell.checks.map((c) => `${HEADINGS[c.metric]} [${c.min}–${c.max}] ${c.ok ? 'ok' : 'NO'}`).join(', ');
     lines.push(
-      `  ${`${cell.therapy} ${cell.ageGroup}`.padEnd(18)} ${String(cell.patients).padStart(8)} ${GROUP_METRICS.map((m) => fmt(cell.medians[m]).padStart(8)).join(' ')}   ${verdict}`,
+      `  ${`${cell.therapy} ${cell.ageGroup}`.padEnd(18)} ${String(cell.patients).padStart(8)} ` +
+        `${GROUP_METRICS.map((m) => fmt(cell.medians[m]).padStart(8)).join(' ')}   ${verdict}`,
     );
   }
   for (const check of groups.variability) {

@@ -195,7 +195,10 @@ export function formatRealismReport(report: RealismReport): string {
   lines.push(`  ${'metric'.padEnd(34)} ${'p10'.padStart(8)} ${'median'.padStart(8)} ${'p90'.padStart(8)}   band             ok`);
   for (const row of report.cohorts.all.metrics) {
     lines.push(
-      `  ${row.label.padEnd(34)} ${fmt(row.p10).padStart(8)} ${fmt(row.median).padStart(8)} ${fmt(row.p90).padStart(8)}   ${(row.band ? `[${fmt(row.band[0])}, ${fmt(row.band[1])}]` : 'per group').padEnd(16)} ${row.band ? (row.ok ? 'yes' : 'NO') : ''}`,
+      `  ${row.label.padEnd(34)} ${fmt(row.p10).padStart(8)} ${fmt(row.median).padStart(8)} ` +
+        `${fmt(row.p90).padStart(8)}   ` +
+        `${(row.band ? `[${fmt(row.band[0])}, ${fmt(row.band[1])}]` : 'per group').padEnd(16)} ` +
+        `${row.band ? (row.ok ? 'yes' : 'NO') : ''}`,
     );
   }
   lines.push('');
@@ -216,7 +219,8 @@ export function formatRealismReport(report: RealismReport): string {
     const cells = (['all', 'train', 'val', 'test'] as const).map((s) => report.labelPrevalencePct[s][label]!);
     const ok = cells.every((c) => c.ok);
     lines.push(
-      `  ${label.padEnd(32)} ${cells.map((c) => fmt(c.pct, 3).padStart(8)).join(' ')}   ${`[${cells[0]!.band[0]}, ${cells[0]!.band[1]}]`.padEnd(13)} ${ok ? 'yes' : 'NO'}`,
+      `  ${label.padEnd(32)} ${cells.map((c) => fmt(c.pct, 3).padStart(8)).join(' ')}   ` +
+        `${`[${cells[0]!.band[0]}, ${cells[0]!.band[1]}]`.padEnd(13)} ${ok ? 'yes' : 'NO'}`,
     );
   }
   lines.push('');

@@ -71,9 +71,17 @@ export function baselineTables(evaluation: Evaluation, manifest: Manifest): Base
   const labels = whole.filter((r) => r.task !== 'glucose');
   const horizons = [...new Set(glucose.map((r) => r.horizonMinutes))].sort((a, b) => a - b);
   return {
-    intro: `Test split, ${evaluation.testRows.toLocaleString('en-US')} windows (${evaluation.testPatientDays.toFixed(1)} patient-days); models trained on ${evaluation.trainRowsUsed.toLocaleString('en-US')} train rows, thresholds and early stopping on val. "AUROC not yet beyond": over windows whose CGM is not yet below 70 / above 250 at t0 (early warning proper). Event sensitivity: share of sustained episodes with an alarm in the h minutes before onset. Reproduce with \`npm run evaluate -- --in DIR\`; definitions in evaluation.json.`,
+    intro:
+      `Test split, ${evaluation.testRows.toLocaleString('en-US')} windows ` +
+      `(${evaluation.testPatientDays.toFixed(1)} patient-days); models trained on ` +
+      `${evaluation.trainRowsUsed.toLocaleString('en-US')} train rows, thresholds and early stopping on ` +
+      `val. "AUROC not yet beyond": over windows whose CGM is not yet below 70 / above 250 at t0 (early ` +
+      `warning proper). Event sensitivity: share of sustained episodes with an alarm in the h minutes ` +
+      `before onset. Reproduce with \`npm run evaluate -- --in DIR\`; definitions in evaluation.json.`,
     staleNote: evaluationIsStale(evaluation, manifest)
-      ? `Stale: computed when the dataset had ${evaluation.dataset.patients} patients in ${evaluation.dataset.committedRuns} run(s); it has ${manifest.totals.patient_demographics.rows} in ${manifest.runs.length} now. Run \`npm run evaluate\` again.`
+      ? `Stale: computed when the dataset had ${evaluation.dataset.patients} patients in ` +
+        `${evaluation.dataset.committedRuns} run(s); it has ${manifest.totals.patient_demographics.rows} in ` +
+        `${manifest.runs.length} now. Run \`npm run evaluate\` again.`
       : undefined,
     glucoseHeader: ['target', 'h (min)', 'model', 'RMSE', 'MAE', 'MARD %', 'Clarke A %', 'Clarke A+B %'],
     glucoseRows: glucose.map((r) => [

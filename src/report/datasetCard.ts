@@ -25,7 +25,12 @@ export function labelRule(label: string): string {
   if (!within) return LABEL_RULES[label] ?? '';
   const [, kind, h] = within;
   const threshold = kind === 'hypo' ? `CGM < ${HYPO_EPISODE_BELOW_MGDL}` : `CGM > ${HYPER_EPISODE_ABOVE_MGDL}`;
-  return `any minute in (t0, t0 + ${h}] belongs to ≥ ${SUSTAINED_EPISODE_MINUTES} consecutive minutes of ${threshold} mg/dL (consensus CGM ${kind === 'hypo' ? 'level-1 hypoglycaemia' : 'level-2 hyperglycaemia'} event: Battelino et al. 2023; Danne et al. 2017)`;
+  return (
+    `any minute in (t0, t0 + ${h}] belongs to ≥ ${SUSTAINED_EPISODE_MINUTES} consecutive minutes of ` +
+    `${threshold} mg/dL (consensus CGM ` +
+    `${kind === 'hypo' ? 'level-1 hypoglycaemia' : 'level-2 hyperglycaemia'} event: Battelino et al. ` +
+    `2023; Danne et al. 2017)`
+  );
 }
 
 const pct = (part: number, whole: number) => (whole > 0 ? ((100 * part) / whole).toFixed(3) : '0.000');
@@ -39,17 +44,28 @@ export function datasetCard(data: ReportData, location: string): string {
   lines.push(`# Dataset card: synthetic diabetic digital twins`);
   lines.push('');
   lines.push(
-    `Location: \`${location}\` · dataset id \`${manifest.datasetId}\` · schema version ${SCHEMA_VERSION} · written by ${GENERATOR} · updated ${manifest.updatedAt}`,
+    `Location: \`${location}\` · dataset id \`${manifest.datasetId}\` · schema version ${SCHEMA_VERSION} ` +
+      `· written by ${GENERATOR} · updated ${manifest.updatedAt}`,
   );
   lines.push('');
   lines.push(
-    '> **Synthetic data.** Every patient here is simulated. Nothing describes a real person, and nothing here may be used for clinical decisions, dosing or diagnosis.',
+    '> **Synthetic data.** Every patient here is simulated. Nothing describes a real person, and nothing ' +
+      'here may be used for clinical decisions, dosing or diagnosis.',
   );
   lines.push('');
   lines.push('## What it is');
   lines.push('');
+  const forecastTargets = horizons.length
+    ? `, glucose targets ${horizons.join('/')} minutes ahead and early-warning labels of sustained lows and highs within those horizons`
+    : '';
   lines.push(
-    `${manifest.totals.patient_demographics.rows} simulated people with type 1 diabetes (children 6–12, adolescents 13–17, adults 18–85; on insulin pens, an insulin pump, or a hybrid closed loop run by the OpenAPS reference algorithm oref0), minute by minute: CGM glucose, heart rate, HRV, breathing, SpO₂, steps, acceleration, skin temperature, EDA, QT interval, insulin on board, carbs in the stomach, activity intensity and hour of day. The series are cut into sliding windows with next-minute targets${horizons.length ? `, glucose targets ${horizons.map((h) => `${h}`).join('/')} minutes ahead and early-warning labels of sustained lows and highs within those horizons` : ''} and six adverse-event labels, split train/val/test **by patient** (no patient is in two splits).`,
+    `${manifest.totals.patient_demographics.rows} simulated people with type 1 diabetes (children 6–12, ` +
+      `adolescents 13–17, adults 18–85; on insulin pens, an insulin pump, or a hybrid closed loop run by ` +
+      `the OpenAPS reference algorithm oref0), minute by minute: CGM glucose, heart rate, HRV, breathing, ` +
+      `SpO₂, steps, acceleration, skin temperature, EDA, QT interval, insulin on board, carbs in the ` +
+      `stomach, activity intensity and hour of day. The series are cut into sliding windows with ` +
+      `next-minute targets${forecastTargets} and six adverse-event labels, split train/val/test **by patient** ` +
+      `(no patient is in two splits).`,
   );
   lines.push('');
   lines.push('| table | rows | files | bytes |');
@@ -62,23 +78,35 @@ export function datasetCard(data: ReportData, location: string): string {
   lines.push('## How it was generated');
   lines.push('');
   lines.push(
-    '- Glucose–insulin: the UVA/Padova T1D model (Dalla Man et al. 2007; simglucose parameter sets, perturbed log-normally with the steady state re-solved), integrated with RK4 (2 sub-steps a minute).',
+    '- Glucose–insulin: the UVA/Padova T1D model (Dalla Man et al. 2007; simglucose parameter sets, ' +
+      'perturbed log-normally with the steady state re-solved), integrated with RK4 (2 sub-steps a minute).',
   );
   lines.push(
     '- Exercise: heart-rate-driven extension (Dalla Man, Breton & Cobelli 2009), with the late post-exercise rise in insulin sensitivity.',
   );
   lines.push('- CGM: Johnson-SU sensor error (Breton & Kovatchev 2008, simglucose Dexcom parameters), 40–400 mg/dL, whole mg/dL.');
   lines.push(
-    "- People: simglucose's child, adolescent and adult parameter sets for their age group; height and BMI from the CDC growth charts, resting heart and breathing rate from Fleming et al. (Lancet 2011) for the young; bedtimes, meal sizes and activity by age.",
+    "- People: simglucose's child, adolescent and adult parameter sets for their age group; height and " +
+      'BMI from the CDC growth charts, resting heart and breathing rate from Fleming et al. (Lancet 2011) ' +
+      'for the young; bedtimes, meal sizes and activity by age.',
   );
   lines.push(
-    '- Daily life: simglucose random meal scenario scaled to the person, sleep, walks, exercise sessions, weekday variation; carb-count error, missed and late boluses, corrections, hypo treatment, impaired hypo awareness, circadian and day-to-day insulin sensitivity. The same person lives the same days whatever their therapy.',
+    '- Daily life: simglucose random meal scenario scaled to the person, sleep, walks, exercise sessions, ' +
+      'weekday variation; carb-count error, missed and late boluses, corrections, hypo treatment, impaired ' +
+      'hypo awareness, circadian and day-to-day insulin sensitivity. The same person lives the same days ' +
+      'whatever their therapy.',
   );
   lines.push(
-    "- Therapy: pens (long-acting basal, 0.5 U doses), a pump (hourly basal profile, bolus calculator net of insulin on board, 0.05 U steps, temp basal before planned exercise), or a hybrid closed loop: the same pump and the person's meal boluses, with oref0 0.7.1 determine-basal setting a temporary basal every 5 minutes from the CGM (no micro-boluses).",
+    '- Therapy: pens (long-acting basal, 0.5 U doses), a pump (hourly basal profile, bolus calculator net ' +
+      'of insulin on board, 0.05 U steps, temp basal before planned exercise), or a hybrid closed loop: the ' +
+      "same pump and the person's meal boluses, with oref0 0.7.1 determine-basal setting a temporary basal " +
+      'every 5 minutes from the CGM (no micro-boluses).',
   );
   lines.push(
-    "- Wearables: Karvonen heart rate with Tanaka max HR, HRV falling with heart rate and in hypoglycaemia, QT from the patient's QTc (Bazett) with hypoglycaemic prolongation (Robinson 2003), breathing, SpO₂, wrist skin temperature, EDA with hypoglycaemic sweating, steps (Tudor-Locke 2019), wrist PPG motion noise.",
+    '- Wearables: Karvonen heart rate with Tanaka max HR, HRV falling with heart rate and in ' +
+      "hypoglycaemia, QT from the patient's QTc (Bazett) with hypoglycaemic prolongation (Robinson 2003), " +
+      'breathing, SpO₂, wrist skin temperature, EDA with hypoglycaemic sweating, steps (Tudor-Locke 2019), ' +
+      'wrist PPG motion noise.',
   );
   lines.push('');
   lines.push('Runs (each adds patients; same seeds in the same order reproduce the same rows):');
@@ -90,15 +118,27 @@ export function datasetCard(data: ReportData, location: string): string {
       ? `${formatMix(run.config.therapyMix)} | ${formatMix(run.config.ageMix)}`
       : 'mdi:1 (basal–bolus) | adult:1';
     lines.push(
-      `| ${run.runSeq} \`${run.runId.slice(0, 8)}\` | ${run.numPatients} (${run.firstPatientIndex}–${run.firstPatientIndex + run.numPatients - 1}) | ${run.config.simulationDaysPerPatient} | ${run.config.windowSizeMinutes} | ${run.config.randomSeed} | ${mixes} | ${run.config.batchSize} | ${run.startedAt} | ${run.generatorVersion} |`,
+      `| ${run.runSeq} \`${run.runId.slice(0, 8)}\` | ${run.numPatients} ` +
+        `(${run.firstPatientIndex}–${run.firstPatientIndex + run.numPatients - 1}) | ` +
+        `${run.config.simulationDaysPerPatient} | ${run.config.windowSizeMinutes} | ${run.config.randomSeed} ` +
+        `| ${mixes} | ${run.config.batchSize} | ${run.startedAt} | ${run.generatorVersion} |`,
     );
   }
   lines.push('');
   lines.push('## Schema');
   lines.push('');
   lines.push(`- \`patient_demographics\`: ${DEMOGRAPHICS_COLUMNS.map((c) => `\`${c.name}\``).join(', ')}.`);
+  const forecastColumnNames = [...horizonTargetColumns(horizons), ...horizonLabelColumns(horizons)].map((c) => `\`${c}\``);
+  const forecastColumns = horizons.length
+    ? `; then forecasting columns ${forecastColumnNames.join(', ')} (CGM glucose at t0 + h; early-warning labels below). ` +
+      `Each patient is simulated ${forecastTailMinutes(horizons)} minutes past its visible days so that every row has every target`
+    : '; no forecasting columns (--horizons none)';
   lines.push(
-    `- \`timeseries_features_{train,val,test}\`: \`patient_id\`, \`timestamp\` (UTC, window end), \`feature_t{k}_{feature}\` for k = 0 (now) … W−1 and the 14 features ${FEATURE_NAMES.map((f) => `\`${f}\``).join(', ')}; targets \`target_glucose_mgdl\`, \`target_heart_rate_bpm\`, \`target_hrv_sdnn\`, \`target_respiratory_rate_rpm\` (next minute); six int32 labels${horizons.length ? `; then forecasting columns ${[...horizonTargetColumns(horizons), ...horizonLabelColumns(horizons)].map((c) => `\`${c}\``).join(', ')} (CGM glucose at t0 + h; early-warning labels below). Each patient is simulated ${forecastTailMinutes(horizons)} minutes past its visible days so that every row has every target` : '; no forecasting columns (--horizons none)'}. No nulls.`,
+    `- \`timeseries_features_{train,val,test}\`: \`patient_id\`, \`timestamp\` (UTC, window end), ` +
+      `\`feature_t{k}_{feature}\` for k = 0 (now) … W−1 and the 14 features ` +
+      `${FEATURE_NAMES.map((f) => `\`${f}\``).join(', ')}; targets \`target_glucose_mgdl\`, ` +
+      `\`target_heart_rate_bpm\`, \`target_hrv_sdnn\`, \`target_respiratory_rate_rpm\` (next minute); six ` +
+      `int32 labels${forecastColumns}. No nulls.`,
   );
   lines.push('');
   lines.push('## Labels: rules and prevalence (% of windows)');
@@ -126,7 +166,10 @@ export function datasetCard(data: ReportData, location: string): string {
   lines.push('## Cohort');
   lines.push('');
   lines.push(
-    `- ${summary.patients} patients (${summary.genderCounts.F} F, ${summary.genderCounts.M} M); age median ~${q(summary.ageHistogram, AGE_LO, 5, 0.5)} y (p10 ~${q(summary.ageHistogram, AGE_LO, 5, 0.1)}, p90 ~${q(summary.ageHistogram, AGE_LO, 5, 0.9)}); BMI median ~${q(summary.bmiHistogram, BMI_LO, 2, 0.5)} kg/m².`,
+    `- ${summary.patients} patients (${summary.genderCounts.F} F, ${summary.genderCounts.M} M); age ` +
+      `median ~${q(summary.ageHistogram, AGE_LO, 5, 0.5)} y (p10 ` +
+      `~${q(summary.ageHistogram, AGE_LO, 5, 0.1)}, p90 ~${q(summary.ageHistogram, AGE_LO, 5, 0.9)}); BMI ` +
+      `median ~${q(summary.bmiHistogram, BMI_LO, 2, 0.5)} kg/m².`,
   );
   const cells = Object.entries(summary.cohortCells ?? {});
   if (cells.length > 0) {
@@ -138,26 +181,35 @@ export function datasetCard(data: ReportData, location: string): string {
         const cell = summary.cohortCells![cohortCellKey(therapy, ageGroup)];
         if (!cell) continue;
         lines.push(
-          `| ${therapy} | ${ageGroup} | ${cell.patients} | ~${q(cell.timeInRangeHistogram, 0, 5, 0.5)} % (~${q(cell.timeInRangeHistogram, 0, 5, 0.1)}–${q(cell.timeInRangeHistogram, 0, 5, 0.9)} %) |`,
+          `| ${therapy} | ${ageGroup} | ${cell.patients} | ~${q(cell.timeInRangeHistogram, 0, 5, 0.5)} % ` +
+            `(~${q(cell.timeInRangeHistogram, 0, 5, 0.1)}–${q(cell.timeInRangeHistogram, 0, 5, 0.9)} %) |`,
         );
       }
     }
     lines.push('');
   }
   lines.push(
-    `- Per patient, whole cohort: time in range 70–180 median ~${q(summary.timeInRangeHistogram, 0, 5, 0.5)} % (p10 ~${q(summary.timeInRangeHistogram, 0, 5, 0.1)} %, p90 ~${q(summary.timeInRangeHistogram, 0, 5, 0.9)} %); mean glucose median ~${q(summary.meanGlucoseHistogram, 60, 10, 0.5)} mg/dL; CV median ~${q(summary.cvHistogram, 0, 5, 0.5)} %. Real-world T1D bands: see \`npm run realism\`.`,
+    `- Per patient, whole cohort: time in range 70–180 median ` +
+      `~${q(summary.timeInRangeHistogram, 0, 5, 0.5)} % (p10 ~${q(summary.timeInRangeHistogram, 0, 5, 0.1)} ` +
+      `%, p90 ~${q(summary.timeInRangeHistogram, 0, 5, 0.9)} %); mean glucose median ` +
+      `~${q(summary.meanGlucoseHistogram, 60, 10, 0.5)} mg/dL; CV median ` +
+      `~${q(summary.cvHistogram, 0, 5, 0.5)} %. Real-world T1D bands: see \`npm run realism\`.`,
   );
   lines.push('');
   lines.push('## Intended use and limitations');
   lines.push('');
   lines.push(
-    '- For developing and benchmarking glucose-forecasting and adverse-event models, pipelines and tooling when real data is scarce; for pre-training before fine-tuning on real data.',
+    '- For developing and benchmarking glucose-forecasting and adverse-event models, pipelines and ' +
+      'tooling when real data is scarce; for pre-training before fine-tuning on real data.',
   );
   lines.push(
     '- Not for clinical decisions. A model that does well here has learnt a simulator, not people: validate on real data before any claim.',
   );
   lines.push(
-    '- The cohort is people aged 6–85 with type 1 diabetes on pens, pumps or one closed-loop algorithm (oref0 without micro-boluses; commercial systems differ); no type 2, no children under 6, no illness, menstruation, alcohol or sensor failures beyond CGM noise. Wearable signals are plausible models, not measured physiology; the labels are rule-based flags, not diagnoses.',
+    '- The cohort is people aged 6–85 with type 1 diabetes on pens, pumps or one closed-loop algorithm ' +
+      '(oref0 without micro-boluses; commercial systems differ); no type 2, no children under 6, no ' +
+      'illness, menstruation, alcohol or sensor failures beyond CGM noise. Wearable signals are plausible ' +
+      'models, not measured physiology; the labels are rule-based flags, not diagnoses.',
   );
   lines.push('');
   lines.push('## Reproduce exactly');
@@ -169,7 +221,10 @@ export function datasetCard(data: ReportData, location: string): string {
     const c = run.config;
     const mixes = c.therapyMix ? ` --therapy-mix ${formatMix(c.therapyMix)} --age-mix ${formatMix(c.ageMix)}` : '';
     lines.push(
-      `npm run generate -- --patients ${c.numPatients} --days ${c.simulationDaysPerPatient} --window ${c.windowSizeMinutes} --train-split ${c.trainSplit} --val-split ${c.valSplit} --seed ${c.randomSeed} --horizons ${(c.forecastHorizonsMinutes ?? []).join(',') || 'none'}${mixes} --out DIR${i === 0 && !c.appendMode ? ' --no-append' : ''}`,
+      `npm run generate -- --patients ${c.numPatients} --days ${c.simulationDaysPerPatient} --window ` +
+        `${c.windowSizeMinutes} --train-split ${c.trainSplit} --val-split ${c.valSplit} --seed ` +
+        `${c.randomSeed} --horizons ${(c.forecastHorizonsMinutes ?? []).join(',') || 'none'}${mixes} --out ` +
+        `DIR${i === 0 && !c.appendMode ? ' --no-append' : ''}`,
     );
   });
   lines.push('```');

@@ -125,7 +125,10 @@ function examplePatientDay(data: ReportData): string {
   ];
   const option: Option = {
     title: {
-      text: `Example patient-day: ${profile.patientId} (${profile.ageGroup}, age ${profile.age}, ${profile.gender}, BMI ${profile.bmi}) on ${therapyText}\nmeals, boluses and hypo treatments marked; exercise shaded`,
+      text:
+        `Example patient-day: ${profile.patientId} (${profile.ageGroup}, age ${profile.age}, ` +
+        `${profile.gender}, BMI ${profile.bmi}) on ${therapyText}\nmeals, boluses and hypo treatments marked; ` +
+        `exercise shaded`,
       left: 'center',
       textStyle: { fontSize: 12 },
     },
@@ -251,8 +254,9 @@ function rmseByHorizonChart(tables: BaselineTables): string {
   );
 }
 
+const htmlRow = (cells: string[], tag: 'th' | 'td') => `<tr>${cells.map((cell) => `<${tag}>${escapeHtml(cell)}</${tag}>`).join('')}</tr>`;
 const htmlTable = (header: string[], rows: string[][]) =>
-  `<table><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>${rows.map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('')}</table>`;
+  `<table>${htmlRow(header, 'th')}${rows.map((row) => htmlRow(row, 'td')).join('')}</table>`;
 
 /** The Baselines section: tables and the RMSE-by-horizon chart, when evaluation.json exists. */
 function baselinesSection(data: ReportData): string {
@@ -311,14 +315,16 @@ export async function htmlReport(data: ReportData, location: string): Promise<st
 body { font-family: sans-serif; margin: 24px auto; max-width: 1000px; color: #222; }
 h1 { font-size: 22px; } figure { margin: 18px 0; } figcaption { font-size: 13px; color: #555; }
 .row { display: flex; gap: 12px; flex-wrap: wrap; } .note { background: #fff4e5; padding: 8px 12px; border-radius: 4px; }
-table { border-collapse: collapse; font-size: 13px; } h2 { font-size: 18px; margin-top: 28px; } td, th { border: 1px solid #ddd; padding: 3px 8px; text-align: right; }
+table { border-collapse: collapse; font-size: 13px; } h2 { font-size: 18px; margin-top: 28px; }
+td, th { border: 1px solid #ddd; padding: 3px 8px; text-align: right; }
 </style>
 </head>
 <body>
 <h1>Synthetic diabetic digital twins — dataset report</h1>
 <p class="note">Synthetic data: simulated patients only. Not for clinical decisions.</p>
-<p>${escapeHtml(location)} · ${manifest.totals.patient_demographics.rows} patients · ${manifest.runs.length} run(s) · updated ${escapeHtml(manifest.updatedAt)} · ${escapeHtml(GENERATOR)}</p>
-<table><tr><th>split</th>${SPLITS.map((s) => `<th>${s}</th>`).join('')}</tr><tr><td>windows</td>${rows.map((r) => `<td>${r.toLocaleString('en-US')}</td>`).join('')}</tr></table>
+<p>${escapeHtml(location)} · ${manifest.totals.patient_demographics.rows} patients · ${manifest.runs.length} run(s)
+· updated ${escapeHtml(manifest.updatedAt)} · ${escapeHtml(GENERATOR)}</p>
+<table>${htmlRow(['split', ...SPLITS], 'th')}${htmlRow(['windows', ...rows.map((r) => r.toLocaleString('en-US'))], 'td')}</table>
 ${figures[0] ? `<figure id="${figures[0].id}">${figures[0].svg}<figcaption>${figures[0].caption}</figcaption></figure>` : ''}
 <div class="row">${figures
     .slice(1, 3)

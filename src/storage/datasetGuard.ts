@@ -12,7 +12,9 @@ export async function refuseForeignContent(store: ObjectStore): Promise<void> {
   const foreign = names.filter((name) => !isDatasetEntry(name));
   if (foreign.length > 0) {
     throw new ConfigError(
-      `invalid outputDir (--out): ${store.location} is not empty and holds no dataset (found ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty or new directory`,
+      `invalid outputDir (--out): ${store.location} is not empty and holds no dataset (found ` +
+        `${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty or new ` +
+        `directory`,
       'outputDir',
     );
   }

@@ -254,7 +254,8 @@ const signed = (value: number) => (value >= 0 ? '+' : '') + fmt(value);
 export function formatTrial(result: TrialResult): string {
   const lines: string[] = [];
   lines.push(
-    `Paired in-silico trial: ${result.patients} patients × ${result.days} days under ${result.arms.join(', ')} (seed ${result.seed}); the same people and days in every arm`,
+    `Paired in-silico trial: ${result.patients} patients × ${result.days} days under ` +
+      `${result.arms.join(', ')} (seed ${result.seed}); the same people and days in every arm`,
   );
   const byGroup = Object.entries(result.byAgeGroup);
   const overall: [string, GroupResult] = ['all', { patients: result.patients, perArm: result.perArm, differences: result.differences }];
@@ -267,7 +268,8 @@ export function formatTrial(result: TrialResult): string {
     for (const arm of outcome.perArm) lines.push(`  ${arm.arm.padEnd(6)} ${OUTCOME_NAMES.map((n) => fmt(arm[n]).padStart(9)).join(' ')}`);
     for (const difference of outcome.differences) {
       lines.push(
-        `  Δ${difference.metric} ${difference.arm} − ${difference.baseline}: ${signed(difference.mean)} (95 % CI ${fmt(difference.ci95[0])} to ${fmt(difference.ci95[1])})`,
+        `  Δ${difference.metric} ${difference.arm} − ${difference.baseline}: ${signed(difference.mean)} (95 % ` +
+          `CI ${fmt(difference.ci95[0])} to ${fmt(difference.ci95[1])})`,
       );
     }
   }
@@ -279,7 +281,9 @@ export function formatTrial(result: TrialResult): string {
         (d) => d.metric === 'tir' && d.arm === effect.arm && d.baseline === effect.baseline,
       );
       lines.push(
-        `  ${effect.ageGroup.padEnd(10)} ${`${effect.arm} − ${effect.baseline}`.padEnd(11)} simulated ${simulated ? `${signed(simulated.mean)} (${fmt(simulated.ci95[0])} to ${fmt(simulated.ci95[1])})` : '—'}   published ${signed(effect.publishedTirDelta)} (${effect.source})`,
+        `  ${effect.ageGroup.padEnd(10)} ${`${effect.arm} − ${effect.baseline}`.padEnd(11)} simulated ` +
+          (`${simulated ? `${signed(simulated.mean)} (${fmt(simulated.ci95[0])} to ${fmt(simulated.ci95[1])})` : '—'} ` +
+            `  published ${signed(effect.publishedTirDelta)} (${effect.source})`),
       );
     }
   }

@@ -61,7 +61,9 @@ describe('cohorts of therapies and age groups, through the real Temporal server'
     // Ages, parameter sets and bodies follow the age group.
     const wrongAges = await scalar(
       db,
-      `SELECT count(*) FROM ${demographics(mixed)} WHERE NOT ((age_group = 'child' AND age BETWEEN 6 AND 12) OR (age_group = 'adolescent' AND age BETWEEN 13 AND 17) OR (age_group = 'adult' AND age BETWEEN 18 AND 85))`,
+      `SELECT count(*) FROM ${demographics(mixed)} WHERE NOT ((age_group = 'child' AND age BETWEEN 6 AND ` +
+        `12) OR (age_group = 'adolescent' AND age BETWEEN 13 AND 17) OR (age_group = 'adult' AND age BETWEEN ` +
+        `18 AND 85))`,
     );
     assert.equal(wrongAges, 0);
     assert.equal(
@@ -105,7 +107,8 @@ describe('cohorts of therapies and age groups, through the real Temporal server'
     );
     assert.equal(result.code, 0, result.stderr);
     const person =
-      'patient_id, age, gender, bmi, height_cm, weight_kg, resting_hr_baseline, max_heart_rate, insulin_sensitivity_factor, age_group, model_parameter_set, split';
+      'patient_id, age, gender, bmi, height_cm, weight_kg, resting_hr_baseline, max_heart_rate, ' +
+      'insulin_sensitivity_factor, age_group, model_parameter_set, split';
     const differing = await scalar(
       db,
       `SELECT count(*) FROM (SELECT ${person} FROM ${demographics(pens)} EXCEPT SELECT ${person} FROM ${demographics(loops)})`,

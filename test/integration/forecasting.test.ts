@@ -111,12 +111,16 @@ describe('forecasting columns (--horizons, default 30,60)', () => {
     for (const h of [30, 60]) {
       const checked = await scalar(
         db,
-        `SELECT count(*) FROM (SELECT lead(feature_t0_glucose_mgdl, ${h}) OVER w future FROM (${allRows(withHorizons)}) WINDOW w AS (PARTITION BY patient_id ORDER BY timestamp)) WHERE future IS NOT NULL`,
+        `SELECT count(*) FROM (SELECT lead(feature_t0_glucose_mgdl, ${h}) OVER w future FROM ` +
+          `(${allRows(withHorizons)}) WINDOW w AS (PARTITION BY patient_id ORDER BY timestamp)) WHERE future IS ` +
+          `NOT NULL`,
       );
       assert.equal(checked, 8 * (1440 - 5 - h));
       const wrong = await scalar(
         db,
-        `SELECT count(*) FROM (SELECT target_glucose_mgdl_${h}min AS tgt, lead(feature_t0_glucose_mgdl, ${h}) OVER w future FROM (${allRows(withHorizons)}) WINDOW w AS (PARTITION BY patient_id ORDER BY timestamp)) WHERE future IS NOT NULL AND future <> tgt`,
+        `SELECT count(*) FROM (SELECT target_glucose_mgdl_${h}min AS tgt, lead(feature_t0_glucose_mgdl, ${h}) ` +
+          `OVER w future FROM (${allRows(withHorizons)}) WINDOW w AS (PARTITION BY patient_id ORDER BY ` +
+          `timestamp)) WHERE future IS NOT NULL AND future <> tgt`,
       );
       assert.equal(wrong, 0, `target_glucose_mgdl_${h}min`);
     }
@@ -136,8 +140,10 @@ describe('forecasting columns (--horizons, default 30,60)', () => {
                        count(*) OVER (PARTITION BY patient_id) n
                      FROM (${allRows(withHorizons)})),
                runs AS (SELECT *, rn - row_number() OVER (PARTITION BY patient_id, (${beyond}) ORDER BY timestamp) grp FROM s),
-               marked AS (SELECT *, CASE WHEN ${beyond} AND count(*) OVER (PARTITION BY patient_id, (${beyond}), grp) >= 15 THEN 1 ELSE 0 END episode FROM runs),
-               recomputed AS (SELECT *, max(episode) OVER (PARTITION BY patient_id ORDER BY timestamp ROWS BETWEEN 1 FOLLOWING AND ${h} FOLLOWING) expected FROM marked)
+               marked AS (SELECT *, CASE WHEN ${beyond} AND count(*) OVER (PARTITION BY patient_id, (${beyond}), grp) >= 15
+                                         THEN 1 ELSE 0 END episode FROM runs),
+               recomputed AS (SELECT *, max(episode) OVER (PARTITION BY patient_id ORDER BY timestamp
+                                                           ROWS BETWEEN 1 FOLLOWING AND ${h} FOLLOWING) expected FROM marked)
           SELECT count(*) FILTER (WHERE expected <> lbl), count(*), sum(lbl) FROM recomputed WHERE rn > 14 AND rn + ${h} + 14 <= n`;
         const [wrong, compared, positives] = (await rows(db, sql))[0]!.map(Number);
         assert.equal(wrong, 0, `label_${kind}glycemia_within_${h}min`);

@@ -140,14 +140,16 @@ describe('generate through the real Temporal server and worker processes', () =>
     );
     const owners = await scalar(
       db,
-      `SELECT max(n) FROM (SELECT patient_id, count(DISTINCT split) n FROM (${SPLIT_TABLES.map((t) => `SELECT patient_id, '${t}' split FROM ${tableGlob(a, t)}`).join(' UNION ALL ')}) GROUP BY 1)`,
+      `SELECT max(n) FROM (SELECT patient_id, count(DISTINCT split) n FROM ` +
+        `(${SPLIT_TABLES.map((t) => `SELECT patient_id, '${t}' split FROM ${tableGlob(a, t)}`).join(' UNION ALL ')}) GROUP BY 1)`,
     );
     assert.equal(owners, 1);
     // The demographics' split column agrees with where the rows are.
     for (const split of ['train', 'val', 'test']) {
       const mismatched = await scalar(
         db,
-        `SELECT count(*) FROM ${tableGlob(a, `timeseries_features_${split}`)} t JOIN ${tableGlob(a, 'patient_demographics')} d USING (patient_id) WHERE d.split <> '${split}'`,
+        `SELECT count(*) FROM ${tableGlob(a, `timeseries_features_${split}`)} t JOIN ` +
+          `${tableGlob(a, 'patient_demographics')} d USING (patient_id) WHERE d.split <> '${split}'`,
       );
       assert.equal(mismatched, 0);
     }
@@ -155,7 +157,8 @@ describe('generate through the real Temporal server and worker processes', () =>
     // Timestamps are the window end: consecutive minutes per patient.
     const gaps = await scalar(
       db,
-      `SELECT count(*) FROM (SELECT timestamp - lag(timestamp) OVER (PARTITION BY patient_id ORDER BY timestamp) d FROM (${allRows(a)})) WHERE d IS NOT NULL AND d <> INTERVAL 1 MINUTE`,
+      `SELECT count(*) FROM (SELECT timestamp - lag(timestamp) OVER (PARTITION BY patient_id ORDER BY ` +
+        `timestamp) d FROM (${allRows(a)})) WHERE d IS NOT NULL AND d <> INTERVAL 1 MINUTE`,
     );
     assert.equal(gaps, 0);
   });
@@ -184,7 +187,8 @@ describe('generate through the real Temporal server and worker processes', () =>
     // Targets are the next minute's features.
     const targetMismatch = await scalar(
       db,
-      `SELECT count(*) FROM (SELECT target_glucose_mgdl t, lead(feature_t0_glucose_mgdl) OVER (PARTITION BY patient_id ORDER BY timestamp) n FROM (${allRows(a)})) WHERE n IS NOT NULL AND n <> t`,
+      `SELECT count(*) FROM (SELECT target_glucose_mgdl t, lead(feature_t0_glucose_mgdl) OVER (PARTITION BY ` +
+        `patient_id ORDER BY timestamp) n FROM (${allRows(a)})) WHERE n IS NOT NULL AND n <> t`,
     );
     assert.equal(targetMismatch, 0);
   });
@@ -210,7 +214,8 @@ describe('generate through the real Temporal server and worker processes', () =>
     assert.equal(
       await scalar(
         db,
-        `SELECT count(*) FROM (SELECT list(feature_t0_glucose_mgdl ORDER BY timestamp) g FROM (${allRows(a)}) GROUP BY patient_id) GROUP BY g HAVING count(*) > 1`,
+        `SELECT count(*) FROM (SELECT list(feature_t0_glucose_mgdl ORDER BY timestamp) g FROM (${allRows(a)}) ` +
+          `GROUP BY patient_id) GROUP BY g HAVING count(*) > 1`,
       ).catch(() => 0),
       0,
     );

@@ -109,7 +109,9 @@ describe('npm run evaluate', () => {
         join(PROJECT_ROOT, '.venv/bin/python'),
         [
           '-c',
-          `import pyarrow.parquet as pq, json; t = pq.read_table('${dataset}/patient_demographics.parquet'); print(json.dumps([r for r in t.select(['therapy', 'age_group', 'split']).to_pylist() if r['split'] == 'test']))`,
+          `import pyarrow.parquet as pq, json; t = pq.read_table('${dataset}/patient_demographics.parquet'); ` +
+            `print(json.dumps([r for r in t.select(['therapy', 'age_group', 'split']).to_pylist() if r['split'] ` +
+            `== 'test']))`,
         ],
         { encoding: 'utf8' },
       ),

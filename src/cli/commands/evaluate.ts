@@ -44,7 +44,9 @@ export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
     .description(
-      'Baseline scoreboard of a dataset: persistence, trend, ridge and gradient-boosted trees on every forecasting task, trained on train, tuned on val, scored on test; writes evaluation.json and adds a Baselines section to DATASET_CARD.md and report.html.',
+      'Baseline scoreboard of a dataset: persistence, trend, ridge and gradient-boosted trees on every ' +
+        'forecasting task, trained on train, tuned on val, scored on test; writes evaluation.json and adds a ' +
+        'Baselines section to DATASET_CARD.md and report.html.',
     )
     .option('--in <dir>', 'dataset directory or s3://bucket/prefix')
     .option('--train-rows <n>', `train rows used for fitting (a seeded random subset; default ${DEFAULT_TRAIN_ROWS})`)
@@ -82,7 +84,8 @@ export async function evaluate(flags: EvaluateFlags): Promise<number> {
   const empty = (['train', 'val', 'test'] as const).filter((s) => manifest.totals[`timeseries_features_${s}`].rows === 0);
   if (empty.length > 0) {
     process.stderr.write(
-      `error: invalid --in: ${location} has no rows in ${empty.join(', ')}; evaluation trains on train, tunes on val and reports on test, so every split needs patients\n`,
+      `error: invalid --in: ${location} has no rows in ${empty.join(', ')}; evaluation trains on train, ` +
+        `tunes on val and reports on test, so every split needs patients\n`,
     );
     return EXIT.badInput;
   }

@@ -74,14 +74,16 @@ export async function generate(flags: GenerateFlags & OutputFlags): Promise<numb
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) {
         process.stderr.write(
-          `error: a generation of ${location} is already running (workflow ${workflowId}); follow it with: npm run resume -- --out ${location}, or stop it with: npm run cancel -- --out ${location}\n`,
+          `error: a generation of ${location} is already running (workflow ${workflowId}); follow it with: npm ` +
+            `run resume -- --out ${location}, or stop it with: npm run cancel -- --out ${location}\n`,
         );
         return EXIT.failed;
       }
       throw error;
     }
     log.logger.info(
-      `started workflow ${workflowId} (run ${handle.firstExecutionRunId.slice(0, 8)}) for ${location}: ${config.numPatients} patients × ${config.simulationDaysPerPatient} day(s), ${workers} worker(s)`,
+      `started workflow ${workflowId} (run ${handle.firstExecutionRunId.slice(0, 8)}) for ${location}: ` +
+        `${config.numPatients} patients × ${config.simulationDaysPerPatient} day(s), ${workers} worker(s)`,
     );
     return await followRun(handle, log, { quiet: !!flags.quiet, json: !!flags.json, location, startedAtMs });
   } catch (error) {

@@ -22,7 +22,10 @@ export function registerRealism(program: Command): void {
       program
         .command('realism')
         .description(
-          'Generate a dataset (or read --in DIR) and compare its CGM metrics per therapy × age group, label prevalence and signal ranges with the realism bands of docs/PHYSIOLOGY.md; exit 0 only if all hold. Generated cohorts are balanced across therapies and age groups unless a mix is given, so every cell has its 100 patients.',
+          'Generate a dataset (or read --in DIR) and compare its CGM metrics per therapy × age group, label ' +
+            'prevalence and signal ranges with the realism bands of docs/PHYSIOLOGY.md; exit 0 only if all hold. ' +
+            'Generated cohorts are balanced across therapies and age groups unless a mix is given, so every cell ' +
+            'has its 100 patients.',
         )
         .option('--in <dir>', 'read an existing dataset (directory or s3://bucket/prefix) instead of generating one')
         .option('--json-out <file>', 'where to write the JSON report (default <dataset>/realism_report.json)'),
@@ -31,7 +34,9 @@ export function registerRealism(program: Command): void {
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  npm run realism\n  npm run realism -- --patients 3000 --therapy-mix mdi:0.35,pump:0.25,aid:0.4\n  npm run realism -- --in ml_dataset_output\n  npm run realism -- --in s3://bucket/twins',
+      '\nExamples:\n  npm run realism\n  npm run realism -- --patients 3000 --therapy-mix ' +
+        'mdi:0.35,pump:0.25,aid:0.4\n  npm run realism -- --in ml_dataset_output\n  npm run realism -- --in ' +
+        's3://bucket/twins',
     )
     .action(async (flags: GenerateFlags & { in?: string; jsonOut?: string }) => {
       process.exitCode = await realism(flags);

@@ -46,7 +46,10 @@ export function registerSchedule(program: Command): void {
     .description('Grow a dataset on a schedule (Temporal Schedules).')
     .addHelpText(
       'after',
-      '\nExamples:\n  npm run schedule -- create --id nightly --cron "0 2 * * *" --patients 200 --out ml_dataset_output\n  npm run schedule -- list\n  npm run schedule -- describe nightly\n  npm run schedule -- trigger nightly\n  npm run schedule -- pause nightly\n  npm run schedule -- delete nightly',
+      '\nExamples:\n  npm run schedule -- create --id nightly --cron "0 2 * * *" --patients 200 --out ' +
+        'ml_dataset_output\n  npm run schedule -- list\n  npm run schedule -- describe nightly\n  npm run ' +
+        'schedule -- trigger nightly\n  npm run schedule -- pause nightly\n  npm run schedule -- delete ' +
+        'nightly',
     );
 
   addRunOptions(
@@ -60,7 +63,9 @@ export function registerSchedule(program: Command): void {
     .option('--no-append', 'each fire replaces the dataset instead of growing it')
     .addHelpText(
       'after',
-      '\nExamples:\n  npm run schedule -- create --id nightly --cron "0 2 * * *" --patients 100 --out s3://bucket/twins\n  npm run schedule -- create --id demo --every 30s --patients 5 --days 0.1 --out /tmp/grow',
+      '\nExamples:\n  npm run schedule -- create --id nightly --cron "0 2 * * *" --patients 100 --out ' +
+        's3://bucket/twins\n  npm run schedule -- create --id demo --every 30s --patients 5 --days 0.1 --out ' +
+        '/tmp/grow',
     )
     .action(async (flags: GenerateFlags & { id: string; cron?: string; every?: string }) => {
       process.exitCode = await (async () => {
@@ -87,7 +92,8 @@ export function registerSchedule(program: Command): void {
               policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
             });
             process.stdout.write(
-              `created schedule ${flags.id}: ${flags.cron ? `cron "${flags.cron}"` : `every ${flags.every}`} → ${config.numPatients} patients into ${location}\n`,
+              `created schedule ${flags.id}: ${flags.cron ? `cron "${flags.cron}"` : `every ${flags.every}`} → ` +
+                `${config.numPatients} patients into ${location}\n`,
             );
             return EXIT.ok;
           });
@@ -113,7 +119,8 @@ export function registerSchedule(program: Command): void {
         for await (const s of client.schedule.list()) {
           const action = s.action as { workflowType?: string } | undefined;
           process.stdout.write(
-            `${s.scheduleId}\t${s.state.paused ? 'paused' : 'active'}\t${action?.workflowType ?? ''}\tnext ${s.info.nextActionTimes[0]?.toISOString() ?? '—'}\n`,
+            `${s.scheduleId}\t${s.state.paused ? 'paused' : 'active'}\t${action?.workflowType ?? ''}\tnext ` +
+              `${s.info.nextActionTimes[0]?.toISOString() ?? '—'}\n`,
           );
         }
         return EXIT.ok;

@@ -70,14 +70,18 @@ export async function status(flags: { out: string; json?: boolean }): Promise<nu
     if (!manifest) lines.push('  no committed data');
     else
       lines.push(
-        `  ${result.committedRuns} committed run(s), ${result.patients} patients, rows train ${result.rows!.train} / val ${result.rows!.val} / test ${result.rows!.test}, ${formatBytes(result.bytes)}`,
+        `  ${result.committedRuns} committed run(s), ${result.patients} patients, rows train ` +
+          `${result.rows!.train} / val ${result.rows!.val} / test ${result.rows!.test}, ` +
+          `${formatBytes(result.bytes)}`,
       );
     if (result.runInProgress) lines.push(`  run in progress: ${result.runInProgress.runId} since ${result.runInProgress.startedAt}`);
     if (workflow) {
       lines.push(`  workflow ${(await datasetWorkflowId(location)).workflowId}: ${workflow.status}`);
       if (workflow.progress)
         lines.push(
-          `  ${workflow.progress.phase}: batches ${workflow.progress.batchesDone}/${workflow.progress.batchesTotal}, patients ${workflow.progress.patientsDone}/${workflow.progress.patientsTotal}`,
+          `  ${workflow.progress.phase}: batches ` +
+            `${workflow.progress.batchesDone}/${workflow.progress.batchesTotal}, patients ` +
+            `${workflow.progress.patientsDone}/${workflow.progress.patientsTotal}`,
         );
     } else if (result.runInProgress) {
       lines.push(`  Temporal server at ${target.address} not reachable; continue with: npm run resume -- --out ${location}`);

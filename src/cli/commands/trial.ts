@@ -38,7 +38,9 @@ export function registerTrial(program: Command): void {
   program
     .command('trial')
     .description(
-      'Paired in-silico trial: the same patients live the same days under each therapy arm; prints per-arm CGM outcomes and paired differences (each arm − the first) with 95 % CIs next to published RCT effects, and writes trial.json.',
+      'Paired in-silico trial: the same patients live the same days under each therapy arm; prints per-arm ' +
+        'CGM outcomes and paired differences (each arm − the first) with 95 % CIs next to published RCT ' +
+        'effects, and writes trial.json.',
     )
     .option('--patients <n>', `patients, each simulated under every arm (default ${DEFAULT_TRIAL_PATIENTS})`)
     .option(
@@ -99,7 +101,8 @@ export async function trial(flags: TrialFlags): Promise<number> {
   writeFileSync(`${path}.tmp`, JSON.stringify(result, null, 2) + '\n');
   renameSync(`${path}.tmp`, path);
   process.stdout.write(
-    `${formatTrial(result)}\n\n${options.patients} patients × ${options.arms.length} arms in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; trial.json: ${path}\n`,
+    `${formatTrial(result)}\n\n${options.patients} patients × ${options.arms.length} arms in ` +
+      `${((Date.now() - startedAt) / 1000).toFixed(1)} s; trial.json: ${path}\n`,
   );
   return EXIT.ok;
 }
