@@ -1,6 +1,6 @@
 import { ApplicationFailure, CancelledFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { GenerateResult } from '../../workflows/generateDataset.ts';
-import { runLogFileName } from '../storage/layout.ts';
+import { rowsPerSplit, runLogFileName } from '../storage/layout.ts';
 import type { RunLog } from '../util/logger.ts';
 import { formatBytes, showProgress } from './progressView.ts';
 import { createHash } from 'node:crypto';
@@ -104,11 +104,7 @@ export function failureMessage(error: unknown): string {
 function printSummary(result: GenerateResult, log: RunLog, options: AttachOptions): void {
   const wallSeconds = (Date.now() - options.startedAtMs) / 1000;
   const { commit } = result;
-  const rows = {
-    train: commit.rowsPerTable.timeseries_features_train,
-    val: commit.rowsPerTable.timeseries_features_val,
-    test: commit.rowsPerTable.timeseries_features_test,
-  };
+  const rows = rowsPerSplit(commit.rowsPerTable);
   if (options.json) {
     process.stdout.write(
       JSON.stringify({

@@ -29,7 +29,9 @@ export function emptyStats(labels = 0): BatchStats {
 export function addStats(a: BatchStats, b: BatchStats): BatchStats {
   a.patients += b.patients;
   a.bytes += b.bytes;
-  for (const split of ['train', 'val', 'test'] as const) {
+  // The splits from the counts themselves: workflow code imports this module, and splits.ts brings
+  // the seeded RNG (and with it Node's crypto), which workflow code may not load.
+  for (const split of Object.keys(a.patientsPerSplit) as (keyof BatchStats['patientsPerSplit'])[]) {
     a.patientsPerSplit[split] += b.patientsPerSplit[split];
     a.rows[split] += b.rows[split];
     const into = a.labelCounts[split];

@@ -2,6 +2,7 @@
 import type { RunConfig } from '../config/config.ts';
 import type { BatchStats } from '../dataset/batchStats.ts';
 import type { SummaryStats } from '../dataset/summaryStats.ts';
+import type { TableName } from '../storage/layout.ts';
 
 export interface RunPlan {
   /** Dataset run id: the workflow's first execution run id (stable across continue-as-new). */
@@ -20,7 +21,7 @@ export interface RunPlan {
 }
 
 export interface StagedFile {
-  table: 'patient_demographics' | 'timeseries_features_train' | 'timeseries_features_val' | 'timeseries_features_test';
+  table: TableName;
   fileName: string;
   rows: number;
   bytes: number;

@@ -6,7 +6,7 @@ import { FEATURE_NAMES, LABEL_NAMES, featureColumnName } from '../domain/feature
 import { SPLITS, type Split } from '../dataset/splits.ts';
 import { cgmMetrics, type CgmMetrics } from '../dataset/cgmMetrics.ts';
 import { AGE_GROUPS, THERAPIES, type AgeGroup, type Therapy } from '../domain/cohort.ts';
-import { tableDirectory } from '../storage/layout.ts';
+import { tableDirectory, timeseriesTable } from '../storage/layout.ts';
 import { formatGroupRealism, judgeGroups, type GroupRealism, type PatientMetrics } from './groupBands.ts';
 import { LABEL_PREVALENCE_BANDS, quantile, REALISM_BANDS } from './realismBands.ts';
 
@@ -66,7 +66,8 @@ export async function realismReport(datasetDir: string): Promise<RealismReport> 
   const groupOf = await readPatientGroups(datasetDir);
   const perPatient: PatientMetrics[] = [];
   const perSplit: Record<Split, CgmMetrics[]> = { train: [], val: [], test: [] };
-  const positives: Record<Split, number[]> = { train: [0, 0, 0, 0, 0, 0], val: [0, 0, 0, 0, 0, 0], test: [0, 0, 0, 0, 0, 0] };
+  const noPositives = () => LABEL_NAMES.map(() => 0);
+  const positives: Record<Split, number[]> = { train: noPositives(), val: noPositives(), test: noPositives() };
   const windows: Record<Split, number> = { train: 0, val: 0, test: 0 };
   const signalSamples: number[][] = FEATURE_NAMES.map(() => []);
   const signalMin = FEATURE_NAMES.map(() => Infinity);
@@ -74,7 +75,7 @@ export async function realismReport(datasetDir: string): Promise<RealismReport> 
   const featureColumns = FEATURE_NAMES.map((f) => featureColumnName(0, f));
 
   for (const split of SPLITS) {
-    const dir = join(datasetDir, `timeseries_features_${split}.parquet`);
+    const dir = join(datasetDir, tableDirectory(timeseriesTable(split)));
     const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => /^part-.*\.parquet$/.test(f)).sort();
     for (const file of files) {
       const bytes = new Uint8Array(await readFile(join(dir, file)));
@@ -206,9 +207,7 @@ export function formatRealismReport(report: RealismReport): string {
   lines.push('');
   lines.push(
     'Medians per split: ' +
-      (['train', 'val', 'test'] as const)
-        .map((s) => `${s} (${report.cohorts[s].patients} patients) TIR ${fmt(report.cohorts[s].metrics[0]!.median, 1)}%`)
-        .join(', '),
+      SPLITS.map((s) => `${s} (${report.cohorts[s].patients} patients) TIR ${fmt(report.cohorts[s].metrics[0]!.median, 1)}%`).join(', '),
   );
   lines.push('');
   lines.push('Label prevalence, % of windows');
@@ -216,7 +215,7 @@ export function formatRealismReport(report: RealismReport): string {
     `  ${'label'.padEnd(32)} ${'all'.padStart(8)} ${'train'.padStart(8)} ${'val'.padStart(8)} ${'test'.padStart(8)}   band          ok`,
   );
   for (const label of LABEL_NAMES) {
-    const cells = (['all', 'train', 'val', 'test'] as const).map((s) => report.labelPrevalencePct[s][label]!);
+    const cells = (['all', ...SPLITS] as const).map((s) => report.labelPrevalencePct[s][label]!);
     const ok = cells.every((c) => c.ok);
     lines.push(
       `  ${label.padEnd(32)} ${cells.map((c) => fmt(c.pct, 3).padStart(8)).join(' ')}   ` +

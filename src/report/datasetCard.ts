@@ -2,6 +2,7 @@ import { DEMOGRAPHICS_COLUMNS, SCHEMA_VERSION } from '../dataset/arrowSchema.ts'
 import { FEATURE_NAMES } from '../domain/features.ts';
 import { HYPER_EPISODE_ABOVE_MGDL, HYPO_EPISODE_BELOW_MGDL, SUSTAINED_EPISODE_MINUTES } from '../dataset/horizons.ts';
 import { SPLITS } from '../dataset/splits.ts';
+import { timeseriesTable } from '../storage/layout.ts';
 import { AGE_LO, BMI_LO, cohortCellKey, histogramQuantile } from '../dataset/summaryStats.ts';
 import { formatMix } from '../config/config.ts';
 import { AGE_GROUPS, THERAPIES } from '../domain/cohort.ts';
@@ -147,7 +148,7 @@ export function datasetCard(data: ReportData, location: string): string {
   lines.push(`|---|---|${SPLITS.map(() => '---:').join('|')}|`);
   for (const label of data.labelNames) {
     lines.push(
-      `| \`${label}\` | ${labelRule(label)} | ${SPLITS.map((s) => pct(manifest.labelCounts[s][label], rows(`timeseries_features_${s}`))).join(' | ')} |`,
+      `| \`${label}\` | ${labelRule(label)} | ${SPLITS.map((s) => pct(manifest.labelCounts[s][label], rows(timeseriesTable(s)))).join(' | ')} |`,
     );
   }
   lines.push('');

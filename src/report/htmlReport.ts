@@ -1,6 +1,7 @@
 import type * as Echarts from 'echarts';
 import { FEATURE_NAMES } from '../domain/features.ts';
 import { SPLITS } from '../dataset/splits.ts';
+import { timeseriesTable } from '../storage/layout.ts';
 import { correlationMatrix, GLUCOSE_BIN_MGDL, histogramQuantile } from '../dataset/summaryStats.ts';
 import { ActivityKind } from '../domain/activity.ts';
 import { GENERATOR } from '../version.ts';
@@ -42,7 +43,7 @@ function labelPrevalenceChart(data: ReportData): string {
         symbolSize: 11,
         // A split with no positive window sits at the axis minimum.
         data: data.labelNames.map((label, i) => {
-          const rows = manifest.totals[`timeseries_features_${split}`].rows;
+          const rows = manifest.totals[timeseriesTable(split)].rows;
           return [rows > 0 ? Math.max(0.001, (100 * (manifest.labelCounts[split][label] ?? 0)) / rows) : 0.001, i];
         }),
       })),
@@ -277,7 +278,7 @@ ${htmlTable(tables.labelHeader, tables.labelRows)}
 export async function htmlReport(data: ReportData, location: string): Promise<string> {
   echarts ??= await import('echarts');
   const { manifest, summary } = data;
-  const rows = SPLITS.map((s) => manifest.totals[`timeseries_features_${s}`].rows);
+  const rows = SPLITS.map((split) => manifest.totals[timeseriesTable(split)].rows);
   const figures = [
     { id: 'labels', caption: 'Adverse-event label prevalence in each split.', svg: labelPrevalenceChart(data) },
     {

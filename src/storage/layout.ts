@@ -16,6 +16,13 @@ export const EVALUATION_KEY = 'evaluation.json';
 export const REALISM_REPORT_KEY = 'realism_report.json';
 
 export const timeseriesTable = (split: Split): TableName => `timeseries_features_${split}`;
+
+/** Rows of the three time-series tables, by split. */
+export const rowsPerSplit = (rowsPerTable: Record<TableName, number>): Record<Split, number> => ({
+  train: rowsPerTable[timeseriesTable('train')],
+  val: rowsPerTable[timeseriesTable('val')],
+  test: rowsPerTable[timeseriesTable('test')],
+});
 export const tableDirectory = (table: TableName): string => `${table}.parquet`;
 
 /**

@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../config/config.ts';
-import { EVALUATION_KEY } from '../../storage/layout.ts';
+import { SPLITS } from '../../dataset/splits.ts';
+import { EVALUATION_KEY, timeseriesTable } from '../../storage/layout.ts';
 import { withLocalDataset } from '../../storage/localMirror.ts';
 import { readManifest } from '../../storage/manifest.ts';
 import { normaliseOutputLocation, openStore } from '../../storage/openStore.ts';
@@ -81,7 +82,7 @@ export async function evaluate(flags: EvaluateFlags): Promise<number> {
     process.stderr.write(`error: invalid --in: ${location} holds no committed dataset (no _manifest.json)\n`);
     return EXIT.badInput;
   }
-  const empty = (['train', 'val', 'test'] as const).filter((s) => manifest.totals[`timeseries_features_${s}`].rows === 0);
+  const empty = SPLITS.filter((split) => manifest.totals[timeseriesTable(split)].rows === 0);
   if (empty.length > 0) {
     process.stderr.write(
       `error: invalid --in: ${location} has no rows in ${empty.join(', ')}; evaluation trains on train, ` +

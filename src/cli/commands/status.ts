@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { RunProgress } from '../../../workflows/generateDataset.ts';
-import { LEASE_KEY } from '../../storage/layout.ts';
+import { readLease } from '../../pipeline/lease.ts';
+import { rowsPerSplit, TABLES, type TableName } from '../../storage/layout.ts';
 import { readManifest } from '../../storage/manifest.ts';
-import { getText } from '../../storage/objectStore.ts';
 import { normaliseOutputLocation, openStore } from '../../storage/openStore.ts';
 import { temporalTarget } from '../../temporal/connection.ts';
 import { PROGRESS_QUERY } from '../../temporal/names.ts';
@@ -32,7 +32,7 @@ export async function status(flags: { out: string; json?: boolean }): Promise<nu
   }
   const store = openStore(location);
   const manifest = await readManifest(store);
-  const lease = await getText(store, LEASE_KEY);
+  const lease = await readLease(store);
   let workflow: { status: string; progress?: RunProgress } | undefined;
   const target = temporalTarget();
   try {
@@ -53,14 +53,10 @@ export async function status(flags: { out: string; json?: boolean }): Promise<nu
     committedRuns: manifest?.runs.length ?? 0,
     patients: manifest?.totals.patient_demographics.rows ?? 0,
     rows: manifest
-      ? {
-          train: manifest.totals.timeseries_features_train.rows,
-          val: manifest.totals.timeseries_features_val.rows,
-          test: manifest.totals.timeseries_features_test.rows,
-        }
+      ? rowsPerSplit(Object.fromEntries(TABLES.map((table) => [table, manifest.totals[table].rows])) as Record<TableName, number>)
       : undefined,
     bytes: manifest ? Object.values(manifest.totals).reduce((s, t) => s + t.bytes, 0) : 0,
-    runInProgress: lease ? JSON.parse(lease) : undefined,
+    runInProgress: lease,
     workflow,
   };
   if (flags.json) {
