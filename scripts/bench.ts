@@ -10,7 +10,9 @@ import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { drawPatientProfile, type PatientProfile } from '../src/cohort/patientProfile.ts';
 import { singleMix } from '../src/domain/cohort.ts';
+import { LOOP_TARGET_MGDL, oref0Profile } from '../src/simulation/controllers/aid.ts';
 import { decideTempBasal } from '../src/simulation/controllers/oref0.ts';
+import { scheduledBasalUnitsPerHour } from '../src/simulation/controllers/pump.ts';
 import { randomStream } from '../src/util/random.ts';
 import { DEFAULT_CONFIG, simulatedMinutes, type RunConfig } from '../src/config/config.ts';
 import { timeseriesSchema } from '../src/dataset/arrowSchema.ts';
@@ -202,26 +204,9 @@ function controllerCosts(patients: number, days: number): Record<string, number>
 /** determine-basal alone (logging silenced), on inputs swept over glucose, trend and insulin on board. */
 function oref0CallMicroseconds(calls: number): number {
   const rng = randomStream(42, 0, 'bench-oref0');
-  const profile = {
-    max_iob: 2.4,
-    max_daily_basal: 0.8,
-    max_basal: 3.2,
-    current_basal: 0.8,
-    min_bg: 110,
-    max_bg: 110,
-    sens: 45,
-    carb_ratio: 10,
-    dia: 5,
-    curve: 'rapid-acting',
-    out_units: 'mg/dL',
-    max_daily_safety_multiplier: 3,
-    current_basal_safety_multiplier: 4,
-    skip_neutral_temps: false,
-    enableUAM: false,
-    maxCOB: 120,
-    min_5m_carbimpact: 8,
-    remainingCarbsCap: 90,
-  };
+  const person = drawPatientProfile(42, 0, singleMix('aid', 'adult'));
+  const profile = oref0Profile(person, LOOP_TARGET_MGDL);
+  profile.current_basal = scheduledBasalUnitsPerHour(person.therapy, 720);
   const inputs = Array.from({ length: 64 }, () => {
     const iob = 3 * rng.uniform() - 0.5;
     const ticks = Array.from({ length: 48 }, (_, t) => ({

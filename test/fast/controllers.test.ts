@@ -6,9 +6,10 @@ import { ActivityKind } from '../../src/domain/activity.ts';
 import { AGE_GROUPS, singleMix, THERAPIES, type Therapy } from '../../src/domain/cohort.ts';
 import { F } from '../../src/domain/features.ts';
 import { createController, personStreams, type TherapyController } from '../../src/simulation/controllers/index.ts';
-import { decideTempBasal } from '../../src/simulation/controllers/oref0.ts';
+import { decideTempBasal, noMealData } from '../../src/simulation/controllers/oref0.ts';
 import { PEN_STEP_UNITS } from '../../src/simulation/controllers/mdi.ts';
-import { PUMP_STEP_UNITS, pumpBolusUnits } from '../../src/simulation/controllers/pump.ts';
+import { PUMP_STEP_UNITS, pumpBolusUnits, scheduledBasalUnitsPerHour } from '../../src/simulation/controllers/pump.ts';
+import { LOOP_TARGET_MGDL, oref0Profile } from '../../src/simulation/controllers/aid.ts';
 import type { DailySchedule } from '../../src/simulation/scenario.ts';
 import { simulatePatient } from '../../src/simulation/simulatePatient.ts';
 
@@ -134,35 +135,11 @@ describe('therapy controllers on scripted inputs', () => {
       device: 'test',
     };
     const tick = { iob: 0, activity: 0, iobWithZeroTemp: { iob: 0, activity: 0 } };
-    const profile = {
-      max_iob: 3,
-      max_daily_basal: 1,
-      max_basal: 4,
-      current_basal: 1,
-      min_bg: 110,
-      max_bg: 110,
-      sens: 50,
-      carb_ratio: 10,
-      dia: 5,
-      curve: 'rapid-acting',
-      out_units: 'mg/dL',
-      max_daily_safety_multiplier: 3,
-      current_basal_safety_multiplier: 4,
-      skip_neutral_temps: false,
-      enableUAM: false,
-      maxCOB: 120,
-      min_5m_carbimpact: 8,
-      remainingCarbsCap: 90,
-    };
-    const meal = {
-      carbs: 0,
-      mealCOB: 0,
-      lastCarbTime: 0,
-      slopeFromMaxDeviation: 0,
-      slopeFromMinDeviation: 0,
-      bwFound: false,
-      bwCarbs: false,
-    };
+    // The profile the closed loop builds for a person, at their noon basal rate.
+    const person = scriptedPerson();
+    const profile = oref0Profile(person, LOOP_TARGET_MGDL);
+    profile.current_basal = scheduledBasalUnitsPerHour(person.therapy, 720);
+    const meal = noMealData();
     let written = 0;
     const write = process.stderr.write;
     process.stderr.write = (() => ((written += 1), true)) as typeof process.stderr.write;
@@ -188,7 +165,7 @@ describe('therapy controllers on scripted inputs', () => {
       process.stderr.write = write;
     }
     assert.equal(written, 0, 'oref0 logging is silenced');
-    assert.ok(high.rate! > 1 && high.duration === 30, `high: ${JSON.stringify(high)}`);
+    assert.ok(high.rate! > (profile.current_basal as number) && high.duration === 30, `high: ${JSON.stringify(high)}`);
     assert.equal(low.rate, 0, `low: ${low.reason}`);
     const global = globalThis as Record<string, unknown>;
     assert.ok(global.csf === undefined && global.COBpredBG === undefined, "no value of oref0's undeclared variables is left behind");

@@ -9,7 +9,7 @@ import type { PatientProfile } from '../../cohort/patientProfile.ts';
 import type { RandomStream } from '../../util/random.ts';
 import { SIMULATION_START_EPOCH_MS, type DailySchedule } from '../scenario.ts';
 import { emptyProjection, InsulinRecord, PROJECTION_TICKS } from './insulinRecord.ts';
-import { decideTempBasal, roundBasalRate, type CurrentTemp, type GlucoseStatus, type IobTick, type MealData } from './oref0.ts';
+import { decideTempBasal, noMealData, roundBasalRate, type CurrentTemp, type GlucoseStatus, type IobTick, type MealData } from './oref0.ts';
 import { PumpController, scheduledBasalUnitsPerHour, type PumpStreams } from './pump.ts';
 import type { ControllerInputs } from './types.ts';
 
@@ -110,15 +110,7 @@ export class AidController extends PumpController {
     device: 'simulated-cgm',
   };
   private readonly currentTemp: CurrentTemp = { duration: 0, rate: 0, temp: 'absolute' };
-  private readonly mealData: MealData = {
-    carbs: 0,
-    mealCOB: 0,
-    lastCarbTime: 0,
-    slopeFromMaxDeviation: 0,
-    slopeFromMinDeviation: 0,
-    bwFound: false,
-    bwCarbs: false,
-  };
+  private readonly mealData: MealData = noMealData();
   private readonly scheduleAt = (minute: number) => scheduledBasalUnitsPerHour(this.therapy, minute);
   // The running temp basal (none: duration 0) and the carbs entered in the last 6 h.
   private tempRate = 0;

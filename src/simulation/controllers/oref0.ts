@@ -41,6 +41,17 @@ export interface MealData {
   bwCarbs: boolean;
 }
 
+/** Meal data with no carbs entered. */
+export const noMealData = (): MealData => ({
+  carbs: 0,
+  mealCOB: 0,
+  lastCarbTime: 0,
+  slopeFromMaxDeviation: 0,
+  slopeFromMinDeviation: 0,
+  bwFound: false,
+  bwCarbs: false,
+});
+
 export interface CurrentTemp {
   duration: number;
   rate: number;
