@@ -1,7 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { RunProgress } from '../../workflows/generateDataset.ts';
-import { PROGRESS_QUERY } from '../temporal/names.ts';
+import { progressQuery } from '../../workflows/generateDataset.ts';
 import type { RunLog } from '../util/logger.ts';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { CommitProgress } from '../pipeline/commit.ts';
@@ -44,7 +43,7 @@ export function showProgress(handle: WorkflowHandle, log: RunLog, options: { qui
   const poll = async () => {
     if (stopped) return;
     try {
-      const progress = await handle.query<RunProgress>(PROGRESS_QUERY);
+      const progress = await handle.query(progressQuery);
       // During the commit the bar follows the commit's own progress (its heartbeat details).
       const commit = progress.phase === 'committing' ? await commitProgress(handle) : undefined;
       const [value, total] = commit ? [commit.done, commit.total] : [progress.batchesDone, progress.batchesTotal];

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import type { RunProgress } from '../../../workflows/generateDataset.ts';
+import { progressQuery, type RunProgress } from '../../../workflows/generateDataset.ts';
 import { readLease } from '../../pipeline/lease.ts';
 import { rowsPerSplit, TABLES, type TableName } from '../../storage/layout.ts';
 import { readManifest } from '../../storage/manifest.ts';
 import { normaliseOutputLocation, openStore } from '../../storage/openStore.ts';
 import { temporalTarget } from '../../temporal/connection.ts';
-import { PROGRESS_QUERY } from '../../temporal/names.ts';
 import { datasetWorkflowId } from '../datasetWorkflow.ts';
 import { EXIT, exitFor } from '../failures.ts';
 import { formatBytes } from '../progressView.ts';
@@ -41,7 +40,7 @@ export async function status(flags: { out: string; json?: boolean }): Promise<nu
       const handle = client.workflow.getHandle((await datasetWorkflowId(location)).workflowId);
       const description = await handle.describe();
       workflow = { status: description.status.name };
-      if (description.status.name === 'RUNNING') workflow.progress = await handle.query<RunProgress>(PROGRESS_QUERY).catch(() => undefined);
+      if (description.status.name === 'RUNNING') workflow.progress = await handle.query(progressQuery).catch(() => undefined);
     } finally {
       await connection.close();
     }
