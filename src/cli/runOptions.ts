@@ -94,7 +94,7 @@ const FLAG_TO_FIELD: [keyof GenerateFlags, keyof RunConfig][] = [
 ];
 
 /** "12" → 12; anything that is not a plain number stays a string, so validation can quote it. */
-function numeric(text: string): number | string {
+export function numeric(text: string): number | string {
   return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim()) ? Number(text) : text;
 }
 

@@ -7,7 +7,7 @@ import {
   usualBedtimeHour,
   usualSleepHours,
 } from './paediatricNorms.ts';
-import { AGE_GROUPS, AGE_RANGE, THERAPIES, type AgeGroup, type AgeMix, type Therapy, type TherapyMix } from '../domain/cohort.ts';
+import { AGE_GROUPS, AGE_RANGE, THERAPIES, type AgeGroup, type CohortMix, type Therapy } from '../domain/cohort.ts';
 import type { GlucoseInsulinParameters } from '../physiology/glucoseInsulin.ts';
 import { solveSteadyState } from '../physiology/steadyState.ts';
 import { normalBetween, randomStream, uniformBetween, type RandomStream } from '../util/random.ts';
@@ -117,11 +117,6 @@ export function pickByShare<Name extends string>(names: readonly Name[], shares:
   }
   // Rounding of shares that sum to 1 ± 1e-9: the last name with a share.
   return [...names].reverse().find((name) => shares[name] > 0)!;
-}
-
-export interface CohortMix {
-  therapyMix: TherapyMix;
-  ageMix: AgeMix;
 }
 
 /**

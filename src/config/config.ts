@@ -23,19 +23,12 @@ export const DEFAULT_CONFIG: Readonly<RunConfig> = {
 export const MIN_HORIZON_MINUTES = 2;
 export const MAX_HORIZON_MINUTES = 720;
 
-/**
- * A mix of named shares: an object ({"mdi": 0.35, …}) or the CLI's text ("mdi:0.35,pump:0.25,aid:0.4").
- * Names left out get 0; the shares must be ≥ 0 and sum to 1 (± 1e-9).
- */
-function mixSchema<const Names extends readonly [string, ...string[]]>(names: Names) {
-  const share = z.number().finite().min(0).max(1);
-  return z
-    .preprocess((value) => (typeof value === 'string' ? parseMixText(value) : value), z.partialRecord(z.enum(names), share))
-    .refine((mix) => Math.abs(Object.values(mix).reduce((sum: number, v) => sum + (v as number), 0) - 1) <= 1e-9)
-    .transform(
-      (mix) => Object.fromEntries(names.map((name) => [name, (mix as Record<string, number>)[name] ?? 0])) as Record<Names[number], number>,
-    );
-}
+/** The names each mix shares out, and an example of each as the CLI takes it. */
+const MIX_NAMES = { therapyMix: THERAPIES, ageMix: AGE_GROUPS } as const;
+const MIX_EXAMPLE = { therapyMix: 'mdi:0.35,pump:0.25,aid:0.4', ageMix: 'child:0.15,adolescent:0.15,adult:0.7' } as const;
+
+/** A complete mix: every name with its share (normaliseMix has checked the shares and their sum). */
+const mixSchema = <const Names extends readonly [string, ...string[]]>(names: Names) => z.record(z.enum(names), z.number());
 
 /** "mdi:0.35,pump:0.25" → { mdi: 0.35, pump: 0.25 }; a malformed item stays as text so validation names it. */
 export function parseMixText(text: string): Record<string, unknown> {
@@ -103,8 +96,8 @@ const ALLOWED: Record<keyof RunConfig, string> = {
   randomSeed: 'an integer from 0 to 4294967295',
   appendMode: 'true or false',
   forecastHorizonsMinutes: `a list of distinct integers from ${MIN_HORIZON_MINUTES} to ${MAX_HORIZON_MINUTES} (minutes ahead), e.g. 30,60; or none`,
-  therapyMix: `shares of ${THERAPIES.join(', ')} (each >= 0, summing to 1), e.g. mdi:0.35,pump:0.25,aid:0.4`,
-  ageMix: `shares of ${AGE_GROUPS.join(', ')} (each >= 0, summing to 1), e.g. child:0.15,adolescent:0.15,adult:0.7`,
+  therapyMix: `shares of ${THERAPIES.join(', ')} (each >= 0, summing to 1), e.g. ${MIX_EXAMPLE.therapyMix}`,
+  ageMix: `shares of ${AGE_GROUPS.join(', ')} (each >= 0, summing to 1), e.g. ${MIX_EXAMPLE.ageMix}`,
 };
 
 /** The CLI option that sets each config field, so errors speak the user's language. */
@@ -142,8 +135,11 @@ function describeField(field: string): string {
 export function validateRunConfig(input: unknown): RunConfig {
   // A run started from the Temporal CLI or a schedule may give only some keys: the rest take the
   // defaults of `npm run generate` (unknown keys are still refused by the strict schema).
-  if (input && typeof input === 'object' && !Array.isArray(input)) input = { ...DEFAULT_CONFIG, ...input };
-  for (const key of ['therapyMix', 'ageMix'] as const) refuseBadMix(input, key);
+  if (input && typeof input === 'object' && !Array.isArray(input)) {
+    const withDefaults: Record<string, unknown> = { ...DEFAULT_CONFIG, ...input };
+    for (const key of COHORT_KEYS) withDefaults[key] = normaliseMix(withDefaults[key], key);
+    input = withDefaults;
+  }
   const parsed = runConfigSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -179,11 +175,12 @@ export function validateRunConfig(input: unknown): RunConfig {
   return config;
 }
 
-/** One line that names what is wrong with a mix: an unknown name, a bad share, or the sum. */
-function refuseBadMix(input: unknown, key: 'therapyMix' | 'ageMix'): void {
-  if (!input || typeof input !== 'object') return;
-  const raw = (input as Record<string, unknown>)[key];
-  const names: readonly string[] = key === 'therapyMix' ? THERAPIES : AGE_GROUPS;
+/**
+ * A mix given as text ("mdi:0.35,pump:0.25,aid:0.4") or as an object, checked — one line that
+ * names an unknown name, a bad share or the sum — and completed: names left out get 0.
+ */
+function normaliseMix(raw: unknown, key: CohortKey): Record<string, number> {
+  const names: readonly string[] = MIX_NAMES[key];
   const mix = typeof raw === 'string' ? parseMixText(raw) : raw;
   const field = describeField(key);
   if (!mix || typeof mix !== 'object' || Array.isArray(mix)) {
@@ -191,18 +188,21 @@ function refuseBadMix(input: unknown, key: 'therapyMix' | 'ageMix'): void {
   }
   let sum = 0;
   for (const [name, share] of Object.entries(mix)) {
-    if (!names.includes(name))
+    if (!names.includes(name)) {
       throw new ConfigError(
-        `invalid ${field}: unknown name ${JSON.stringify(name)}; allowed names: ${names.join(', ')} (e.g. ${ALLOWED[key].split('e.g. ')[1]})`,
+        `invalid ${field}: unknown name ${JSON.stringify(name)}; allowed names: ${names.join(', ')} (e.g. ${MIX_EXAMPLE[key]})`,
         key,
       );
+    }
     if (typeof share !== 'number' || !Number.isFinite(share) || share < 0 || share > 1) {
       throw new ConfigError(`invalid ${field}: share of ${name} is ${JSON.stringify(share)}, expected a number from 0 to 1`, key);
     }
     sum += share;
   }
-  if (Math.abs(sum - 1) > 1e-9)
+  if (Math.abs(sum - 1) > 1e-9) {
     throw new ConfigError(`invalid ${field}: shares sum to ${Number(sum.toPrecision(12))}, expected 1 (± 1e-9); ${ALLOWED[key]}`, key);
+  }
+  return Object.fromEntries(names.map((name) => [name, (mix as Record<string, number>)[name] ?? 0]));
 }
 
 /** The cohort keys: an append that leaves one out takes the dataset's last run's value (plan.ts). */

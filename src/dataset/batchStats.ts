@@ -1,4 +1,5 @@
 // Counts of a batch (and, added up, of a run): small values that travel through Temporal.
+import { SPLITS } from '../domain/splits.ts';
 
 /** Small counts only: rows never travel through Temporal. */
 export interface BatchStats {
@@ -29,9 +30,7 @@ export function emptyStats(labels = 0): BatchStats {
 export function addStats(a: BatchStats, b: BatchStats): BatchStats {
   a.patients += b.patients;
   a.bytes += b.bytes;
-  // The splits from the counts themselves: workflow code imports this module, and splits.ts brings
-  // the seeded RNG (and with it Node's crypto), which workflow code may not load.
-  for (const split of Object.keys(a.patientsPerSplit) as (keyof BatchStats['patientsPerSplit'])[]) {
+  for (const split of SPLITS) {
     a.patientsPerSplit[split] += b.patientsPerSplit[split];
     a.rows[split] += b.rows[split];
     const into = a.labelCounts[split];

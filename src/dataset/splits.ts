@@ -1,7 +1,8 @@
 import { permutation, randomStream } from '../util/random.ts';
 
-export const SPLITS = ['train', 'val', 'test'] as const;
-export type Split = (typeof SPLITS)[number];
+import { SPLITS, type Split } from '../domain/splits.ts';
+
+export { SPLITS, type Split };
 export const SPLIT_CODE: Record<Split, number> = { train: 0, val: 1, test: 2 };
 
 /**

@@ -17,8 +17,14 @@ export const AGE_RANGE: Record<AgeGroup, [number, number]> = {
   adult: [18, 85],
 };
 
+/** The shares a cohort is drawn with. */
+export interface CohortMix {
+  therapyMix: TherapyMix;
+  ageMix: AgeMix;
+}
+
 /** A cohort of one therapy and one age group (e.g. mdi and adult: the cohort of schema version 2). */
-export function singleMix(therapy: Therapy, ageGroup: AgeGroup): { therapyMix: TherapyMix; ageMix: AgeMix } {
+export function singleMix(therapy: Therapy, ageGroup: AgeGroup): CohortMix {
   const therapyMix = Object.fromEntries(THERAPIES.map((name) => [name, name === therapy ? 1 : 0])) as TherapyMix;
   const ageMix = Object.fromEntries(AGE_GROUPS.map((name) => [name, name === ageGroup ? 1 : 0])) as AgeMix;
   return { therapyMix, ageMix };

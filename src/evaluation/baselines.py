@@ -393,9 +393,11 @@ def subgroup_rows(dataset: Path, patient_ids: np.ndarray, forecasts: dict, warni
         return []
     rows = []
     ids = demographics.column("patient_id").to_pylist()
+    # Look each test patient up once, not each of its windows.
+    test_ids, window_patient = np.unique(patient_ids, return_inverse=True)
     for field in SUBGROUP_FIELDS:
         value_of = dict(zip(ids, demographics.column(field).to_pylist()))
-        row_values = np.array([value_of[pid] for pid in patient_ids])
+        row_values = np.array([value_of[pid] for pid in test_ids])[window_patient]
         for value in sorted(set(row_values.tolist())):
             mask = row_values == value
             subgroup = {"therapy" if field == "therapy" else "ageGroup": value}

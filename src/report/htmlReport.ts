@@ -2,7 +2,8 @@ import type * as Echarts from 'echarts';
 import { FEATURE_NAMES } from '../domain/features.ts';
 import { SPLITS } from '../dataset/splits.ts';
 import { timeseriesTable } from '../storage/layout.ts';
-import { correlationMatrix, GLUCOSE_BIN_MGDL, histogramQuantile } from '../dataset/summaryStats.ts';
+import { cohortCellKey, correlationMatrix, GLUCOSE_BIN_MGDL, histogramQuantile } from '../dataset/summaryStats.ts';
+import { AGE_GROUPS, THERAPIES } from '../domain/cohort.ts';
 import { ActivityKind } from '../domain/activity.ts';
 import { GENERATOR } from '../version.ts';
 import { baselineTables, type BaselineTables } from './baselines.ts';
@@ -181,10 +182,10 @@ function examplePatientDay(data: ReportData): string {
 
 /** Per-patient time in range of each therapy × age group: p10, p25, median, p75, p90 from the summaries. */
 function timeInRangeByGroupChart(data: ReportData): string {
-  const cells = Object.entries(data.summary.cohortCells ?? {}).filter(([, cell]) => cell.patients > 0);
-  const order = (key: string) =>
-    ['mdi', 'pump', 'aid'].indexOf(key.split(' ')[0]!) + 3 * ['child', 'adolescent', 'adult'].indexOf(key.split(' ')[1]!);
-  cells.sort(([a], [b]) => order(a) - order(b));
+  const summaries = data.summary.cohortCells ?? {};
+  const cells = AGE_GROUPS.flatMap((ageGroup) => THERAPIES.map((therapy) => cohortCellKey(therapy, ageGroup)))
+    .filter((key) => (summaries[key]?.patients ?? 0) > 0)
+    .map((key) => [key, summaries[key]!] as const);
   return svgChart(
     {
       title: {

@@ -1,5 +1,5 @@
-import { drawPatientProfile, type CohortMix, type PatientProfile } from '../cohort/patientProfile.ts';
-import { singleMix } from '../domain/cohort.ts';
+import { drawPatientProfile, type PatientProfile } from '../cohort/patientProfile.ts';
+import { singleMix, type CohortMix } from '../domain/cohort.ts';
 import { simulatedMinutes } from '../config/config.ts';
 import { timeseriesLabelNames } from '../dataset/arrowSchema.ts';
 import { emptySummary, mergeSummaries, type SummaryStats } from '../dataset/summaryStats.ts';

@@ -2,7 +2,7 @@
 // meals, activity, sleep and sensor error do not depend on the therapy), and the arms are compared
 // by paired differences of CGM outcomes with 95 % confidence intervals.
 import { drawPatientProfile } from '../cohort/patientProfile.ts';
-import { THERAPIES, type AgeGroup, type AgeMix, type Therapy, type TherapyMix } from '../domain/cohort.ts';
+import { singleMix, type AgeGroup, type AgeMix, type Therapy } from '../domain/cohort.ts';
 import { F } from '../domain/features.ts';
 import { cgmMetrics, type CgmMetrics } from '../dataset/cgmMetrics.ts';
 import { simulatePatient } from '../simulation/simulatePatient.ts';
@@ -171,7 +171,7 @@ export function runPairedTrial(options: TrialOptions, onPatient?: (done: number)
   const { patients, arms, ageMix, days, seed } = options;
   const minutes = Math.round(days * 1440);
   // The person does not depend on the therapy mix; the first arm names the profile's own therapy.
-  const therapyMix = Object.fromEntries(THERAPIES.map((t) => [t, t === arms[0] ? 1 : 0])) as TherapyMix;
+  const { therapyMix } = singleMix(arms[0]!, 'adult');
   const outcomes = arms.map(
     () => Object.fromEntries(OUTCOME_NAMES.map((name) => [name, new Float64Array(patients)])) as Record<Outcome, Float64Array>,
   );

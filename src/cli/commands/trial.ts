@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { ConfigError, DEFAULT_CONFIG, formatMix, validateRunConfig } from '../../config/config.ts';
 import { THERAPIES, type Therapy } from '../../domain/cohort.ts';
 import { EXIT, exitFor } from '../failures.ts';
+import { numeric } from '../runOptions.ts';
 
 export const DEFAULT_TRIAL_DIR = 'trial_output';
 export const DEFAULT_TRIAL_PATIENTS = 100;
@@ -76,11 +77,9 @@ export async function trial(flags: TrialFlags): Promise<number> {
       );
     }
     // Days, seed and age mix follow the same rules (and one-line errors) as generate's.
-    const asNumber = (text: string | undefined, fallback: number) =>
-      text === undefined ? fallback : /^[+-]?(\d+\.?\d*|\.\d+)$/.test(text.trim()) ? Number(text) : text;
     const config = validateRunConfig({
-      simulationDaysPerPatient: asNumber(flags.days, DEFAULT_TRIAL_DAYS),
-      randomSeed: asNumber(flags.seed, DEFAULT_CONFIG.randomSeed),
+      simulationDaysPerPatient: flags.days === undefined ? DEFAULT_TRIAL_DAYS : numeric(flags.days),
+      randomSeed: flags.seed === undefined ? DEFAULT_CONFIG.randomSeed : numeric(flags.seed),
       ageMix: flags.ageMix ?? DEFAULT_CONFIG.ageMix,
     });
     options = { patients, arms, ageMix: config.ageMix, days: config.simulationDaysPerPatient, seed: config.randomSeed };

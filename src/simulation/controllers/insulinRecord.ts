@@ -37,10 +37,8 @@ for (let minute = 0; minute <= INSULIN_ACTION_MINUTES; minute++) {
   ACTIVITY[minute] = value.activity;
 }
 
-export const insulinOnBoardFraction = (minutesAgo: number) =>
+const insulinOnBoardFraction = (minutesAgo: number) =>
   minutesAgo < 0 || minutesAgo >= INSULIN_ACTION_MINUTES ? (minutesAgo < 0 ? 1 : 0) : ON_BOARD[Math.round(minutesAgo)]!;
-export const insulinActivityPerUnit = (minutesAgo: number) =>
-  minutesAgo < 0 || minutesAgo >= INSULIN_ACTION_MINUTES ? 0 : ACTIVITY[Math.round(minutesAgo)]!;
 
 /**
  * Deliveries of the last 5 h in 5-minute slots (a ring), each slot's insulin taken at its middle

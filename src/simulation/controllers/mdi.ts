@@ -2,9 +2,8 @@
 // boluses the person works out in their head — carbs over the carb ratio, plus a correction net of
 // the insulin they reckon is still active — dialled in 0.5 U pen steps.
 import type { PatientProfile, TherapySettings } from '../../cohort/patientProfile.ts';
-import type { RandomStream } from '../../util/random.ts';
 import type { PlannedMeals } from '../scenario.ts';
-import { MEAL_CORRECTION_ABOVE_MGDL, Person, type BolusCalculator } from './person.ts';
+import { MEAL_CORRECTION_ABOVE_MGDL, Person, type BolusCalculator, type PersonStreams } from './person.ts';
 import { emptyTimeline, recordBasal, type ControllerActions, type ControllerInputs, type TherapyController } from './types.ts';
 
 /** Insulin pens dial whole and half units. */
@@ -25,12 +24,6 @@ export function mealBolusUnits(therapy: TherapySettings, countedCarbsGrams: numb
     0,
     countedCarbsGrams / therapy.carbRatioGramsPerUnit + correctionUnits(therapy, cgmMgdl, insulinOnBoardUnits, MEAL_CORRECTION_ABOVE_MGDL),
   );
-}
-
-export interface PersonStreams {
-  meals: RandomStream;
-  hypo: RandomStream;
-  corrections: RandomStream;
 }
 
 export class PenController implements TherapyController, BolusCalculator {

@@ -46,6 +46,13 @@ export function countedCarbsGrams(habits: Habits, carbsGrams: number, countingNo
   return Math.max(0, carbsGrams * (1 + habits.carbCountBias + habits.carbCountErrorSd * countingNoise));
 }
 
+/** The person's decision streams (controllers/index.ts personStreams): the same under every therapy. */
+export interface PersonStreams {
+  meals: RandomStream;
+  hypo: RandomStream;
+  corrections: RandomStream;
+}
+
 export interface PersonActions {
   eat: { grams: number; rateGPerMin: number }[];
   bolusUnits: number;

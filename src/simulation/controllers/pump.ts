@@ -7,8 +7,8 @@ import { ActivityKind } from '../../domain/activity.ts';
 import { bernoulli, type RandomStream } from '../../util/random.ts';
 import type { DailySchedule } from '../scenario.ts';
 import { InsulinRecord } from './insulinRecord.ts';
-import { roundToStep, type PersonStreams } from './mdi.ts';
-import { Person, type BolusCalculator } from './person.ts';
+import { roundToStep } from './mdi.ts';
+import { Person, type BolusCalculator, type PersonStreams } from './person.ts';
 import { emptyTimeline, recordBasal, type ControllerActions, type ControllerInputs, type TherapyController } from './types.ts';
 
 /** Bolus and basal increments of the pumps in simglucose's pump table (Cozmo, Insulet): 0.05 U. */
