@@ -2,7 +2,7 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { activityHooks } from './hooks.ts';
-import { ConfigError, omittedCohortKeys, validateRunConfig } from '../src/config/config.ts';
+import { ConfigError, omittedInheritedKeys, validateRunConfig } from '../src/config/config.ts';
 import type { BatchStats } from '../src/dataset/batchStats.ts';
 import type { RunPlan } from '../src/pipeline/runPlan.ts';
 import { normaliseOutputLocation, openStore } from '../src/storage/openStore.ts';
@@ -28,7 +28,7 @@ export async function planDatasetRun(request: { config: unknown; runId: string; 
     } catch (error) {
       throw new ConfigError(`invalid outputDir (--out): ${(error as Error).message}`, 'outputDir');
     }
-    const plan = await planRun(openStore(location), { ...config, outputDir: location }, request, omittedCohortKeys(request.config));
+    const plan = await planRun(openStore(location), { ...config, outputDir: location }, request, omittedInheritedKeys(request.config));
     log.info('run planned', {
       runId: plan.runId,
       runSeq: plan.runSeq,

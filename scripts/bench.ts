@@ -15,7 +15,7 @@ import { decideTempBasal } from '../src/simulation/controllers/oref0.ts';
 import { scheduledBasalUnitsPerHour } from '../src/simulation/controllers/pump.ts';
 import { randomStream } from '../src/util/random.ts';
 import { DEFAULT_CONFIG, simulatedMinutes, type RunConfig } from '../src/config/config.ts';
-import { timeseriesSchema } from '../src/dataset/arrowSchema.ts';
+import { runTimeseriesSchema } from '../src/dataset/arrowSchema.ts';
 import { buildBatchTables } from '../src/dataset/batchTables.ts';
 import { forecastTailMinutes } from '../src/dataset/horizons.ts';
 import { cutWindows } from '../src/dataset/windows.ts';
@@ -126,7 +126,7 @@ async function stageCosts(patients: number): Promise<Record<string, number>> {
     series.forEach((s) => cutWindows(s.signals, visible, config.windowSizeMinutes, config.forecastHorizonsMinutes, 0)),
   );
   const batches = await timeseriesBatches(config, patients);
-  const schema = timeseriesSchema(config.windowSizeMinutes, config.forecastHorizonsMinutes);
+  const schema = runTimeseriesSchema(config);
   const start = performance.now();
   const bytes = await encodeParquet(schema, batches, 'bench');
   const encoding = (performance.now() - start) / patientDays;
@@ -256,7 +256,7 @@ async function writerComparison(
   const config: RunConfig = { ...DEFAULT_CONFIG, simulationDaysPerPatient: 3 };
   const patients = Math.ceil(rows / (simulatedMinutes(config) - config.windowSizeMinutes));
   const batches = await timeseriesBatches({ ...config, numPatients: patients }, patients);
-  const schema = timeseriesSchema(config.windowSizeMinutes, config.forecastHorizonsMinutes);
+  const schema = runTimeseriesSchema(config);
   let start = performance.now();
   const ours = await encodeParquet(schema, batches, 'bench');
   const oursSeconds = (performance.now() - start) / 1000;

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
+import { CGM_DEVICES } from '../domain/cgm.ts';
 import {
   ConfigError,
   DEFAULT_CONFIG,
   formatMix,
-  omittedCohortKeys,
+  omittedInheritedKeys,
   validateRunConfig,
-  type CohortKey,
+  type InheritedKey,
   type RunConfig,
 } from '../config/config.ts';
 
@@ -43,6 +44,12 @@ export function addRunOptions(
       'shares of age groups child (6–12), adolescent (13–17), adult (18–85), summing to 1 ' +
         `(default ${defaults.ageMix ?? formatMix(DEFAULT_CONFIG.ageMix)})`,
     )
+    .option(
+      '--cgm-device <name>',
+      `the CGM worn: ${CGM_DEVICES.join(', ')} (default ${DEFAULT_CONFIG.cgmDevice}: a reading every minute; g7/g6 read every 5 min)`,
+    )
+    .option('--cgm-gaps', 'leave warm-ups, failed sensors and signal loss as nulls in the glucose columns (default: no nulls)')
+    .option('--with-truth', 'add blood_glucose_mgdl, the simulated plasma glucose at t0, beside the CGM columns')
     .option('--config <file>', 'JSON file with config fields (camelCase); flags override it');
 }
 
@@ -77,6 +84,9 @@ export interface GenerateFlags {
   horizons?: string;
   therapyMix?: string;
   ageMix?: string;
+  cgmDevice?: string;
+  cgmGaps?: boolean;
+  withTruth?: boolean;
   workers?: string;
   append?: boolean;
   config?: string;
@@ -99,7 +109,7 @@ export function numeric(text: string): number | string {
 }
 
 /** Config file (JSON, camelCase keys; nJobs allowed for workers) overlaid by flags. */
-export function resolveRunConfig(flags: GenerateFlags): { config: RunConfig; workers: number; omittedCohortKeys: CohortKey[] } {
+export function resolveRunConfig(flags: GenerateFlags): { config: RunConfig; workers: number; omittedInheritedKeys: InheritedKey[] } {
   let fileValues: Record<string, unknown> = {};
   let fileWorkers: unknown;
   if (flags.config !== undefined) {
@@ -131,16 +141,22 @@ export function resolveRunConfig(flags: GenerateFlags): { config: RunConfig; wor
   if (flags.horizons !== undefined) values.forecastHorizonsMinutes = parseHorizons(flags.horizons);
   if (flags.therapyMix !== undefined) values.therapyMix = flags.therapyMix;
   if (flags.ageMix !== undefined) values.ageMix = flags.ageMix;
+  if (flags.cgmDevice !== undefined) values.cgmDevice = flags.cgmDevice;
+  if (flags.cgmGaps) values.cgmGaps = true;
+  if (flags.withTruth) values.withTruth = true;
   if (flags.append === false) values.appendMode = false;
   const config = validateRunConfig(values);
   const workers = parseWorkers(flags.workers ?? fileWorkers);
-  // Mixes given by neither a flag nor the file are left to the plan: an append takes the dataset's own.
+  // Mixes and CGM options given by neither a flag nor the file are left to the plan: an append takes the dataset's own.
   const given = {
     ...fileValues,
     ...(flags.therapyMix !== undefined && { therapyMix: flags.therapyMix }),
     ...(flags.ageMix !== undefined && { ageMix: flags.ageMix }),
+    ...(flags.cgmDevice !== undefined && { cgmDevice: flags.cgmDevice }),
+    ...(flags.cgmGaps && { cgmGaps: true }),
+    ...(flags.withTruth && { withTruth: true }),
   };
-  return { config, workers, omittedCohortKeys: omittedCohortKeys(given) };
+  return { config, workers, omittedInheritedKeys: omittedInheritedKeys(given) };
 }
 
 /** "30,60" → [30, 60]; "none" → []; other items stay strings so validation can quote them. */

@@ -106,7 +106,7 @@ const parameterSets = (group: AgeGroup) => loadVirtualPatients().filter((p) => p
 const logNormal = (rng: RandomStream, median: number, sigma: number) => median * Math.exp(sigma * rng.normal());
 
 /** struggle = U^exponent, U uniform: a smaller exponent, more people who struggle (mean 1/(1 + exponent)). */
-const STRUGGLE_EXPONENT: Record<AgeGroup, number> = { child: 0.8, adolescent: 0.25, adult: 0.55 };
+const STRUGGLE_EXPONENT: Record<AgeGroup, number> = { child: 0.35, adolescent: 0.18, adult: 0.3 };
 
 /** Picks a name by its share with one uniform draw (shares in the given order; they sum to 1). */
 export function pickByShare<Name extends string>(names: readonly Name[], shares: Record<Name, number>, uniform: number): Name {
@@ -201,7 +201,7 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
   // et al. 2019), mostly through missed boluses (Burdick et al. 2004). Children's carers do better.
   const struggle = rng.uniform() ** STRUGGLE_EXPONENT[ageGroup];
   // Real basal doses are not perfectly titrated, and more often too low than too high.
-  const basalMismatch = Math.exp(normalBetween(rng, -0.6 - 0.5 * struggle ** 2, 0.12, -1.2, 0.0));
+  const basalMismatch = Math.exp(normalBetween(rng, -0.25 - 0.3 * struggle ** 2, 0.15, -0.8, 0.15));
   const basalUnitsPerMin = ((u2ss * weightKg) / 6000) * basalMismatch;
   // Adults and adolescents: the published Quest settings of their parameter set. Children: from the
   // total daily dose by the paediatric rules (ISPAD 2022: carb ratio 500/TDD g/U, sensitivity
@@ -219,8 +219,8 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
 
   const young = !adult;
   const fitness = young ? uniformBetween(rng, 0.45, 0.8) : Math.max(0.05, Math.min(0.8, 0.5 - 0.005 * (age - 30) - 0.02 * (bmi - 25)));
-  const dawnPhenomenon = uniformBetween(rng, 0, ageGroup === 'adolescent' ? 0.4 : 0.3);
-  const nocturnalSensitivityRise = uniformBetween(rng, 0, 0.35);
+  const dawnPhenomenon = uniformBetween(rng, 0, ageGroup === 'adolescent' ? 0.3 : 0.2);
+  const nocturnalSensitivityRise = uniformBetween(rng, 0.1, 0.6);
   const habits: Habits = {
     controlStruggle: struggle,
     // Children graze: more snacks, fewer of them covered by insulin.
@@ -233,13 +233,13 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
     nocturnalSensitivityRise,
     // Children, adolescents and their carers misjudge carbs more (Smart et al., Diabet Med 2010).
     carbCountErrorSd: (0.15 + 0.3 * struggle) * (young ? 1.3 : 1),
-    carbCountBias: normalBetween(rng, -0.08 - 0.25 * struggle, 0.08, -0.5, 0.2),
+    carbCountBias: normalBetween(rng, -0.18 - 0.3 * struggle, 0.08, -0.6, 0.2),
     // Impaired hypo awareness in ~25–35% of T1D (Geddes 2008): low glucose is noticed much later.
     // Young children often do not recognise a low themselves (the caregiver does, later).
     hypoNoticeProbabilityPerMin: rng.uniform() < 0.3 ? 0.02 : ageGroup === 'child' ? 0.07 : 0.12,
     // A parent hears a child's CGM alarm (or a follower app's) more often than a sleeping adult wakes.
     nightAlarmWakeProbability: uniformBetween(rng, 0.05, 0.35) + (ageGroup === 'child' ? 0.2 : 0),
-    missedBolusProbability: 0.01 + 0.35 * struggle ** 2,
+    missedBolusProbability: 0.02 + 0.45 * struggle ** 2,
     lateBolusProbability: 0.05 + 0.3 * struggle,
     correctionProbability: 0.95 - 0.6 * struggle,
     hypoTreatmentGrams: Math.round(young ? uniformBetween(rng, 8, 18) : uniformBetween(rng, 12, 25)),
@@ -254,7 +254,7 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
     mealPortionScale: Math.min(1.3, Math.max(0.5, (weightKg / 75) ** 0.5 * (ageGroup === 'adolescent' ? 1.2 : 1) * jitter())),
     exercisePreparationProbability: Math.max(0.05, 0.7 - 0.6 * struggle) * (young ? 0.6 : 1),
     // Closed-loop mode ran ~90 % of the time in the pivotal trials and real-world cohorts (docs/PHYSIOLOGY.md).
-    openLoopFraction: 0.04 + 0.14 * struggle,
+    openLoopFraction: 0.05 + 0.3 * struggle,
   };
 
   // Cardiac autonomic neuropathy: ~20% of adults with T1D, more with age (DCCT/EDIC; Pop-Busui 2017); rare in the young.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CGM_DEVICES, type CgmDevice } from '../domain/cgm.ts';
 import { AGE_GROUPS, THERAPIES, type AgeMix, type TherapyMix } from '../domain/cohort.ts';
 
 /** The product's defaults (the original tool's): 1000 patients × 3 days, window 5, 70/15/15. */
@@ -18,6 +19,10 @@ export const DEFAULT_CONFIG: Readonly<RunConfig> = {
   // the T1D Exchange registry's 63 % pump use (Foster et al. 2019); 30 % under 18.
   therapyMix: { mdi: 0.35, pump: 0.25, aid: 0.4 } as TherapyMix,
   ageMix: { child: 0.15, adolescent: 0.15, adult: 0.7 } as AgeMix,
+  // The CGM (README "CGM"): a one-minute device, so every minute window holds a fresh reading.
+  cgmDevice: 'libre3' as CgmDevice,
+  cgmGaps: false,
+  withTruth: false,
 };
 
 export const MIN_HORIZON_MINUTES = 2;
@@ -79,6 +84,9 @@ export const runConfigSchema = z
       .default(() => [...DEFAULT_CONFIG.forecastHorizonsMinutes]),
     therapyMix: mixSchema(THERAPIES),
     ageMix: mixSchema(AGE_GROUPS),
+    cgmDevice: z.enum(CGM_DEVICES),
+    cgmGaps: z.boolean(),
+    withTruth: z.boolean(),
   })
   .strict();
 
@@ -98,6 +106,9 @@ const ALLOWED: Record<keyof RunConfig, string> = {
   forecastHorizonsMinutes: `a list of distinct integers from ${MIN_HORIZON_MINUTES} to ${MAX_HORIZON_MINUTES} (minutes ahead), e.g. 30,60; or none`,
   therapyMix: `shares of ${THERAPIES.join(', ')} (each >= 0, summing to 1), e.g. ${MIX_EXAMPLE.therapyMix}`,
   ageMix: `shares of ${AGE_GROUPS.join(', ')} (each >= 0, summing to 1), e.g. ${MIX_EXAMPLE.ageMix}`,
+  cgmDevice: `one of ${CGM_DEVICES.join(', ')}`,
+  cgmGaps: 'true or false',
+  withTruth: 'true or false',
 };
 
 /** The CLI option that sets each config field, so errors speak the user's language. */
@@ -114,6 +125,9 @@ export const CLI_OPTION: Record<keyof RunConfig, string> = {
   forecastHorizonsMinutes: '--horizons',
   therapyMix: '--therapy-mix',
   ageMix: '--age-mix',
+  cgmDevice: '--cgm-device',
+  cgmGaps: '--cgm-gaps',
+  withTruth: '--with-truth',
 };
 
 export class ConfigError extends Error {
@@ -137,7 +151,7 @@ export function validateRunConfig(input: unknown): RunConfig {
   // defaults of `npm run generate` (unknown keys are still refused by the strict schema).
   if (input && typeof input === 'object' && !Array.isArray(input)) {
     const withDefaults: Record<string, unknown> = { ...DEFAULT_CONFIG, ...input };
-    for (const key of COHORT_KEYS) withDefaults[key] = normaliseMix(withDefaults[key], key);
+    for (const key of MIX_KEYS) withDefaults[key] = normaliseMix(withDefaults[key], key);
     input = withDefaults;
   }
   const parsed = runConfigSchema.safeParse(input);
@@ -179,7 +193,7 @@ export function validateRunConfig(input: unknown): RunConfig {
  * A mix given as text ("mdi:0.35,pump:0.25,aid:0.4") or as an object, checked — one line that
  * names an unknown name, a bad share or the sum — and completed: names left out get 0.
  */
-function normaliseMix(raw: unknown, key: CohortKey): Record<string, number> {
+function normaliseMix(raw: unknown, key: MixKey): Record<string, number> {
   const names: readonly string[] = MIX_NAMES[key];
   const mix = typeof raw === 'string' ? parseMixText(raw) : raw;
   const field = describeField(key);
@@ -205,18 +219,24 @@ function normaliseMix(raw: unknown, key: CohortKey): Record<string, number> {
   return Object.fromEntries(names.map((name) => [name, (mix as Record<string, number>)[name] ?? 0]));
 }
 
-/** The cohort keys: an append that leaves one out takes the dataset's last run's value (plan.ts). */
-export const COHORT_KEYS = ['therapyMix', 'ageMix'] as const;
-export type CohortKey = (typeof COHORT_KEYS)[number];
+/**
+ * The keys an append that leaves one out takes from the dataset's last run (plan.ts): the cohort's
+ * mixes and the sensor's contract (device, gaps, truth column), so a schedule that names none of
+ * them keeps the dataset's.
+ */
+export const INHERITED_KEYS = ['therapyMix', 'ageMix', 'cgmDevice', 'cgmGaps', 'withTruth'] as const;
+const MIX_KEYS = ['therapyMix', 'ageMix'] as const;
+type MixKey = (typeof MIX_KEYS)[number];
+export type InheritedKey = (typeof INHERITED_KEYS)[number];
 
-/** The cohort keys a raw config (CLI flags, Temporal CLI --input, a schedule's action) does not give. */
-export function omittedCohortKeys(input: unknown): CohortKey[] {
+/** The inherited keys a raw config (CLI flags, Temporal CLI --input, a schedule's action) does not give. */
+export function omittedInheritedKeys(input: unknown): InheritedKey[] {
   if (!input || typeof input !== 'object' || Array.isArray(input)) return [];
-  return COHORT_KEYS.filter((key) => (input as Record<string, unknown>)[key] === undefined);
+  return INHERITED_KEYS.filter((key) => (input as Record<string, unknown>)[key] === undefined);
 }
 
-/** The config with its cohort keys `keys` dropped: sent to the workflow so the plan can inherit them. */
-export function withoutCohortKeys(config: RunConfig, keys: readonly CohortKey[]): Partial<RunConfig> {
+/** The config with its inherited keys `keys` dropped: sent to the workflow so the plan can inherit them. */
+export function withoutInheritedKeys(config: RunConfig, keys: readonly InheritedKey[]): Partial<RunConfig> {
   const rest: Partial<RunConfig> = { ...config };
   for (const key of keys) delete rest[key];
   return rest;

@@ -30,6 +30,19 @@ export function typedData(field: Field, values: Float64Array | Int32Array | BigI
   return makeData({ type: field.type as DataType, length: values.length, nullCount: 0, data: values } as never);
 }
 
+/**
+ * A nullable float column from a typed array in which NaN means null: the validity bitmap (bit set =
+ * value present) is built from the NaNs; a column without NaN gets none.
+ */
+export function nullableFloatData(field: Field, values: Float64Array): Data {
+  let nulls = 0;
+  for (let row = 0; row < values.length; row++) if (values[row] !== values[row]) nulls++;
+  if (nulls === 0) return typedData(field, values);
+  const validity = new Uint8Array((values.length + 7) >> 3);
+  for (let row = 0; row < values.length; row++) if (values[row] === values[row]) validity[row >> 3]! |= 1 << (row & 7);
+  return makeData({ type: field.type as DataType, length: values.length, nullCount: nulls, nullBitmap: validity, data: values } as never);
+}
+
 /** A record batch with the schema's exact fields (names, types, nullability). */
 export function recordBatch(schema: Schema, children: Data[], rows: number): RecordBatch {
   return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children }));

@@ -1,15 +1,17 @@
 import { Field, Float64, Int32, Schema, TimestampMillisecond, Utf8 } from 'apache-arrow';
 import { FEATURE_NAMES, LABEL_NAMES, TARGETS, featureColumnName } from '../domain/features.ts';
+import type { RunConfig } from '../config/config.ts';
 import { horizonLabelColumns, horizonTargetColumns } from './horizons.ts';
 
 /** Bumped whenever the output contract changes (docs/SCHEMA.md "Schema versions"). */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** What each schema version brought, for messages that refuse an append across versions. */
 export const SCHEMA_CHANGES: Record<number, string> = {
   1: 'the original 82 time-series columns',
   2: 'forecast targets and early-warning labels per horizon',
   3: "therapies mdi/pump/aid and age groups: demographics 'therapy' values and a new 'age_group' column",
+  4: 'a CGM with sensor sessions, drift and artefacts; opt-in null glucose during gaps (--cgm-gaps) and blood_glucose_mgdl (--with-truth)',
 };
 
 /** Demographics columns: the contract's nine first, then the modeller's extras (README documents each). */
@@ -63,22 +65,46 @@ export function timeseriesLabelNames(horizonsMinutes: readonly number[]): string
 }
 
 /** Every column name of a time-series table, in contract order. */
-export function timeseriesColumnNames(windowSizeMinutes: number, horizonsMinutes: readonly number[]): string[] {
-  return timeseriesSchema(windowSizeMinutes, horizonsMinutes).fields.map((f) => f.name);
+export function timeseriesColumnNames(windowSizeMinutes: number, horizonsMinutes: readonly number[], sensor: SensorColumns = {}): string[] {
+  return timeseriesSchema(windowSizeMinutes, horizonsMinutes, sensor).fields.map((f) => f.name);
+}
+
+/** The column --with-truth adds: the simulated plasma glucose at t0. */
+export const TRUTH_COLUMN = 'blood_glucose_mgdl';
+
+/** Columns that hold CGM glucose: the per-lag features, the next-minute target and the horizon targets. */
+export function isGlucoseColumn(name: string): boolean {
+  return /^feature_t\d+_glucose_mgdl$/.test(name) || /^target_glucose_mgdl(_\d+min)?$/.test(name);
+}
+
+/** What the sensor options change in a time-series table: nullable glucose (cgmGaps), the truth column (withTruth). */
+export interface SensorColumns {
+  cgmGaps?: boolean;
+  withTruth?: boolean;
 }
 
 /**
  * The original columns (patient_id, timestamp in ms UTC-adjusted, W×14 features, 4 next-minute
- * targets, 6 labels), then the horizon targets, then the early-warning labels; nothing nullable.
+ * targets, 6 labels), then the horizon targets, then the early-warning labels, then (--with-truth)
+ * blood_glucose_mgdl. Only the glucose columns of a --cgm-gaps dataset are nullable.
  */
-export function timeseriesSchema(windowSizeMinutes: number, horizonsMinutes: readonly number[]): Schema {
+export function timeseriesSchema(windowSizeMinutes: number, horizonsMinutes: readonly number[], sensor: SensorColumns = {}): Schema {
+  const number = (name: string) => new Field(name, new Float64(), Boolean(sensor.cgmGaps) && isGlucoseColumn(name));
   return new Schema([
     new Field('patient_id', new Utf8(), false),
     new Field('timestamp', new TimestampMillisecond('UTC'), false),
-    ...featureColumnNames(windowSizeMinutes).map((name) => new Field(name, new Float64(), false)),
-    ...TARGETS.map((t) => new Field(t.column, new Float64(), false)),
+    ...featureColumnNames(windowSizeMinutes).map(number),
+    ...TARGETS.map((t) => number(t.column)),
     ...LABEL_NAMES.map((name) => new Field(name, new Int32(), false)),
-    ...horizonTargetColumns(horizonsMinutes).map((name) => new Field(name, new Float64(), false)),
+    ...horizonTargetColumns(horizonsMinutes).map(number),
     ...horizonLabelColumns(horizonsMinutes).map((name) => new Field(name, new Int32(), false)),
+    ...(sensor.withTruth ? [new Field(TRUTH_COLUMN, new Float64(), false)] : []),
   ]);
+}
+
+/** A run's time-series schema, from its config. */
+export function runTimeseriesSchema(
+  config: Pick<RunConfig, 'windowSizeMinutes' | 'forecastHorizonsMinutes' | 'cgmGaps' | 'withTruth'>,
+): Schema {
+  return timeseriesSchema(config.windowSizeMinutes, config.forecastHorizonsMinutes, config);
 }

@@ -3,8 +3,9 @@ import { drawPatientProfile, type PatientProfile } from '../cohort/patientProfil
 import { simulatedMinutes } from '../config/config.ts';
 import { SIMULATION_START_EPOCH_MS } from '../simulation/scenario.ts';
 import { simulatePatient } from '../simulation/simulatePatient.ts';
-import { recordBatch, repeatedUtf8Data, typedData, utf8Data } from './arrowColumns.ts';
-import { DEMOGRAPHICS_COLUMNS, demographicsSchema, timeseriesLabelNames, timeseriesSchema } from './arrowSchema.ts';
+import { nullableFloatData, recordBatch, repeatedUtf8Data, typedData, utf8Data } from './arrowColumns.ts';
+import { SensorState } from '../domain/cgm.ts';
+import { DEMOGRAPHICS_COLUMNS, demographicsSchema, timeseriesLabelNames, runTimeseriesSchema } from './arrowSchema.ts';
 import { emptyStats, type BatchStats } from './batchStats.ts';
 import { SPLITS, type Split } from './splits.ts';
 import type { RunConfig } from '../config/config.ts';
@@ -12,7 +13,7 @@ import { cutWindows, windowValueColumns } from './windows.ts';
 import { forecastTailMinutes } from './horizons.ts';
 import { F } from '../domain/features.ts';
 import { cgmMetrics, type CgmMetrics } from './cgmMetrics.ts';
-import { addPatientToSummary, emptySummary, mergeSummaries, type SummaryStats } from './summaryStats.ts';
+import { addPatientToSummary, addSensorAccuracy, emptySummary, mergeSummaries, type SummaryStats } from './summaryStats.ts';
 
 /** What a batch leaves once its time-series rows have gone to the sink: demographics and counts. */
 export interface BatchTables {
@@ -52,7 +53,7 @@ export async function buildBatchTables(
   const visibleMinutes = simulatedMinutes(config);
   // The forecasting tail: minutes past the visible days that only horizon targets and labels read.
   const totalMinutes = visibleMinutes + forecastTailMinutes(config.forecastHorizonsMinutes);
-  const schema = timeseriesSchema(config.windowSizeMinutes, config.forecastHorizonsMinutes);
+  const schema = runTimeseriesSchema(config);
   const patients: { profile: PatientProfile; split: Split; metrics: CgmMetrics; summary: SummaryStats }[] = [];
   const stats = emptyStats(timeseriesLabelNames(config.forecastHorizonsMinutes).length);
 
@@ -61,24 +62,33 @@ export async function buildBatchTables(
       if (SPLITS[splitCodes[offset]!] !== split) continue;
       const patientIndex = batch.firstPatientIndex + offset;
       const profile = drawPatientProfile(config.randomSeed, patientIndex, config);
-      const series = simulatePatient(config.randomSeed, profile, totalMinutes);
+      const series = simulatePatient(config.randomSeed, profile, totalMinutes, { cgmDevice: config.cgmDevice });
+      // With --cgm-gaps the glucose columns hold null (NaN here) where the sensor had no reading;
+      // the summary's signal statistics keep the recorded series.
+      const glucose = config.cgmGaps ? withGaps(series.signals[F.glucose_mgdl]!, series.sensor.state) : series.signals[F.glucose_mgdl]!;
+      const datasetSignals = series.signals.map((signal, f) => (f === F.glucose_mgdl ? glucose : signal));
       const windows = cutWindows(
-        series.signals,
+        datasetSignals,
         visibleMinutes,
         config.windowSizeMinutes,
         config.forecastHorizonsMinutes,
         SIMULATION_START_EPOCH_MS,
+        config.withTruth ? series.bloodGlucoseMgdl : undefined,
       );
       const visibleSignals = series.signals.map((signal) => signal.subarray(0, visibleMinutes));
-      const metrics = cgmMetrics(visibleSignals[F.glucose_mgdl]!);
+      const metrics = cgmMetrics(glucose.subarray(0, visibleMinutes));
       const summary = emptySummary();
       addPatientToSummary(summary, visibleSignals, metrics, profile);
+      const { state, dayOfWear } = series.sensor;
+      addSensorAccuracy(summary, series.signals[F.glucose_mgdl]!, series.bloodGlucoseMgdl, state, dayOfWear, visibleMinutes);
       patients[offset - start] = { profile, split, metrics, summary };
       const fields = schema.fields;
       const children = [
         repeatedUtf8Data(fields[0]!, profile.patientId, windows.rows),
         typedData(fields[1]!, windows.timestampMs),
-        ...windowValueColumns(windows).map((column, i) => typedData(fields[i + 2]!, column)),
+        ...windowValueColumns(windows).map((column, i) =>
+          fields[i + 2]!.nullable ? nullableFloatData(fields[i + 2]!, column as Float64Array) : typedData(fields[i + 2]!, column),
+        ),
       ];
       await sink(split, recordBatch(schema, children, windows.rows));
 
@@ -101,6 +111,13 @@ export async function buildBatchTables(
     patients.map((p) => p.metrics),
   );
   return { demographics, stats, summary };
+}
+
+/** A copy of the CGM series with NaN wherever the sensor had no reading (warm-up, failure, signal loss). */
+export function withGaps(glucoseMgdl: Float64Array, sensorState: Uint8Array): Float64Array {
+  const gapped = glucoseMgdl.slice();
+  for (let minute = 0; minute < gapped.length; minute++) if (sensorState[minute] !== SensorState.Reading) gapped[minute] = Number.NaN;
+  return gapped;
 }
 
 function demographicsBatch(profiles: PatientProfile[], splits: Split[], metrics: CgmMetrics[]): RecordBatch {

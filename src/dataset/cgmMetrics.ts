@@ -1,6 +1,7 @@
 /**
  * Per-patient CGM metrics (international consensus, Battelino 2019). Inputs are one patient's
- * per-minute CGM values.
+ * per-minute CGM values; NaN (no reading) minutes are left out: percentages, mean and CV are over
+ * the readings there are, and a gap neither counts toward an episode's 15 minutes nor ends it.
  */
 export interface CgmMetrics {
   timeInRangePct: number; // 70–180 mg/dL
@@ -22,16 +23,19 @@ export interface CgmMetrics {
 const EPISODE_MIN_MINUTES = 15;
 
 export function cgmMetrics(glucose: ArrayLike<number>): CgmMetrics {
-  const n = glucose.length;
-  let inRange = 0,
+  const minutes = glucose.length;
+  let n = 0,
+    inRange = 0,
     below70 = 0,
     below54 = 0,
     above180 = 0,
     above250 = 0,
     sum = 0,
     sumSq = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < minutes; i++) {
     const g = glucose[i]!;
+    if (Number.isNaN(g)) continue;
+    n++;
     if (g >= 70 && g <= 180) inRange++;
     if (g < 70) below70++;
     if (g < 54) below54++;
@@ -43,32 +47,19 @@ export function cgmMetrics(glucose: ArrayLike<number>): CgmMetrics {
   const mean = sum / n;
   const sd = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
 
-  let episodes = 0,
-    lowRun = 0,
-    highRun = EPISODE_MIN_MINUTES,
-    inEpisode = false;
-  for (let i = 0; i < n; i++) {
-    if (glucose[i]! < 70) {
-      lowRun++;
-      highRun = 0;
-      if (!inEpisode && lowRun >= EPISODE_MIN_MINUTES) {
-        inEpisode = true;
-        episodes++;
-      }
-    } else {
-      highRun++;
-      lowRun = 0;
-      if (highRun >= EPISODE_MIN_MINUTES) inEpisode = false;
-    }
-  }
+  const episodes = hypoEpisodeStarts(glucose).length;
 
-  const deltas = new Float64Array(Math.max(0, n - 1));
-  let above2 = 0;
-  for (let i = 1; i < n; i++) {
-    deltas[i - 1] = Math.abs(glucose[i]! - glucose[i - 1]!);
-    if (deltas[i - 1]! > 2) above2++;
+  // Minute-to-minute changes between consecutive readings only.
+  const allDeltas = new Float64Array(Math.max(0, minutes - 1));
+  let count = 0,
+    above2 = 0;
+  for (let i = 1; i < minutes; i++) {
+    const delta = Math.abs(glucose[i]! - glucose[i - 1]!);
+    if (Number.isNaN(delta)) continue;
+    allDeltas[count++] = delta;
+    if (delta > 2) above2++;
   }
-  deltas.sort();
+  const deltas = allDeltas.subarray(0, count).sort();
   const pct = (count: number) => (100 * count) / n;
   return {
     timeInRangePct: pct(inRange),
@@ -79,8 +70,43 @@ export function cgmMetrics(glucose: ArrayLike<number>): CgmMetrics {
     meanMgdl: mean,
     cvPct: (100 * sd) / mean,
     gmiPct: 3.31 + 0.02392 * mean, // Bergenstal 2018
-    hypoEpisodesPerWeek: (episodes * 7 * 1440) / n,
+    hypoEpisodesPerWeek: (episodes * 7 * 1440) / minutes,
     rateOfChangeP999: deltas.length ? deltas[Math.min(deltas.length - 1, Math.floor(0.999 * deltas.length))]! : 0,
     rateAbove2Pct: deltas.length ? (100 * above2) / deltas.length : 0,
   };
 }
+
+/**
+ * Minutes at which level-1 hypoglycaemia episodes begin: at least 15 minutes of readings below 70,
+ * ended by 15 minutes of readings at or above 70 (consensus definition). Minutes without a reading
+ * (NaN) are skipped.
+ */
+export function hypoEpisodeStarts(glucose: ArrayLike<number>): number[] {
+  const starts: number[] = [];
+  let lowRun = 0,
+    runStart = -1,
+    highRun = EPISODE_MIN_MINUTES,
+    inEpisode = false;
+  for (let i = 0; i < glucose.length; i++) {
+    const g = glucose[i]!;
+    if (Number.isNaN(g)) continue;
+    if (g < 70) {
+      if (lowRun === 0) runStart = i;
+      lowRun++;
+      highRun = 0;
+      if (!inEpisode && lowRun >= EPISODE_MIN_MINUTES) {
+        inEpisode = true;
+        starts.push(runStart);
+      }
+    } else {
+      highRun++;
+      lowRun = 0;
+      if (highRun >= EPISODE_MIN_MINUTES) inEpisode = false;
+    }
+  }
+  return starts;
+}
+
+/** Within ±20 mg/dL of the reference below 100 mg/dL, within ±20 % above (the %20/20 agreement). */
+export const within2020 = (cgmMgdl: number, referenceMgdl: number) =>
+  Math.abs(cgmMgdl - referenceMgdl) <= (referenceMgdl < 100 ? 20 : 0.2 * referenceMgdl);

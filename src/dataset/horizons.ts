@@ -34,8 +34,10 @@ export function forecastTailMinutes(horizons: readonly number[]): number {
 }
 
 /**
- * Marks (1) every minute that belongs to a run of at least `minRunMinutes` consecutive minutes for
- * which `beyond(value)` holds. A run cut by the end of the series counts by the minutes it has.
+ * Marks (1) every minute that belongs to a run of at least `minRunMinutes` readings for which
+ * `beyond(value)` holds. Minutes without a reading (NaN) neither count toward the run nor end it
+ * (a run resumes after a gap if the next reading is still beyond); gap minutes inside a run are
+ * marked, those at its edges are not. A run cut by the end of the series counts by the readings it has.
  */
 export function sustainedEpisodeMask(
   series: Float64Array,
@@ -43,14 +45,21 @@ export function sustainedEpisodeMask(
   minRunMinutes = SUSTAINED_EPISODE_MINUTES,
 ): Uint8Array {
   const mask = new Uint8Array(series.length);
-  let runStart = -1;
+  let runStart = -1,
+    lastInside = -1,
+    readings = 0;
   for (let m = 0; m <= series.length; m++) {
-    const inside = m < series.length && beyond(series[m]!);
-    if (inside && runStart < 0) runStart = m;
-    if (!inside && runStart >= 0) {
-      if (m - runStart >= minRunMinutes) mask.fill(1, runStart, m);
-      runStart = -1;
+    const value = m < series.length ? series[m]! : 0;
+    if (m < series.length && Number.isNaN(value)) continue;
+    if (m < series.length && beyond(value)) {
+      if (runStart < 0) runStart = m;
+      lastInside = m;
+      readings++;
+      continue;
     }
+    if (runStart >= 0 && readings >= minRunMinutes) mask.fill(1, runStart, lastInside + 1);
+    runStart = -1;
+    readings = 0;
   }
   return mask;
 }

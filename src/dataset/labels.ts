@@ -2,7 +2,9 @@ import { F } from '../domain/features.ts';
 
 /**
  * The six adverse-event rules of SCHEMA.md, evaluated on a window's feature values (t0 is the
- * window end, t1 one minute earlier). Strict inequalities exactly as written in the contract.
+ * window end, t1 one minute earlier). Strict inequalities exactly as written in the contract. A
+ * rule that reads a glucose value that is missing (NaN) is 0: every comparison with NaN is false,
+ * and the two trend rules also need t1.
  */
 export interface LabelInputs {
   glucoseT0: number;
@@ -15,9 +17,14 @@ export interface LabelInputs {
   activityT0: number;
 }
 
-export const hypoglycemiaRisk = (w: LabelInputs): boolean => w.glucoseT0 < 70 || (w.glucoseT0 < 80 && w.glucoseT0 - w.glucoseT1 < -3);
+/** Both glucose values the trend rules read are there (a --cgm-gaps dataset has NaN for no reading; the rule is then 0). */
+const bothReadings = (w: LabelInputs): boolean => !Number.isNaN(w.glucoseT0) && !Number.isNaN(w.glucoseT1);
 
-export const hyperglycemiaRisk = (w: LabelInputs): boolean => w.glucoseT0 > 250 || (w.glucoseT0 > 180 && w.glucoseT0 - w.glucoseT1 > 5);
+export const hypoglycemiaRisk = (w: LabelInputs): boolean =>
+  bothReadings(w) && (w.glucoseT0 < 70 || (w.glucoseT0 < 80 && w.glucoseT0 - w.glucoseT1 < -3));
+
+export const hyperglycemiaRisk = (w: LabelInputs): boolean =>
+  bothReadings(w) && (w.glucoseT0 > 250 || (w.glucoseT0 > 180 && w.glucoseT0 - w.glucoseT1 > 5));
 
 export const fallRisk = (w: LabelInputs): boolean => w.glucoseT0 < 70 && w.activityT0 > 0.5 && w.hrvT0 < 20;
 

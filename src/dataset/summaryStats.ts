@@ -1,6 +1,7 @@
 // Mergeable summary statistics of a dataset, kept in the manifest so that the dataset card and
 // the visual report can be rewritten at every commit without reading the rows back.
-import type { CgmMetrics } from './cgmMetrics.ts';
+import { within2020, type CgmMetrics } from './cgmMetrics.ts';
+import { SensorState } from '../domain/cgm.ts';
 import type { AgeGroup, Therapy } from '../domain/cohort.ts';
 import { FEATURE_NAMES } from '../domain/features.ts';
 
@@ -26,6 +27,11 @@ export interface SummaryStats {
   genderCounts: { M: number; F: number };
   /** Per therapy × age group ("aid child"): patients and their time-in-range histogram (schema ≥ 3). */
   cohortCells?: Record<string, { patients: number; timeInRangeHistogram: number[] }>;
+  /**
+   * The CGM against the simulated plasma glucose, by day of wear (index 0 = day 1), over the minutes
+   * with a reading; and minutes without one (schema ≥ 4).
+   */
+  sensorAccuracy?: { readings: number[]; absRelativeError: number[]; within2020: number[]; minutesWithoutReading: number };
   /** Sums for the correlation matrix of the 14 signals (per minute). */
   signalSums: number[];
   signalCrossSums: number[]; // row-major 14×14
@@ -45,6 +51,7 @@ export function emptySummary(): SummaryStats {
     bmiHistogram: new Array(BMI_BINS).fill(0),
     genderCounts: { M: 0, F: 0 },
     cohortCells: {},
+    sensorAccuracy: { readings: [], absRelativeError: [], within2020: [], minutesWithoutReading: 0 },
     signalSums: new Array(n).fill(0),
     signalCrossSums: new Array(n * n).fill(0),
   };
@@ -67,7 +74,9 @@ export function addPatientToSummary(
   summary.patients++;
   summary.minutes += minutes;
   const glucose = signals[0]!;
-  for (let m = 0; m < minutes; m++) summary.glucoseHistogram[bin(glucose[m]!, 40, GLUCOSE_BIN_MGDL, GLUCOSE_BINS)]!++;
+  for (let m = 0; m < minutes; m++) {
+    if (!Number.isNaN(glucose[m]!)) summary.glucoseHistogram[bin(glucose[m]!, 40, GLUCOSE_BIN_MGDL, GLUCOSE_BINS)]!++;
+  }
   summary.timeInRangeHistogram[bin(metrics.timeInRangePct, 0, 5, PERCENT_BINS)]!++;
   summary.timeBelow70Histogram[bin(metrics.timeBelow70Pct, 0, 5, PERCENT_BINS)]!++;
   summary.cvHistogram[bin(metrics.cvPct, 0, 5, PERCENT_BINS)]!++;
@@ -97,8 +106,39 @@ export function addPatientToSummary(
   }
 }
 
+/**
+ * Adds one patient's CGM accuracy: `cgmMgdl` the recorded series, `truthMgdl` plasma glucose,
+ * `sensorState` and `dayOfWear` the sensor's record, over the first `minutes` minutes.
+ */
+export function addSensorAccuracy(
+  summary: SummaryStats,
+  cgmMgdl: Float64Array,
+  truthMgdl: Float64Array,
+  sensorState: Uint8Array,
+  dayOfWear: Float32Array,
+  minutes: number,
+): void {
+  const accuracy = (summary.sensorAccuracy ??= { readings: [], absRelativeError: [], within2020: [], minutesWithoutReading: 0 });
+  for (let m = 0; m < minutes; m++) {
+    if (sensorState[m] !== SensorState.Reading) {
+      accuracy.minutesWithoutReading++;
+      continue;
+    }
+    const day = Math.floor(dayOfWear[m]!);
+    while (accuracy.readings.length <= day) {
+      accuracy.readings.push(0);
+      accuracy.absRelativeError.push(0);
+      accuracy.within2020.push(0);
+    }
+    accuracy.readings[day]!++;
+    accuracy.absRelativeError[day]! += Math.abs(cgmMgdl[m]! - truthMgdl[m]!) / truthMgdl[m]!;
+    if (within2020(cgmMgdl[m]!, truthMgdl[m]!)) accuracy.within2020[day]!++;
+  }
+}
+
 export function mergeSummaries(a: SummaryStats, b: SummaryStats): SummaryStats {
   const add = (x: number[], y: number[]) => x.map((v, i) => v + (y[i] ?? 0));
+  const addLonger = (x: number[], y: number[]) => Array.from({ length: Math.max(x.length, y.length) }, (_, i) => (x[i] ?? 0) + (y[i] ?? 0));
   return {
     patients: a.patients + b.patients,
     minutes: a.minutes + b.minutes,
@@ -111,6 +151,14 @@ export function mergeSummaries(a: SummaryStats, b: SummaryStats): SummaryStats {
     bmiHistogram: add(a.bmiHistogram, b.bmiHistogram),
     genderCounts: { M: a.genderCounts.M + b.genderCounts.M, F: a.genderCounts.F + b.genderCounts.F },
     cohortCells: mergeCells(a.cohortCells ?? {}, b.cohortCells ?? {}),
+    ...((a.sensorAccuracy || b.sensorAccuracy) && {
+      sensorAccuracy: {
+        readings: addLonger(a.sensorAccuracy?.readings ?? [], b.sensorAccuracy?.readings ?? []),
+        absRelativeError: addLonger(a.sensorAccuracy?.absRelativeError ?? [], b.sensorAccuracy?.absRelativeError ?? []),
+        within2020: addLonger(a.sensorAccuracy?.within2020 ?? [], b.sensorAccuracy?.within2020 ?? []),
+        minutesWithoutReading: (a.sensorAccuracy?.minutesWithoutReading ?? 0) + (b.sensorAccuracy?.minutesWithoutReading ?? 0),
+      },
+    }),
     signalSums: add(a.signalSums, b.signalSums),
     signalCrossSums: add(a.signalCrossSums, b.signalCrossSums),
   };

@@ -17,11 +17,14 @@ export interface WindowColumns {
   horizonTargets: Float64Array[];
   /** Per ascending horizon: the hypo, then the hyper early-warning label. */
   horizonLabels: Int32Array[];
+  /** Plasma glucose at t0 (--with-truth), else absent. */
+  bloodGlucoseMgdl?: Float64Array;
 }
 
 /** A window table's columns in schema order after patient_id and timestamp. */
 export function windowValueColumns(windows: WindowColumns): (Float64Array | Int32Array)[] {
-  return [...windows.features, ...windows.targets, ...windows.labels, ...windows.horizonTargets, ...windows.horizonLabels];
+  const truth = windows.bloodGlucoseMgdl ? [windows.bloodGlucoseMgdl] : [];
+  return [...windows.features, ...windows.targets, ...windows.labels, ...windows.horizonTargets, ...windows.horizonLabels, ...truth];
 }
 
 /**
@@ -30,7 +33,8 @@ export function windowValueColumns(windows: WindowColumns): (Float64Array | Int3
  * horizon target = glucose[m+h]. The signals may run past `visibleMinutes` (the forecasting tail):
  * only horizon targets and early-warning labels read those minutes. Each feature and next-minute
  * target column is a view of a contiguous slice of its signal (no copy, no per-row work); the
- * columns share the signals' memory, which nothing writes to once simulated.
+ * columns share the signals' memory, which nothing writes to once simulated. `bloodGlucoseMgdl`
+ * (the truth, optional) gives the truth column, its value at t0 rounded to 0.01 mg/dL.
  */
 export function cutWindows(
   signals: Float64Array[],
@@ -38,6 +42,7 @@ export function cutWindows(
   windowSizeMinutes: number,
   horizonsMinutes: readonly number[],
   startEpochMs: number,
+  bloodGlucoseMgdl?: Float64Array,
 ): WindowColumns {
   const rows = Math.max(0, visibleMinutes - windowSizeMinutes);
   const firstEnd = windowSizeMinutes - 1;
@@ -49,7 +54,21 @@ export function cutWindows(
   const horizons = horizonColumns(signals[F.glucose_mgdl]!, firstEnd, rows, horizonsMinutes);
   const timestampMs = minuteTimestamps(startEpochMs + firstEnd * 60_000, rows);
   const labels = labelWindows(signals, firstEnd, rows);
-  return { rows, timestampMs, features, targets, labels, horizonTargets: horizons.targets, horizonLabels: horizons.labels };
+  const windows: WindowColumns = {
+    rows,
+    timestampMs,
+    features,
+    targets,
+    labels,
+    horizonTargets: horizons.targets,
+    horizonLabels: horizons.labels,
+  };
+  if (bloodGlucoseMgdl) {
+    const truth = bloodGlucoseMgdl.slice(firstEnd, firstEnd + rows);
+    for (let row = 0; row < rows; row++) truth[row] = Math.round(truth[row]! * 100) / 100;
+    windows.bloodGlucoseMgdl = truth;
+  }
+  return windows;
 }
 
 const TWO_TO_32 = 2 ** 32;

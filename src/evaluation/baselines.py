@@ -23,6 +23,7 @@ import warnings
 
 import lightgbm as lgb
 import numpy as np
+import pandas as pd
 import pyarrow.parquet as pq
 import sklearn
 from sklearn.linear_model import LogisticRegression, Ridge
@@ -41,6 +42,8 @@ EPISODE_MINUTES = 15
 HYPO_BELOW = 70.0
 HYPER_ABOVE = 250.0
 CGM_MIN, CGM_MAX = 40.0, 400.0
+# Persistence uses the last reading at most this old (a --cgm-gaps dataset has minutes without one).
+MAX_READING_AGE_MINUTES = 15
 # Static columns a modeller may join from demographics. The per-patient CGM summaries
 # (cgm_*, gmi_pct) are left out: they are computed over the whole series, the future included.
 STATIC_COLUMNS = [
@@ -203,13 +206,45 @@ def label_metrics(labels: np.ndarray, scores: np.ndarray, alarm: np.ndarray, not
 
 
 def trend_forecast(rows: dict, lag_columns: list[str], horizon: int) -> np.ndarray:
-    """Least-squares line through the window's CGM values, read h minutes past t0, clipped to the CGM range."""
+    """Least-squares line through the window's CGM readings (missing ones left out), read h minutes past
+    t0, clipped to the CGM range; with fewer than two readings in the window, the last reading."""
     times = -np.arange(len(lag_columns), dtype=np.float64)  # t0 = 0, t1 = -1, …
     values = np.column_stack([rows[c] for c in lag_columns]).astype(np.float64)
-    centred = times - times.mean()
-    slope = (values - values.mean(axis=1, keepdims=True)) @ centred / max(1e-12, float(centred @ centred))
-    forecast = values.mean(axis=1) + slope * (horizon - times.mean())
+    present = ~np.isnan(values)
+    count = present.sum(axis=1)
+    weights = present.astype(np.float64)
+    mean_time = (weights @ times) / np.maximum(count, 1)
+    mean_value = np.nansum(values, axis=1) / np.maximum(count, 1)
+    centred_times = (times[None, :] - mean_time[:, None]) * weights
+    centred_values = np.where(present, values - mean_value[:, None], 0.0)
+    slope = (centred_values * centred_times).sum(axis=1) / np.maximum(1e-12, (centred_times**2).sum(axis=1))
+    forecast = np.where(count >= 2, mean_value + slope * (horizon - mean_time), rows["last_reading"])
     return np.clip(forecast, CGM_MIN, CGM_MAX)
+
+
+def impute(matrix: np.ndarray, last: np.ndarray, column_means: np.ndarray) -> np.ndarray:
+    """NaN features (missing CGM readings) replaced by the window's last reading, else the column's train mean."""
+    if not np.isnan(matrix).any():
+        return matrix
+    filled = np.where(np.isnan(matrix), last[:, None], matrix)
+    return np.where(np.isnan(filled), column_means[None, :], filled).astype(matrix.dtype)
+
+
+def last_reading(rows: dict, lag_columns: list[str], consecutive: bool) -> np.ndarray:
+    """The last CGM reading no older than 15 minutes at each window's t0: the window's latest reading,
+    else (rows of one patient minute after minute, as the test split is read) an earlier row's t0.
+    NaN where the sensor gave nothing for 15 minutes (a --cgm-gaps dataset)."""
+    latest = rows[lag_columns[0]].astype(np.float64).copy()
+    for column in lag_columns[1:]:
+        missing = np.isnan(latest)
+        if not missing.any():
+            return latest
+        latest[missing] = rows[column][missing]
+    if consecutive and np.isnan(latest).any():
+        t0 = pd.Series(rows[lag_columns[0]].astype(np.float64))
+        filled = t0.groupby(pd.Series(rows["patient_id"])).ffill(limit=MAX_READING_AGE_MINUTES).to_numpy()
+        latest = np.where(np.isnan(latest), filled, latest)
+    return latest
 
 
 def gbt_params(objective: str, threads: int, seed: int) -> dict:
@@ -284,28 +319,40 @@ def evaluate(dataset: Path, max_train_rows: int, max_val_rows: int, seed: int, t
     x = {name: design_matrix(rows, feature_columns, statics) for name, rows in (("train", train), ("val", val), ("test", test))}
     log(f"read train {len(train['patient_id']):,} of {totals['train']:,} rows, val {len(val['patient_id']):,} of {totals['val']:,}, test {len(test['patient_id']):,} (all) in {time.time() - started:.1f} s")
 
+    for name, rows in (("train", train), ("val", val), ("test", test)):
+        # Train and val are row samples, so only the window's own readings count there.
+        rows["last_reading"] = last_reading(rows, lag_columns, consecutive=name == "test")
+    # Ridge takes no missing values: a missing CGM feature becomes the last reading, else the train mean.
+    column_means = np.nanmean(x["train"], axis=0)
+    x_ridge = {name: impute(x[name], g, column_means) for name, g in (("train", train["last_reading"]), ("val", val["last_reading"]), ("test", test["last_reading"]))}
+
     results = []
     # Kept for the subgroup rows: persistence and the best model at each horizon, and their hypo warnings.
     kept_forecasts: dict[str, dict[str, np.ndarray]] = {}
     kept_warnings: dict[str, dict[str, np.ndarray]] = {}
-    g0 = {name: rows["feature_t0_glucose_mgdl"].astype(np.float64) for name, rows in (("train", train), ("val", val), ("test", test))}
+    g0 = {name: rows["last_reading"] for name, rows in (("train", train), ("val", val), ("test", test))}
     for column, horizon in glucose_targets:
         step = time.time()
-        reference = test[column].astype(np.float64)
+        # Models learn the change from the last reading, on rows with a target and a last reading;
+        # every model is scored on the same test rows (with a target, and a reading within 15 min).
+        usable = {name: ~np.isnan(rows[column].astype(np.float64)) & ~np.isnan(g0[name]) for name, rows in (("train", train), ("val", val), ("test", test))}
+        fit, check, scored = usable["train"], usable["val"], usable["test"]
+        reference = test[column].astype(np.float64)[scored]
         ridge = make_pipeline(StandardScaler(), Ridge(alpha=1.0))
-        ridge.fit(x["train"], train[column] - g0["train"])
-        gbt = fit_gbt("regression", x["train"], train[column] - g0["train"], x["val"], val[column] - g0["val"], threads, seed, rounds)
+        ridge.fit(x_ridge["train"][fit], (train[column] - g0["train"])[fit])
+        gbt = fit_gbt("regression", x["train"][fit], (train[column] - g0["train"])[fit], x["val"][check], (val[column] - g0["val"])[check], threads, seed, rounds)
+        last = g0["test"][scored]
         predictions = {
-            "persistence": g0["test"],
-            "trend": trend_forecast(test, lag_columns, horizon),
-            "ridge": np.clip(g0["test"] + ridge.predict(x["test"]), CGM_MIN, CGM_MAX),
-            "gbt": np.clip(g0["test"] + gbt.predict(x["test"], num_threads=threads), CGM_MIN, CGM_MAX),
+            "persistence": last,
+            "trend": trend_forecast(test, lag_columns, horizon)[scored],
+            "ridge": np.clip(last + ridge.predict(x_ridge["test"][scored]), CGM_MIN, CGM_MAX),
+            "gbt": np.clip(last + gbt.predict(x["test"][scored], num_threads=threads), CGM_MIN, CGM_MAX),
         }
         for model in MODELS:
-            results.append({"task": "glucose", "target": column, "horizonMinutes": horizon, "model": model, **glucose_metrics(reference, predictions[model])})
+            results.append({"task": "glucose", "target": column, "horizonMinutes": horizon, "model": model, "scoredRows": int(scored.sum()), **glucose_metrics(reference, predictions[model])})
         results[-1]["gbtRounds"] = gbt.best_iteration
         if horizon in SUBGROUP_HORIZONS:
-            kept_forecasts[column] = {"reference": reference, "persistence": predictions["persistence"], "gbt": predictions["gbt"], "horizon": horizon}
+            kept_forecasts[column] = {"rows": scored, "reference": reference, "persistence": predictions["persistence"], "gbt": predictions["gbt"], "horizon": horizon}
         log(f"{column}: {time.time() - step:.1f} s")
 
     for column, task, kind, horizon in label_tasks:
@@ -315,9 +362,10 @@ def evaluate(dataset: Path, max_train_rows: int, max_val_rows: int, seed: int, t
         threshold = HYPO_BELOW if kind == "hypo" else HYPER_ABOVE
         # Persistence and trend alarm by their own rule (glucose now / projected beyond the threshold);
         # their scores rank windows by how far beyond the threshold that glucose is.
+        # Without a reading in 15 min there is nothing to alarm on: such windows rank last.
         scores = {
-            "persistence": sign * (g0["test"] - threshold),
-            "trend": sign * (trend_forecast(test, lag_columns, horizon) - threshold),
+            "persistence": np.nan_to_num(sign * (g0["test"] - threshold), nan=-1e6),
+            "trend": np.nan_to_num(sign * (trend_forecast(test, lag_columns, horizon) - threshold), nan=-1e6),
         }
         alarms = {
             "persistence": (g0["test"] < HYPO_BELOW) if kind == "hypo" else (g0["test"] > HYPER_ABOVE),
@@ -326,11 +374,14 @@ def evaluate(dataset: Path, max_train_rows: int, max_val_rows: int, seed: int, t
         learnable = 0 < y_train.sum() < len(y_train) and 0 < y_val.sum()
         if learnable:
             ridge = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=300))
-            ridge.fit(x["train"], y_train)
+            ridge.fit(x_ridge["train"], y_train)
             gbt = fit_gbt("binary", x["train"], y_train, x["val"], y_val, threads, seed, rounds)
-            for model, predict in (("ridge", lambda d: ridge.predict_proba(d)[:, 1]), ("gbt", lambda d: gbt.predict(d, num_threads=threads))):
-                cut = best_f1_threshold(y_val, predict(x["val"]))
-                scores[model] = predict(x["test"])
+            for model, predict, matrix in (
+                ("ridge", lambda d: ridge.predict_proba(d)[:, 1], x_ridge),
+                ("gbt", lambda d: gbt.predict(d, num_threads=threads), x),
+            ):
+                cut = best_f1_threshold(y_val, predict(matrix["val"]))
+                scores[model] = predict(matrix["test"])
                 alarms[model] = scores[model] >= cut
         if task == "hypoglycemia_within" and horizon in SUBGROUP_HORIZONS:
             kept_warnings[column] = {"labels": y_test, "horizon": horizon, "notYet": ~alarms["persistence"], **{f"{m}:{part}": source[m] for m in ("persistence", "gbt") if m in scores for part, source in (("score", scores), ("alarm", alarms))}}
@@ -367,13 +418,14 @@ def evaluate(dataset: Path, max_train_rows: int, max_val_rows: int, seed: int, t
         "definitions": {
             "split use": "train: fitting (a seeded random subset of rows, trainRowsUsed); val: GBT early stopping and the alarm threshold of ridge and gbt (max window-level F1); test: every reported figure",
             "features": "all feature_t{k}_* window columns plus static demographics (gender, age, body size, heart-rate baselines, therapy settings, QTc, neuropathy, hypo awareness, control struggle, insulin sensitivity); the per-patient CGM summaries are left out (computed over the whole series, future included)",
-            "persistence": "glucose: the last CGM value; labels: alarm when CGM now is below 70 (hypo) / above 250 (hyper), ranked by distance beyond the threshold",
+            "persistence": "glucose: the last CGM reading at most 15 min old (in a --cgm-gaps dataset some windows have none); labels: alarm when CGM now is below 70 (hypo) / above 250 (hyper), ranked by distance beyond the threshold",
             "trend": "least-squares line through the window's CGM values, read h minutes ahead (clipped to 40-400); labels: alarm when that projection is beyond the threshold",
             "ridge": "glucose: ridge regression (alpha 1, standardised) of the change from the last CGM value; labels: L2-regularised logistic regression (C 1, standardised)",
             "gbt": "LightGBM gradient-boosted trees (31 leaves, learning rate 0.15, at most 200 rounds, early stopping on val), glucose as change from the last CGM value",
             "aurocNotYetBeyond": "AUROC over the test windows whose CGM at t0 is not yet beyond the threshold (>= 70 for hypo, <= 250 for hyper): early warning proper, where persistence has nothing to go on",
             "clarkeA, clarkeAB": "% of test predictions in Clarke error grid zone A, and A or B",
             "mard": "mean absolute relative difference, %",
+            "scoredRows": "test rows a glucose target is scored on: those with a target and a CGM reading within the last 15 min (all rows unless --cgm-gaps); LightGBM takes missing readings as NaN, ridge gets them filled with the last reading",
             "eventSensitivity": "share of test-split sustained episodes (>= 15 consecutive minutes beyond the threshold, wholly visible, with h rows before onset) with at least one alarm in the h minutes before onset",
             "subgroup": "rows with a subgroup field score the same models (fitted on the whole train split) on the test windows of one therapy or one age group: persistence and gbt at 30 and 60 min, and the hypoglycaemia early warning within 30 and 60 min",
             "falseAlarmsPerPatientDay": "alarms (rising edges of the alarm signal) whose window label is 0, i.e. no sustained-episode minute within the next h minutes, per test patient-day",
@@ -402,8 +454,9 @@ def subgroup_rows(dataset: Path, patient_ids: np.ndarray, forecasts: dict, warni
             mask = row_values == value
             subgroup = {"therapy" if field == "therapy" else "ageGroup": value}
             for column, kept in forecasts.items():
+                scored = mask[kept["rows"]]
                 for model in ("persistence", "gbt"):
-                    rows.append({"task": "glucose", "target": column, "horizonMinutes": kept["horizon"], "model": model, "subgroup": subgroup, "testRows": int(mask.sum()), **glucose_metrics(kept["reference"][mask], kept[model][mask])})
+                    rows.append({"task": "glucose", "target": column, "horizonMinutes": kept["horizon"], "model": model, "subgroup": subgroup, "testRows": int(scored.sum()), **glucose_metrics(kept["reference"][scored], kept[model][scored])})
             for column, kept in warnings.items():
                 for model in ("persistence", "gbt"):
                     if f"{model}:score" not in kept:

@@ -80,6 +80,14 @@ export interface ModelInputs {
   insulinSensitivityMultiplier: number;
 }
 
+// Counter-regulation: below ~60 mg/dL adrenaline (glucagon's response is lost early in type 1
+// diabetes) raises hepatic glucose output (Cryer 2008, Diabetes 57:3169–3176: blunted in T1D, not
+// absent). The UVA/Padova equations alone let plasma glucose fall towards 0 under a large insulin
+// excess; this term adds 0.1 mg/kg/min of glucose production per mg/dL below the threshold (at 40
+// mg/dL about the basal output again: our calibration, which keeps severe lows in the 20s–40s).
+const COUNTER_REGULATION_BELOW_MGDL = 60;
+const COUNTER_REGULATION_MG_PER_KG_MIN_PER_MGDL = 0.1;
+
 // Exercise constants, Dalla Man, Breton & Cobelli 2009.
 const T_HR_MIN = 5;
 const T_IN_MIN = 1;
@@ -88,6 +96,12 @@ const EXERCISE_A = 0.1;
 const EXERCISE_BETA_PER_BPM = 0.01;
 const EXERCISE_ALPHA = 3e-4;
 const EXERCISE_GAMMA = 1e-7;
+/**
+ * The exercise model lowers Km by γ·Z·W·(X + Ib); with a long session on top of a large insulin
+ * excess that factor can cross zero and turn utilisation negative (glucose then explodes). Held at
+ * ≥ 10 % of Km0.
+ */
+const MIN_KM_FRACTION = 0.1;
 
 /**
  * What the derivative needs that is fixed for one integration step (inputs are held over the step):
@@ -111,6 +125,9 @@ class StepTerms {
   /** Insulin sensitivity applied to kp3 and Vmx. */
   sensitiveKp3 = 0.5;
   sensitiveVmx = 0.5;
+  /** Counter-regulation threshold as Gp (mg/kg) and its gain per mg/kg of Gp below it. */
+  counterRegulationBelowGp = 0.5;
+  counterRegulationPerGp = 0.5;
   /** 1 / (a·HRb) of the exercise model. */
   perExerciseHeartRate = 0.5;
   /**
@@ -195,6 +212,8 @@ class StepTerms {
     this.ka2 = p.ka2;
     this.kd = p.kd;
     this.ksc = p.ksc;
+    this.counterRegulationBelowGp = COUNTER_REGULATION_BELOW_MGDL * p.Vg;
+    this.counterRegulationPerGp = COUNTER_REGULATION_MG_PER_KG_MIN_PER_MGDL / p.Vg;
     this.plasmaInsulinOutflow = p.m2 + p.m4;
     this.liverInsulinOutflow = p.m1 + p.m30;
     this.depotOutflow = p.ka1 + p.kd;
@@ -235,7 +254,8 @@ function derivative(x: Float64Array, t: StepTerms, out: Float64Array): void {
 
   // Glucose subsystem.
   const Ra = t.appearancePerGut * Qgut;
-  const EGP = Math.max(0, t.kp1 - t.kp2 * Gp - t.sensitiveKp3 * Id);
+  const counterRegulation = Gp < t.counterRegulationBelowGp ? t.counterRegulationPerGp * (t.counterRegulationBelowGp - Gp) : 0;
+  const EGP = Math.max(0, t.kp1 - t.kp2 * Gp - t.sensitiveKp3 * Id) + counterRegulation;
   const renal = Gp > t.ke2 ? t.ke1 * (Gp - t.ke2) : 0;
   out[S.Gp] = EGP + Ra - t.Fsnc - renal - t.k1 * Gp + t.k2 * Gt;
 
@@ -244,7 +264,7 @@ function derivative(x: Float64Array, t: StepTerms, out: Float64Array): void {
   const XabsIb = X + t.Ib;
   const Uid =
     ((t.Vm0 * (1 + EXERCISE_BETA_PER_BPM * Y) + t.sensitiveVmx * ((1 + EXERCISE_ALPHA * ZW) * XabsIb - t.Ib)) * Gt) /
-    (t.Km0 * (1 - EXERCISE_GAMMA * ZW * XabsIb) + Gt);
+    (t.Km0 * Math.max(MIN_KM_FRACTION, 1 - EXERCISE_GAMMA * ZW * XabsIb) + Gt);
   out[S.Gt] = -Uid + t.k1 * Gp - t.k2 * Gt;
 
   // Insulin subsystem.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { demographicsSchema, timeseriesSchema } from '../dataset/arrowSchema.ts';
+import { demographicsSchema, runTimeseriesSchema } from '../dataset/arrowSchema.ts';
 import { parseEvaluation } from '../report/baselines.ts';
 import { datasetCard } from '../report/datasetCard.ts';
 import { htmlReport } from '../report/htmlReport.ts';
@@ -110,10 +110,7 @@ export async function commitRun(
 
 /** A zero-row part with the table's schema, staged like the others (its bytes are the same on a retry). */
 async function stageEmptyPart(store: ObjectStore, plan: RunPlan, table: TableName): Promise<StagedFile> {
-  const schema =
-    table === 'patient_demographics'
-      ? demographicsSchema
-      : timeseriesSchema(plan.config.windowSizeMinutes, plan.config.forecastHorizonsMinutes);
+  const schema = table === 'patient_demographics' ? demographicsSchema : runTimeseriesSchema(plan.config);
   const bytes = await encodeParquet(schema, [], GENERATOR);
   const fileName = emptyPartFileName(plan.runSeq, plan.runId);
   await store.put(stagedPartKey(plan.runId, table, fileName), bytes);

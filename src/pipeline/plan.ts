@@ -1,4 +1,4 @@
-import { ConfigError, type CohortKey, type RunConfig } from '../config/config.ts';
+import { CLI_OPTION, ConfigError, DEFAULT_CONFIG, type InheritedKey, type RunConfig } from '../config/config.ts';
 import { SCHEMA_CHANGES, SCHEMA_VERSION, timeseriesColumnNames } from '../dataset/arrowSchema.ts';
 import { appendSplitCounts, SPLITS } from '../dataset/splits.ts';
 import { refuseForeignContent } from '../storage/datasetGuard.ts';
@@ -19,12 +19,11 @@ export async function planRun(
   store: ObjectStore,
   requested: RunConfig,
   ids: { runId: string; workflowId: string; startedAt: string },
-  omittedCohortKeys: readonly CohortKey[] = [],
+  omittedInheritedKeys: readonly InheritedKey[] = [],
 ): Promise<RunPlan> {
-  let config = requested;
   const before = await readManifest(store);
   if (!before && !(await readLease(store))) await refuseForeignContent(store);
-  refuseSchemaChange(before, config, store.location);
+  refuseSchemaChange(before, inheritOmittedKeys(requested, before, omittedInheritedKeys), store.location);
 
   const lease: Lease = { runId: ids.runId, workflowId: ids.workflowId, startedAt: ids.startedAt };
   if (!(await takeLease(store, lease))) {
@@ -39,10 +38,11 @@ export async function planRun(
   }
   // What the lease protects: nobody else commits while we hold it, so this manifest stays current.
   let manifest: Manifest | undefined;
+  let config = requested;
   try {
     manifest = await readManifest(store);
+    config = inheritOmittedKeys(requested, manifest, omittedInheritedKeys);
     refuseSchemaChange(manifest, config, store.location);
-    config = inheritCohort(config, manifest, omittedCohortKeys);
   } catch (error) {
     // A refused or failed plan gives the dataset back.
     await releaseLease(store, ids.runId);
@@ -73,10 +73,10 @@ function patientsPerSplit(manifest: Manifest): [number, number, number] {
 }
 
 /**
- * An append that does not name a cohort mix (a schedule created before mixes existed, a Temporal
+ * An append that does not name a cohort mix or the CGM options (a schedule created before they existed, a Temporal
  * CLI input without them, `generate` without the flag) takes the dataset's last run's.
  */
-export function inheritCohort(config: RunConfig, manifest: Manifest | undefined, omitted: readonly CohortKey[]): RunConfig {
+export function inheritOmittedKeys(config: RunConfig, manifest: Manifest | undefined, omitted: readonly InheritedKey[]): RunConfig {
   const last = manifest?.runs[manifest.runs.length - 1];
   if (!config.appendMode || !last) return config;
   const inherited: Partial<RunConfig> = {};
@@ -109,6 +109,7 @@ export function refuseSchemaChange(manifest: Manifest | undefined, config: RunCo
       'appendMode',
     );
   }
+  refuseSensorChange(last.config, config, location);
   const dataset = runShape(last.config);
   const run = runShape(config);
   const same = (a: typeof dataset) => timeseriesColumnNames(a.windowSizeMinutes, a.horizons).join('|');
@@ -123,5 +124,34 @@ export function refuseSchemaChange(manifest: Manifest | undefined, config: RunCo
         `with --window ${dataset.windowSizeMinutes} --horizons ${describeHorizons(dataset.horizons)}, or ` +
         `write a new dataset (another --out, or --no-append to replace this one)`),
     field,
+  );
+}
+
+/** The sensor contract of a run: runs of schema version 4 record it; earlier ones had none of it. */
+function sensorContract(config: Partial<RunConfig>) {
+  return {
+    cgmDevice: config.cgmDevice ?? DEFAULT_CONFIG.cgmDevice,
+    cgmGaps: config.cgmGaps ?? false,
+    withTruth: config.withTruth ?? false,
+  };
+}
+
+/**
+ * One table, one contract: an append that changes the CGM device, --cgm-gaps or --with-truth
+ * against the dataset's runs is refused (mixing devices or null conventions in one table would make
+ * every model trained on it guess which rows are which).
+ */
+function refuseSensorChange(datasetConfig: Partial<RunConfig>, config: RunConfig, location: string): void {
+  const dataset = sensorContract(datasetConfig);
+  const run = sensorContract(config);
+  const key = (['cgmDevice', 'cgmGaps', 'withTruth'] as const).find((k) => dataset[k] !== run[k]);
+  if (!key) return;
+  const flags = (c: typeof dataset) =>
+    [`--cgm-device ${c.cgmDevice}`, ...(c.cgmGaps ? ['--cgm-gaps'] : []), ...(c.withTruth ? ['--with-truth'] : [])].join(' ');
+  throw new ConfigError(
+    `invalid ${key} (${CLI_OPTION[key]}): ${location} was written with ${flags(dataset)}, this run asks for ${flags(run)}; ` +
+      `every run of a dataset keeps one sensor contract, so append with ${flags(dataset)}, or write a new dataset ` +
+      `(another --out, or --no-append to replace this one)`,
+    key,
   );
 }

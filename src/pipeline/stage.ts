@@ -1,6 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
 import { createHash } from 'node:crypto';
-import { demographicsSchema, timeseriesSchema } from '../dataset/arrowSchema.ts';
+import { demographicsSchema, runTimeseriesSchema } from '../dataset/arrowSchema.ts';
 import { buildBatchTables } from '../dataset/batchTables.ts';
 import { runSplits, type Split } from '../dataset/splits.ts';
 import { batchResultKey, partFileName, stagedPartKey, TABLES, timeseriesTable, type TableName } from '../storage/layout.ts';
@@ -19,7 +19,7 @@ export async function stageBatch(
   const { config } = plan;
   const [start, end] = batchRange(plan, batchIndex);
   const splitCodes = runSplits(config.randomSeed, plan.firstPatientIndex, plan.splitCounts);
-  const schema = timeseriesSchema(config.windowSizeMinutes, config.forecastHorizonsMinutes);
+  const schema = runTimeseriesSchema(config);
   const fileName = partFileName(plan.runSeq, batchIndex, plan.runId);
   const files: StagedFile[] = [];
   const stage = async (table: TableName, bytes: Uint8Array, rows: number) => {

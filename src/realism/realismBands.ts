@@ -24,7 +24,7 @@ export const REALISM_BANDS: Band[] = [
 /** Label prevalence bands (% of windows), PHYSIOLOGY.md. */
 export const LABEL_PREVALENCE_BANDS: Record<string, [number, number]> = {
   label_hypoglycemia_risk: [3, 8],
-  label_hyperglycemia_risk: [8, 20],
+  label_hyperglycemia_risk: [5, 20],
   label_fall_risk: [0.02, 0.5],
   label_cardiac_anomaly: [0.3, 3],
   label_severe_hypotension_risk: [0.01, 0.3],

@@ -9,6 +9,7 @@ import { AGE_GROUPS, THERAPIES, type AgeGroup, type Therapy } from '../domain/co
 import { tableDirectory, timeseriesTable } from '../storage/layout.ts';
 import { formatGroupRealism, judgeGroups, type GroupRealism, type PatientMetrics } from './groupBands.ts';
 import { LABEL_PREVALENCE_BANDS, quantile, REALISM_BANDS } from './realismBands.ts';
+import { formatSensorStudy, type SensorStudyReport } from './sensorStudy.ts';
 
 export interface MetricRow {
   metric: string;
@@ -44,6 +45,8 @@ export interface RealismReport {
   groups: GroupRealism;
   labelPrevalencePct: Record<Split | 'all', Record<string, { pct: number; positives: number; band: [number, number]; ok: boolean }>>;
   signalRanges: Record<string, { min: number; p1: number; median: number; p99: number; max: number }>;
+  /** The CGM against the truth (datasets of schema ≥ 4). */
+  cgm?: SensorStudyReport;
   allBandsHold: boolean;
 }
 
@@ -62,7 +65,7 @@ function readColumns(bytes: Uint8Array, columns: string[]): Table {
  * t0 glucose of consecutive windows (one window per minute), label prevalence per split, and the
  * range of every signal.
  */
-export async function realismReport(datasetDir: string): Promise<RealismReport> {
+export async function realismReport(datasetDir: string, cgm?: SensorStudyReport): Promise<RealismReport> {
   const groupOf = await readPatientGroups(datasetDir);
   const perPatient: PatientMetrics[] = [];
   const perSplit: Record<Split, CgmMetrics[]> = { train: [], val: [], test: [] };
@@ -98,7 +101,7 @@ export async function realismReport(datasetDir: string): Promise<RealismReport> 
           const v = values[i]!;
           if (v < signalMin[f]!) signalMin[f] = v;
           if (v > signalMax[f]!) signalMax[f] = v;
-          if (i % 97 === 0) signalSamples[f]!.push(v);
+          if (i % 97 === 0 && !Number.isNaN(v)) signalSamples[f]!.push(v);
         }
       });
       // Rows are written patient by patient, minute by minute. The whole simulated series is the
@@ -176,9 +179,11 @@ export async function realismReport(datasetDir: string): Promise<RealismReport> 
         },
       ]),
     ),
+    ...(cgm && { cgm }),
     allBandsHold: false,
   };
   report.allBandsHold =
+    (cgm?.allHold ?? true) &&
     report.cohorts.all.metrics.every((m) => m.ok) &&
     report.groups.allHold &&
     (['all', ...SPLITS] as const).every((s) => Object.values(report.labelPrevalencePct[s]).every((p) => p.ok));
@@ -227,6 +232,7 @@ export function formatRealismReport(report: RealismReport): string {
   for (const [name, r] of Object.entries(report.signalRanges)) {
     lines.push(`  ${name.padEnd(24)} ${[r.min, r.p1, r.median, r.p99, r.max].map((v) => fmt(v).padStart(9)).join(' ')}`);
   }
+  if (report.cgm) lines.push('', formatSensorStudy(report.cgm));
   lines.push('');
   lines.push(report.allBandsHold ? 'All bands hold.' : 'Some bands do NOT hold (marked NO).');
   return lines.join('\n');

@@ -8,6 +8,7 @@ import { formatMix } from '../config/config.ts';
 import { AGE_GROUPS, THERAPIES } from '../domain/cohort.ts';
 import { forecastTailMinutes, horizonLabelColumns, horizonTargetColumns } from '../dataset/horizons.ts';
 import { GENERATOR } from '../version.ts';
+import { CGM_DEVICE_SPECS } from '../physiology/cgmDevices.ts';
 import { baselineTables, markdownTable } from './baselines.ts';
 import type { ReportData } from './reportData.ts';
 
@@ -197,6 +198,7 @@ export function datasetCard(data: ReportData, location: string): string {
       `~${q(summary.cvHistogram, 0, 5, 0.5)} %. Real-world T1D bands: see \`npm run realism\`.`,
   );
   lines.push('');
+  lines.push(...cgmSection(data));
   lines.push('## Intended use and limitations');
   lines.push('');
   lines.push(
@@ -209,7 +211,7 @@ export function datasetCard(data: ReportData, location: string): string {
   lines.push(
     '- The cohort is people aged 6–85 with type 1 diabetes on pens, pumps or one closed-loop algorithm ' +
       '(oref0 without micro-boluses; commercial systems differ); no type 2, no children under 6, no ' +
-      'illness, menstruation, alcohol or sensor failures beyond CGM noise. Wearable signals are plausible ' +
+      'illness, menstruation or alcohol. Wearable signals are plausible ' +
       'models, not measured physiology; the labels are rule-based flags, not diagnoses.',
   );
   lines.push('');
@@ -221,14 +223,58 @@ export function datasetCard(data: ReportData, location: string): string {
   manifest.runs.forEach((run, i) => {
     const c = run.config;
     const mixes = c.therapyMix ? ` --therapy-mix ${formatMix(c.therapyMix)} --age-mix ${formatMix(c.ageMix)}` : '';
+    const sensor = c.cgmDevice ? ` --cgm-device ${c.cgmDevice}${c.cgmGaps ? ' --cgm-gaps' : ''}${c.withTruth ? ' --with-truth' : ''}` : '';
     lines.push(
       `npm run generate -- --patients ${c.numPatients} --days ${c.simulationDaysPerPatient} --window ` +
         `${c.windowSizeMinutes} --train-split ${c.trainSplit} --val-split ${c.valSplit} --seed ` +
-        `${c.randomSeed} --horizons ${(c.forecastHorizonsMinutes ?? []).join(',') || 'none'}${mixes} --out ` +
+        `${c.randomSeed} --horizons ${(c.forecastHorizonsMinutes ?? []).join(',') || 'none'}${mixes}${sensor} --out ` +
         `DIR${i === 0 && !c.appendMode ? ' --no-append' : ''}`,
     );
   });
   lines.push('```');
   lines.push('');
   return lines.join('\n');
+}
+
+/** The CGM: device, how gaps are shown, accuracy against the simulated plasma glucose by day of wear. */
+function cgmSection(data: ReportData): string[] {
+  const last = data.manifest.runs[data.manifest.runs.length - 1];
+  const accuracy = data.summary.sensorAccuracy;
+  if (!last?.config.cgmDevice || !accuracy) return [];
+  const { cgmDevice, cgmGaps, withTruth } = last.config;
+  const spec = CGM_DEVICE_SPECS[cgmDevice];
+  const readings = accuracy.readings.reduce((sum, n) => sum + n, 0);
+  const lines = ['## CGM', ''];
+  lines.push(
+    `- Device \`${cgmDevice}\`: a reading every ${spec.readingIntervalMinutes === 1 ? 'minute' : `${spec.readingIntervalMinutes} minutes (held in between, as an app shows it)`}, ` +
+      `sensors worn ${spec.wearDays} days, ${spec.warmUpMinutes}-minute warm-up after each change, ${Math.round(spec.earlyFailureFraction * 100)} % ending early; ` +
+      'per-sensor calibration drift and AR(2) noise (Vettoretti et al. 2019), compression lows at night, signal loss (docs/PHYSIOLOGY.md §9).',
+  );
+  const without = pct(accuracy.minutesWithoutReading, accuracy.minutesWithoutReading + readings);
+  lines.push(
+    cgmGaps
+      ? `- Gaps are null: ${without} % of minutes had no reading (warm-ups, failed sensors, signal loss); feature_t{k}_glucose_mgdl, target_glucose_mgdl and the horizon targets are null there, every other column is complete.`
+      : `- No glucose value is null. ${without} % of minutes had no live reading: signal loss is back-filled as the sensor recorded it, and a warm-up or a failed sensor is bridged as if the next sensor had been worn overlapping. The controller saw none of these readings live.`,
+  );
+  lines.push(
+    withTruth
+      ? '- `blood_glucose_mgdl` holds the simulated plasma glucose at t0 (the truth the CGM measures, with its physiological lag and its error).'
+      : '- The simulated plasma glucose is not in the tables (add it with `--with-truth`); the accuracy below is measured against it during generation.',
+  );
+  lines.push('');
+  lines.push('| day of wear | readings | MARD vs plasma glucose | within 20/20 |');
+  lines.push('|---:|---:|---:|---:|');
+  accuracy.readings.forEach((n, d) => {
+    if (n === 0) return;
+    lines.push(
+      `| ${d + 1} | ${n.toLocaleString('en-US')} | ${((100 * accuracy.absRelativeError[d]!) / n).toFixed(1)} % | ${((100 * accuracy.within2020[d]!) / n).toFixed(1)} % |`,
+    );
+  });
+  const mard = (100 * accuracy.absRelativeError.reduce((sum, v) => sum + v, 0)) / Math.max(1, readings);
+  const within = (100 * accuracy.within2020.reduce((sum, v) => sum + v, 0)) / Math.max(1, readings);
+  lines.push(`| all | ${readings.toLocaleString('en-US')} | ${mard.toFixed(1)} % | ${within.toFixed(1)} % |`);
+  lines.push('');
+  lines.push(`Published MARD for this device: ${spec.mardBandPct[0]}–${spec.mardBandPct[1]} % (${spec.source}).`);
+  lines.push('');
+  return lines;
 }

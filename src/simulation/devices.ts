@@ -1,9 +1,7 @@
-// The devices: what is measured. A CGM reads interstitial glucose with its error; a wrist wearable
-// measures heart rate (PPG, with motion artefacts), HRV, QT, breathing, SpO₂, skin temperature,
-// EDA, steps and acceleration. Each reading is what the sensor reports, at its precision.
+// The wrist wearable (the CGM is cgm.ts): heart rate (PPG, with motion artefacts), HRV, QT,
+// breathing, SpO₂, skin temperature, EDA, steps and acceleration. Each reading is what the sensor reports, at its precision.
 import type { PatientProfile } from '../cohort/patientProfile.ts';
 import { F } from '../domain/features.ts';
-import { cgmNoiseSeries, cgmReadingMgdl } from '../physiology/cgmSensor.ts';
 import * as wear from '../physiology/wearables.ts';
 import type { RandomStream } from '../util/random.ts';
 import type { PatientBody } from './patient.ts';
@@ -12,19 +10,6 @@ import type { PatientBody } from './patient.ts';
 const MAX_SDNN_MS = 180;
 
 const round = (value: number, step: number) => Math.round(value / step) * step;
-
-/** A CGM: Johnson-SU sensor error drawn for the whole wear time, read each minute. */
-export class CgmSensor {
-  private readonly noise: Float64Array;
-
-  constructor(rng: RandomStream, totalMinutes: number) {
-    this.noise = cgmNoiseSeries(rng, totalMinutes + 1);
-  }
-
-  read(minute: number, body: PatientBody): number {
-    return cgmReadingMgdl(body.interstitialGlucoseMgdl(), this.noise[minute]!);
-  }
-}
 
 /** The wrist wearable; its slow skin signals (temperature, EDA, nocturnal SpO₂ dips) carry over minutes. */
 export class WristWearable {

@@ -19,6 +19,19 @@ const SEDENTARY_INTENSITY = 0.2;
 /** Time constant of day-to-day insulin-sensitivity drift, min. */
 const SENSITIVITY_TAU_MIN = 240;
 
+// Late-onset post-exercise sensitivity: besides the effect during and just after exercise (the
+// Dalla Man 2009 model), insulin sensitivity rises again 7–11 h after moderate afternoon exercise
+// (McMahon et al. 2007, J Clin Endocrinol Metab 92:963–968), the reason afternoon exercise nearly
+// doubles nocturnal hypoglycaemia in children (Tsalikian et al. 2005, J Pediatr 147:528–534).
+// Modelled as effort above moderate intensity passed through four first-order stages of 160 min
+// (impulse response peaking 8 h later); 45 min at 60 % of heart-rate reserve raises sensitivity by
+// ~30 % at the peak (our calibration), at most by 60 %.
+const LATE_EXERCISE_STAGES = 12;
+const LATE_EXERCISE_STAGE_MIN = 45;
+const LATE_EXERCISE_FROM_INTENSITY = 0.35;
+const LATE_EXERCISE_GAIN = 10;
+const LATE_EXERCISE_MAX_RISE = 0.6;
+
 export class PatientBody {
   /** Fraction of heart-rate reserve the current activity demands (first-order, ~2 min). */
   intensity: number;
@@ -44,6 +57,8 @@ export class PatientBody {
   private readonly sensitivityDecay = Math.exp(-1 / SENSITIVITY_TAU_MIN);
   private readonly sensitivityKick: number;
   private logSensitivity: number;
+  /** The late post-exercise effect's stages (intensity-minutes in transit). */
+  private readonly lateExerciseStages = new Float64Array(LATE_EXERCISE_STAGES);
 
   constructor(
     private readonly profile: PatientProfile,
@@ -103,6 +118,19 @@ export class PatientBody {
     this.heartRate += (activityHr + wear.hypoglycemiaHeartRateRiseBpm(this.hypoSeverity) - this.heartRate) * 0.75;
   }
 
+  /** Passes this minute's effort through the late post-exercise stages; returns the last stage's outflow per minute. */
+  private lateExerciseEffect(): number {
+    const stages = this.lateExerciseStages;
+    const rate = 1 / LATE_EXERCISE_STAGE_MIN;
+    let inflow = Math.max(0, this.intensity - LATE_EXERCISE_FROM_INTENSITY);
+    for (let i = 0; i < stages.length; i++) {
+      const outflow = stages[i]! * rate;
+      stages[i] = stages[i]! + inflow - outflow;
+      inflow = outflow;
+    }
+    return inflow;
+  }
+
   /** Advances the body one minute: digestion, `basalUnitsPerMin` plus `bolusUnits` insulin, sensitivity drift, the ODE. */
   advance(minute: number, basalUnitsPerMin: number, bolusUnits: number): void {
     const { profile, inputs } = this;
@@ -115,7 +143,9 @@ export class PatientBody {
     const hourOfDay = (minute % 1440) / 60;
     const dawn = habits.dawnPhenomenon * Math.exp(-(((hourOfDay - 6) / 1.5) ** 2));
     const smallHours = habits.nocturnalSensitivityRise * Math.exp(-(((hourOfDay - 2) / 1.5) ** 2));
-    inputs.insulinSensitivityMultiplier = Math.exp(Math.max(-0.7, Math.min(0.5, this.logSensitivity))) * (1 - dawn) * (1 + smallHours);
+    const afterExercise = Math.min(LATE_EXERCISE_MAX_RISE, LATE_EXERCISE_GAIN * this.lateExerciseEffect());
+    inputs.insulinSensitivityMultiplier =
+      Math.exp(Math.max(-0.7, Math.min(0.5, this.logSensitivity))) * (1 - dawn) * (1 + smallHours) * (1 + afterExercise);
     // The exercise model's HRb is the person's everyday (sedentary) heart rate, not the sleeping one.
     inputs.heartRateExcessBpm = Math.max(0, this.intensity - SEDENTARY_INTENSITY) * (profile.maxHeartRateBpm - profile.restingHeartRateBpm);
     this.integrator.step(this.state, profile.model, inputs, 1, this.subStepsPerMinute);

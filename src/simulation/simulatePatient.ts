@@ -7,7 +7,9 @@ import type { Therapy } from '../domain/cohort.ts';
 import { F, FEATURE_NAMES } from '../domain/features.ts';
 import { randomStream } from '../util/random.ts';
 import { createController, personStreams, type TherapyTimeline } from './controllers/index.ts';
-import { CgmSensor, WristWearable } from './devices.ts';
+import type { CgmDevice } from '../domain/cgm.ts';
+import { CgmSensor, type SensorTrace } from './cgm.ts';
+import { WristWearable } from './devices.ts';
 import { PatientBody } from './patient.ts';
 import { planSchedule } from './scenario.ts';
 
@@ -19,6 +21,10 @@ export interface PatientSeries {
   signals: Float64Array[];
   /** When things happened, and what the person was doing each minute: the report's example patient-day. */
   timeline: TherapyTimeline & { activityKind: Uint8Array };
+  /** Plasma glucose each minute, mg/dL: the truth the CGM measures (with a lag and its error). */
+  bloodGlucoseMgdl: Float64Array;
+  /** What the CGM did each minute: where a reading was missing, sensor changes, compression lows. */
+  sensor: SensorTrace;
 }
 
 const round = (value: number, step: number) => Math.round(value / step) * step;
@@ -28,6 +34,8 @@ export interface SimulationOptions {
   subStepsPerMinute?: number;
   /** Another therapy for the same person and life (a paired in-silico trial); default the profile's own. */
   therapy?: Therapy;
+  /** The CGM worn (default libre3). */
+  cgmDevice?: CgmDevice;
 }
 
 /** Simulates `totalMinutes` of one patient's life. Deterministic in (seed, patient index). */
@@ -41,7 +49,8 @@ export function simulatePatient(
   // One stream per purpose: the body's day-to-day drift, the person's decisions (controllers/index.ts),
   // the CGM's error, the wearable's noise. None depends on the therapy.
   const index = profile.patientIndex;
-  const cgm = new CgmSensor(randomStream(randomSeed, index, 'sensor'), totalMinutes);
+  const asleepMinutes = scenario.kind.map((kind) => (kind === ActivityKind.Sleep ? 1 : 0));
+  const cgm = new CgmSensor(randomStream(randomSeed, index, 'sensor'), options.cgmDevice ?? 'libre3', totalMinutes, asleepMinutes);
   const wearable = new WristWearable(profile, randomStream(randomSeed, index, 'wearable'));
   const body = new PatientBody(
     profile,
@@ -52,16 +61,18 @@ export function simulatePatient(
   );
   const controller = createController(options.therapy ?? profile.therapyKind, profile, scenario, personStreams(randomSeed, index));
   const signals = FEATURE_NAMES.map(() => new Float64Array(totalMinutes));
+  const bloodGlucoseMgdl = new Float64Array(totalMinutes);
 
   for (let minute = 0; minute < totalMinutes; minute++) {
     const kind = scenario.kind[minute]!;
     const asleep = kind === ActivityKind.Sleep;
-    const cgmMgdl = cgm.read(minute, body);
+    const cgmMgdl = cgm.read(minute, body.interstitialGlucoseMgdl());
     const insulinOnBoard = body.insulinOnBoardUnits();
 
+    // The person and their controller see no reading during warm-ups, failures and signal loss.
     const actions = controller.decide({
       minute,
-      cgmMgdl,
+      cgmMgdl: cgm.hasReading(minute) ? cgmMgdl : Number.NaN,
       bodyBolusInsulinOnBoardUnits: body.bolusInsulinOnBoardUnits(),
       asleep,
       moving: kind === ActivityKind.Walking || kind === ActivityKind.Exercise,
@@ -72,6 +83,7 @@ export function simulatePatient(
     body.moveAndRespond(minute < actions.restUntilMinute ? Math.min(planned, 0.12) : planned, asleep);
 
     signals[F.glucose_mgdl]![minute] = cgmMgdl;
+    bloodGlucoseMgdl[minute] = body.plasmaGlucoseMgdl();
     wearable.measure(minute, body, kind, asleep, signals);
     signals[F.insulin_on_board]![minute] = round(insulinOnBoard, 0.01);
     signals[F.carbs_in_stomach]![minute] = round(body.carbsInStomachGrams(), 0.1);
@@ -80,5 +92,5 @@ export function simulatePatient(
 
     body.advance(minute, actions.basalUnitsPerMin, actions.bolusUnits);
   }
-  return { signals, timeline: { ...controller.timeline, activityKind: scenario.kind } };
+  return { signals, timeline: { ...controller.timeline, activityKind: scenario.kind }, bloodGlucoseMgdl, sensor: cgm.trace };
 }

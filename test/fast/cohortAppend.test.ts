@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ConfigError, DEFAULT_CONFIG, type RunConfig } from '../../src/config/config.ts';
 import { SCHEMA_VERSION } from '../../src/dataset/arrowSchema.ts';
 import { singleMix } from '../../src/domain/cohort.ts';
-import { inheritCohort, refuseSchemaChange } from '../../src/pipeline/plan.ts';
+import { inheritOmittedKeys, refuseSchemaChange } from '../../src/pipeline/plan.ts';
 import type { Manifest, ManifestRun } from '../../src/storage/manifest.ts';
 
 /** A manifest with one committed run of `config` (only the fields these rules read). */
@@ -17,13 +17,16 @@ describe('appending to a dataset: cohort mixes and schema versions', () => {
 
   it('an append that names no mix takes the last run’s; a named mix wins; a new dataset takes the defaults', () => {
     const dataset = datasetOf(childrenOnLoops);
-    assert.deepEqual(inheritCohort({ ...DEFAULT_CONFIG }, dataset, ['therapyMix', 'ageMix']), { ...DEFAULT_CONFIG, ...childrenOnLoops });
-    const named = inheritCohort({ ...DEFAULT_CONFIG, ...singleMix('mdi', 'adult') }, dataset, ['ageMix']);
+    assert.deepEqual(inheritOmittedKeys({ ...DEFAULT_CONFIG }, dataset, ['therapyMix', 'ageMix']), {
+      ...DEFAULT_CONFIG,
+      ...childrenOnLoops,
+    });
+    const named = inheritOmittedKeys({ ...DEFAULT_CONFIG, ...singleMix('mdi', 'adult') }, dataset, ['ageMix']);
     assert.deepEqual(named.therapyMix, singleMix('mdi', 'adult').therapyMix);
     assert.deepEqual(named.ageMix, childrenOnLoops.ageMix);
-    assert.deepEqual(inheritCohort({ ...DEFAULT_CONFIG }, undefined, ['therapyMix', 'ageMix']), DEFAULT_CONFIG);
+    assert.deepEqual(inheritOmittedKeys({ ...DEFAULT_CONFIG }, undefined, ['therapyMix', 'ageMix']), DEFAULT_CONFIG);
     assert.deepEqual(
-      inheritCohort({ ...DEFAULT_CONFIG, appendMode: false }, dataset, ['therapyMix']),
+      inheritOmittedKeys({ ...DEFAULT_CONFIG, appendMode: false }, dataset, ['therapyMix']),
       { ...DEFAULT_CONFIG, appendMode: false },
       'an overwrite starts afresh',
     );
@@ -35,7 +38,7 @@ describe('appending to a dataset: cohort mixes and schema versions', () => {
       () => refuseSchemaChange(older, { ...DEFAULT_CONFIG }, '/data/twins'),
       (error: unknown) =>
         error instanceof ConfigError &&
-        /\/data\/twins holds schema version 2 .*writes version 3 .*age_group.*another --out, or replace this dataset with --no-append/.test(
+        /\/data\/twins holds schema version 2 .*writes version 4 .*cgm-gaps.*another --out, or replace this dataset with --no-append/.test(
           error.message,
         ) &&
         !error.message.includes('\n'),
@@ -46,5 +49,31 @@ describe('appending to a dataset: cohort mixes and schema versions', () => {
       'another mix keeps the schema',
     );
     assert.throws(() => refuseSchemaChange(datasetOf({}), { ...DEFAULT_CONFIG, windowSizeMinutes: 10 }, '/data/twins'), /--window/);
+  });
+
+  it('one sensor contract per dataset: another device, --cgm-gaps or --with-truth is refused; omitted, they are inherited', () => {
+    const g6WithGaps = datasetOf({ cgmDevice: 'g6', cgmGaps: true });
+    for (const [change, option] of [
+      [{ cgmDevice: 'libre3' as const, cgmGaps: true }, '--cgm-device'],
+      [{ cgmDevice: 'g6' as const, cgmGaps: false }, '--cgm-gaps'],
+      [{ cgmDevice: 'g6' as const, cgmGaps: true, withTruth: true }, '--with-truth'],
+    ] as const) {
+      assert.throws(
+        () => refuseSchemaChange(g6WithGaps, { ...DEFAULT_CONFIG, ...change }, '/data/twins'),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.message.includes(`(${option})`) &&
+          error.message.includes('append with --cgm-device g6 --cgm-gaps') &&
+          !error.message.includes('\n'),
+      );
+    }
+    assert.doesNotThrow(() => refuseSchemaChange(g6WithGaps, { ...DEFAULT_CONFIG, cgmDevice: 'g6', cgmGaps: true }, '/data/twins'));
+    assert.doesNotThrow(
+      () => refuseSchemaChange(g6WithGaps, { ...DEFAULT_CONFIG, appendMode: false }, '/data/twins'),
+      'an overwrite may change it',
+    );
+    const inherited = inheritOmittedKeys({ ...DEFAULT_CONFIG }, g6WithGaps, ['cgmDevice', 'cgmGaps', 'withTruth']);
+    assert.deepEqual([inherited.cgmDevice, inherited.cgmGaps, inherited.withTruth], ['g6', true, false]);
+    assert.doesNotThrow(() => refuseSchemaChange(g6WithGaps, inherited, '/data/twins'));
   });
 });

@@ -214,7 +214,10 @@ describe('the same person lives the same days whatever the therapy', () => {
         }
         assert.notDeepEqual(lives[2]!.signals[F.insulin_on_board], lives[0]!.signals[F.insulin_on_board]);
         const decisions = lives.map((life) => life.timeline.loopDecisions);
-        assert.ok(decisions[2]! > 150 && decisions[2]! <= 1440 / 5, `the loop decides every 5 minutes while it runs: ${decisions[2]}`);
+        assert.ok(
+          decisions[2]! > 100 && decisions[2]! <= 1440 / 5,
+          `the loop decides every 5 minutes while it runs and has a reading: ${decisions[2]}`,
+        );
         assert.deepEqual(decisions.slice(0, 2), [0, 0]);
       }
     }

@@ -7,6 +7,8 @@ import os
 import sys
 
 dataset = sys.argv[1]
+# Optional: a dataset generated with --cgm-gaps (nulls in the glucose columns) to read as well.
+gaps_dataset = sys.argv[2] if len(sys.argv) > 2 else None
 tables = ["patient_demographics", "timeseries_features_train", "timeseries_features_val", "timeseries_features_test"]
 result = {"counts": {}, "types": {}}
 
@@ -74,5 +76,30 @@ clf_model = gbt.fit(train_ml)
 clf_predictions = clf_model.transform(val_ml)
 result["gbt_predictions"] = clf_predictions.count()
 result["gbt_accuracy"] = clf_predictions.selectExpr("avg(cast(prediction = label_hypoglycemia_risk as double)) as a").first()["a"]
+
+if gaps_dataset:
+    # Every reader must see the same nulls, as nulls (not NaN, not 0), and only in the glucose columns.
+    path = os.path.join(gaps_dataset, "timeseries_features_train.parquet")
+    frame = pd.read_parquet(path)
+    polars_frame = pl.read_parquet(f"{path}/*.parquet")
+    spark_frame = spark.read.parquet(path)
+    from pyspark.sql import functions as F
+
+    spark_nulls = spark_frame.select([F.sum(F.col(c).isNull().cast("int")).alias(c) for c in spark_frame.columns]).first().asDict()
+    result["gaps"] = {
+        "rows": len(frame),
+        "pandas": {c: int(frame[c].isna().sum()) for c in frame.columns},
+        "polars": {c: int(polars_frame[c].null_count()) for c in polars_frame.columns},
+        "duckdb": {
+            c: duckdb.sql(f"SELECT count(*) - count(\"{c}\") FROM read_parquet('{path}/*.parquet')").fetchall()[0][0] for c in frame.columns
+        },
+        "spark": {c: int(v or 0) for c, v in spark_nulls.items()},
+        "spark_nullable": {f.name: f.nullable for f in spark_frame.schema.fields},
+        "nan_in_polars": int(polars_frame.select(pl.col("feature_t0_glucose_mgdl").is_nan().sum()).item()),
+        "truth_mard_pct": duckdb.sql(
+            f"SELECT 100 * avg(abs(feature_t0_glucose_mgdl - blood_glucose_mgdl) / blood_glucose_mgdl) FROM read_parquet('{path}/*.parquet')"
+        ).fetchall()[0][0],
+    }
+
 spark.stop()
 print("INTEROP_RESULT " + json.dumps(result))

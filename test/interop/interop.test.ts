@@ -12,6 +12,7 @@ import { startTestTemporal } from '../helpers/servers.ts';
 
 let server: DevServer;
 let dataset: string;
+let gapsDataset: string;
 let result: {
   counts: Record<string, Record<string, number>>;
   types: Record<string, Record<string, Record<string, string>>>;
@@ -22,6 +23,16 @@ let result: {
   rf_predictions: number;
   gbt_predictions: number;
   gbt_accuracy: number;
+  gaps: {
+    rows: number;
+    pandas: Record<string, number>;
+    polars: Record<string, number>;
+    duckdb: Record<string, number>;
+    spark: Record<string, number>;
+    spark_nullable: Record<string, boolean>;
+    nan_in_polars: number;
+    truth_mard_pct: number;
+  };
 };
 
 function python(args: string[]): Promise<string> {
@@ -43,7 +54,30 @@ before(async () => {
     TEMPORAL_ADDRESS: server.address,
   });
   assert.equal(generated.code, 0, generated.stderr);
-  const output = await python([join(PROJECT_ROOT, 'test/interop/check_interop.py'), dataset]);
+  // A second dataset with the opt-in CGM gaps and the truth column: what every reader must see as nulls.
+  gapsDataset = join(mkdtempSync(join(tmpdir(), 'interop-gaps-')), 'ds');
+  const withGaps = await runCli(
+    [
+      'generate',
+      '--patients',
+      '10',
+      '--days',
+      '1',
+      '--seed',
+      '4',
+      '--cgm-device',
+      'g6',
+      '--cgm-gaps',
+      '--with-truth',
+      '--out',
+      gapsDataset,
+      '--workers',
+      '2',
+    ],
+    { TEMPORAL_ADDRESS: server.address },
+  );
+  assert.equal(withGaps.code, 0, withGaps.stderr);
+  const output = await python([join(PROJECT_ROOT, 'test/interop/check_interop.py'), dataset, gapsDataset]);
   result = JSON.parse(
     output
       .split('\n')
@@ -98,5 +132,27 @@ describe('interop with the Python data stack', () => {
     assert.ok(result.rf_rmse_mgdl > 0 && result.rf_rmse_mgdl < 40, `RMSE ${result.rf_rmse_mgdl}`);
     assert.ok(result.gbt_predictions > 0);
     assert.ok(result.gbt_accuracy > 0.8, `accuracy ${result.gbt_accuracy}`);
+  });
+
+  it('a --cgm-gaps dataset: pandas, Polars, DuckDB and Spark see the same nulls, only in the glucose columns', () => {
+    const { gaps } = result;
+    const glucose = (name: string) => /^feature_t\d+_glucose_mgdl$/.test(name) || /^target_glucose_mgdl(_\d+min)?$/.test(name);
+    let nullsSeen = 0;
+    for (const [column, pandasNulls] of Object.entries(gaps.pandas)) {
+      assert.equal(gaps.polars[column], pandasNulls, `${column}: Polars`);
+      assert.equal(gaps.duckdb[column], pandasNulls, `${column}: DuckDB`);
+      assert.equal(gaps.spark[column], pandasNulls, `${column}: Spark`);
+      if (!glucose(column)) assert.equal(pandasNulls, 0, `${column} holds nulls`);
+      else nullsSeen += pandasNulls;
+      assert.equal(gaps.spark_nullable[column], glucose(column), `${column}: Spark nullability`);
+    }
+    assert.ok(
+      gaps.pandas.feature_t0_glucose_mgdl! > 0 && gaps.pandas.feature_t0_glucose_mgdl! < 0.2 * gaps.rows,
+      JSON.stringify(gaps.pandas.feature_t0_glucose_mgdl),
+    );
+    assert.ok(nullsSeen > 0);
+    assert.equal(gaps.nan_in_polars, 0, 'missing readings are nulls, not NaN');
+    assert.equal(gaps.pandas.blood_glucose_mgdl, 0);
+    assert.ok(gaps.truth_mard_pct > 5 && gaps.truth_mard_pct < 16, `MARD from the table: ${gaps.truth_mard_pct}`);
   });
 });

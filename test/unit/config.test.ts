@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, DEFAULT_CONFIG, omittedCohortKeys, validateRunConfig, windowsPerPatient } from '../../src/config/config.ts';
+import { ConfigError, DEFAULT_CONFIG, omittedInheritedKeys, validateRunConfig, windowsPerPatient } from '../../src/config/config.ts';
 import { resolveRunConfig } from '../../src/cli/runOptions.ts';
 import { runCli } from '../helpers/cli.ts';
 
@@ -94,10 +94,13 @@ describe('cohort mixes', () => {
     assert.equal(validateRunConfig({ therapyMix: 'mdi:0.3333333333,pump:0.3333333333,aid:0.3333333334' }).therapyMix.aid, 0.3333333334);
   });
 
-  it('mixes the user did not give are left for the plan to inherit', () => {
-    assert.deepEqual(resolveRunConfig({}).omittedCohortKeys, ['therapyMix', 'ageMix']);
-    assert.deepEqual(resolveRunConfig({ ageMix: 'adult:1' }).omittedCohortKeys, ['therapyMix']);
-    assert.deepEqual(omittedCohortKeys({ numPatients: 3, therapyMix: 'aid:1' }), ['ageMix']);
+  it('mixes and CGM options the user did not give are left for the plan to inherit', () => {
+    assert.deepEqual(resolveRunConfig({}).omittedInheritedKeys, ['therapyMix', 'ageMix', 'cgmDevice', 'cgmGaps', 'withTruth']);
+    assert.deepEqual(resolveRunConfig({ ageMix: 'adult:1', cgmDevice: 'g6', cgmGaps: true }).omittedInheritedKeys, [
+      'therapyMix',
+      'withTruth',
+    ]);
+    assert.deepEqual(omittedInheritedKeys({ numPatients: 3, therapyMix: 'aid:1', withTruth: true }), ['ageMix', 'cgmDevice', 'cgmGaps']);
   });
 });
 
@@ -111,6 +114,7 @@ describe('CLI bad input: one clear line, exit status 2, nothing written', () => 
     ['missing config file', ['--config', '/nonexistent/run.json'], /--config: cannot read/],
     ['a horizon out of range', ['--horizons', '30,1000'], /forecastHorizonsMinutes \(--horizons\): got \[30,1000\]/],
     ['a horizon that is not a number', ['--horizons', 'soon'], /--horizons.*"soon"/],
+    ['an unknown CGM device', ['--cgm-device', 'g5'], /invalid cgmDevice \(--cgm-device\): got "g5", expected one of libre3, g7, g6/],
     ['an unknown therapy', ['--therapy-mix', 'mdi:0.5,pen:0.5'], /--therapy-mix.*unknown name "pen"/],
     ['age shares not summing to 1', ['--age-mix', 'child:0.5,adult:0.6'], /--age-mix.*sum to 1.1/],
   ];

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { withoutCohortKeys } from '../../config/config.ts';
-import { refuseSchemaChange } from '../../pipeline/plan.ts';
+import { withoutInheritedKeys } from '../../config/config.ts';
+import { inheritOmittedKeys, refuseSchemaChange } from '../../pipeline/plan.ts';
 import { readManifest } from '../../storage/manifest.ts';
 import { openStore } from '../../storage/openStore.ts';
 import { preflightOutput } from '../../storage/preflight.ts';
@@ -51,9 +51,10 @@ Examples:
 export async function generate(flags: GenerateFlags & OutputFlags): Promise<number> {
   let config, workers, omitted, location: string;
   try {
-    ({ config, workers, omittedCohortKeys: omitted } = resolveRunConfig(flags));
+    ({ config, workers, omittedInheritedKeys: omitted } = resolveRunConfig(flags));
     location = await preflightOutput(config.outputDir);
-    refuseSchemaChange(await readManifest(openStore(location)), config, location);
+    const manifest = await readManifest(openStore(location));
+    refuseSchemaChange(manifest, inheritOmittedKeys(config, manifest, omitted), location);
   } catch (error) {
     return exitFor(error);
   }
@@ -68,7 +69,7 @@ export async function generate(flags: GenerateFlags & OutputFlags): Promise<numb
       handle = await session.client.workflow.start(WORKFLOW_TYPE, {
         taskQueue: TASK_QUEUE,
         workflowId,
-        args: [{ ...withoutCohortKeys(config, omitted), outputDir: location }],
+        args: [{ ...withoutInheritedKeys(config, omitted), outputDir: location }],
         workflowIdConflictPolicy: 'FAIL',
       });
     } catch (error) {

@@ -76,7 +76,9 @@ export async function realism(flags: GenerateFlags & { in?: string; jsonOut?: st
   // Loaded here, not at start-up: the report reads Parquet (parquet-wasm), which no other command needs.
   const { formatRealismReport, realismReport } = await import('../../realism/realismReport.ts');
   // S3 datasets are read from a temporary local copy of their committed files.
-  const report = await withLocalDataset(store, manifest, (directory) => realismReport(directory));
+  const { studyDatasetSensors } = await import('../../realism/sensorRealism.ts');
+  const cgm = studyDatasetSensors(manifest);
+  const report = await withLocalDataset(store, manifest, (directory) => realismReport(directory, cgm));
   report.dataset = location;
   const json = JSON.stringify(report, null, 2) + '\n';
   let written: string;

@@ -1,6 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import { ConfigError, withoutCohortKeys } from '../../config/config.ts';
+import { ConfigError, withoutInheritedKeys } from '../../config/config.ts';
 import { preflightOutput } from '../../storage/preflight.ts';
 import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdFor } from '../../temporal/connection.ts';
 import { createRunLog } from '../../util/logger.ts';
@@ -76,7 +76,7 @@ export function registerSchedule(program: Command): void {
             throw new ConfigError(`invalid --every: got "${flags.every}", expected a duration such as 30s, 15m, 6h or 1d`);
           if (!/^[A-Za-z0-9._-]{1,200}$/.test(flags.id))
             throw new ConfigError(`invalid --id: got "${flags.id}", expected letters, digits, ".", "_" or "-"`);
-          const { config, omittedCohortKeys: omitted } = resolveRunConfig(flags);
+          const { config, omittedInheritedKeys: omitted } = resolveRunConfig(flags);
           const location = await preflightOutput(config.outputDir);
           return await withClient(async (client) => {
             await client.schedule.create({
@@ -87,7 +87,7 @@ export function registerSchedule(program: Command): void {
                 workflowType: WORKFLOW_TYPE,
                 taskQueue: TASK_QUEUE,
                 workflowId: workflowIdFor(location),
-                args: [{ ...withoutCohortKeys(config, omitted), outputDir: location }],
+                args: [{ ...withoutInheritedKeys(config, omitted), outputDir: location }],
               },
               policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
             });

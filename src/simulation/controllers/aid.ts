@@ -16,6 +16,16 @@ import type { ControllerInputs } from './types.ts';
 export const LOOP_INTERVAL_MINUTES = 5;
 /** Target of the loop, mg/dL (min_bg = max_bg). OpenAPS users commonly run 100–110. */
 export const LOOP_TARGET_MGDL = 110;
+/**
+ * Children and adolescents: families and clinics set higher targets (the Omnipod 5 paediatric trial
+ * let them choose 110–150 mg/dL, Sherr et al. 2022, Diabetes Care 45:1907–1910; ISPAD 2022 advises
+ * individual targets for the young).
+ */
+export const PAEDIATRIC_LOOP_TARGET_MGDL = 130;
+
+/** The loop target for a person. */
+export const loopTargetMgdl = (profile: Pick<PatientProfile, 'ageGroup'>) =>
+  profile.ageGroup === 'adult' ? LOOP_TARGET_MGDL : PAEDIATRIC_LOOP_TARGET_MGDL;
 /** Activity temp target before and during exercise the person prepares for (OpenAPS "exercise" temp target). */
 export const EXERCISE_TEMP_TARGET_MGDL = 150;
 export const EXERCISE_TEMP_TARGET_LEAD_MINUTES = 60;
@@ -43,7 +53,7 @@ export function oref0Profile(profile: PatientProfile, targetMgdl: number): Recor
     current_basal: 0,
     min_bg: targetMgdl,
     max_bg: targetMgdl,
-    temptargetSet: targetMgdl !== LOOP_TARGET_MGDL,
+    temptargetSet: targetMgdl === EXERCISE_TEMP_TARGET_MGDL,
     sens: therapy.correctionFactorMgdlPerUnit,
     carb_ratio: therapy.carbRatioGramsPerUnit,
     dia: 5,
@@ -127,7 +137,7 @@ export class AidController extends PumpController {
   constructor(profile: PatientProfile, schedule: DailySchedule, streams: PumpStreams & { loopAvailability: RandomStream }) {
     super(profile, schedule, streams);
     this.loopRunning = loopRunningMinutes(schedule.totalMinutes, profile.habits.openLoopFraction, streams.loopAvailability);
-    this.profiles = { usual: oref0Profile(profile, LOOP_TARGET_MGDL), exercise: oref0Profile(profile, EXERCISE_TEMP_TARGET_MGDL) };
+    this.profiles = { usual: oref0Profile(profile, loopTargetMgdl(profile)), exercise: oref0Profile(profile, EXERCISE_TEMP_TARGET_MGDL) };
     this.iobTicks = Array.from({ length: PROJECTION_TICKS }, () => ({ iob: 0, activity: 0, iobWithZeroTemp: { iob: 0, activity: 0 } }));
   }
 
@@ -150,7 +160,9 @@ export class AidController extends PumpController {
   protected override basalUnitsPerHour(now: ControllerInputs): number {
     const { minute } = now;
     this.cgmHistory[minute % CGM_HISTORY_MINUTES] = now.cgmMgdl;
-    if (minute % LOOP_INTERVAL_MINUTES === 0 && this.loopRunning[minute] === 1) this.runLoop(now);
+    // Without a reading the loop decides nothing: the running temp basal ends at its duration and the
+    // pump goes back to its schedule (what OpenAPS does when its glucose data is stale).
+    if (minute % LOOP_INTERVAL_MINUTES === 0 && this.loopRunning[minute] === 1 && !Number.isNaN(now.cgmMgdl)) this.runLoop(now);
     if (this.tempStartMinute >= 0 && minute >= this.tempStartMinute + this.tempDurationMinutes) this.tempStartMinute = -1;
     return this.tempStartMinute >= 0 ? this.tempRate : this.scheduleAt(minute);
   }
@@ -166,13 +178,26 @@ export class AidController extends PumpController {
     timeline.loopDecisions++;
     // Glucose status as lib/glucose-get-last.js computes it from 5-minute readings: the last delta,
     // the mean of the deltas to readings 5–15 min ago, and of those 20–40 min ago (mg/dL per 5 min).
+    // Readings missing from the history (signal loss, a warm-up) are left out of the averages, as
+    // glucose-get-last.js averages the readings it has; with none, the change counts as flat.
     const bg = now.cgmMgdl;
-    const perFive = (minutesAgo: number) => ((bg - this.cgmAgo(minute, minutesAgo)) / minutesAgo) * 5;
+    const meanPerFive = (...minutesAgo: number[]) => {
+      let sum = 0,
+        count = 0;
+      for (const ago of minutesAgo) {
+        const past = this.cgmAgo(minute, ago);
+        if (Number.isNaN(past)) continue;
+        sum += ((bg - past) / ago) * 5;
+        count++;
+      }
+      return count > 0 ? sum / count : Number.NaN;
+    };
     const status = this.glucoseStatus;
     status.glucose = bg;
-    status.delta = Math.round(perFive(5) * 100) / 100;
-    status.short_avgdelta = Math.round(((perFive(5) + perFive(10) + perFive(15)) / 3) * 100) / 100;
-    status.long_avgdelta = Math.round(((perFive(20) + perFive(25) + perFive(30) + perFive(35) + perFive(40)) / 5) * 100) / 100;
+    status.short_avgdelta = Math.round((meanPerFive(5, 10, 15) || 0) * 100) / 100;
+    const delta = meanPerFive(5);
+    status.delta = Number.isNaN(delta) ? status.short_avgdelta : Math.round(delta * 100) / 100;
+    status.long_avgdelta = Math.round((meanPerFive(20, 25, 30, 35, 40) || 0) * 100) / 100;
     status.date = minuteToMs(minute);
 
     // Insulin on board now and projected, rounded as lib/iob/total.js rounds them.

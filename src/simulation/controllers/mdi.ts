@@ -14,7 +14,8 @@ export const roundToStep = (units: number, step: number) => Math.round(units / s
 
 /** Correction dose (G − target)/CF above a threshold, less the bolus insulin still on board. */
 export function correctionUnits(therapy: TherapySettings, cgmMgdl: number, insulinOnBoardUnits: number, thresholdMgdl: number): number {
-  if (cgmMgdl <= thresholdMgdl) return 0;
+  // No reading (NaN): no correction.
+  if (!(cgmMgdl > thresholdMgdl)) return 0;
   return Math.max(0, (cgmMgdl - therapy.targetGlucoseMgdl) / therapy.correctionFactorMgdlPerUnit - insulinOnBoardUnits);
 }
 

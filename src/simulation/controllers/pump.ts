@@ -56,9 +56,13 @@ export function preparedSessionAt(sessions: PreparedSessions, minute: number, le
 export const scheduledBasalUnitsPerHour = (therapy: TherapySettings, minute: number) =>
   therapy.basalProfileUnitsPerHour[Math.floor((minute % 1440) / 60)]!;
 
-/** Bolus calculator: carbs/CR plus (G − target)/CF less insulin on board; below target the correction is negative. */
+/**
+ * Bolus calculator: carbs/CR plus (G − target)/CF less insulin on board; below target the correction
+ * is negative. Without a CGM reading (NaN) it doses the carbs alone, as a pump wizard without a BG does.
+ */
 export function pumpBolusUnits(therapy: TherapySettings, countedCarbsGrams: number, cgmMgdl: number, insulinOnBoardUnits: number): number {
   const carbUnits = countedCarbsGrams / therapy.carbRatioGramsPerUnit;
+  if (Number.isNaN(cgmMgdl)) return carbUnits;
   const correction = (cgmMgdl - therapy.targetGlucoseMgdl) / therapy.correctionFactorMgdlPerUnit;
   return Math.max(0, carbUnits + (correction > 0 ? Math.max(0, correction - insulinOnBoardUnits) : correction));
 }
@@ -93,7 +97,7 @@ export class PumpController implements TherapyController, BolusCalculator {
   }
 
   correctionUnits(now: ControllerInputs, thresholdMgdl: number): number {
-    if (now.cgmMgdl <= thresholdMgdl) return 0;
+    if (!(now.cgmMgdl > thresholdMgdl)) return 0;
     return pumpBolusUnits(this.therapy, 0, now.cgmMgdl, this.calculatorInsulinOnBoardUnits(now.minute));
   }
 
