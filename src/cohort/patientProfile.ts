@@ -253,7 +253,7 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
     // intakes 2005: estimated energy requirement of 14–18-year-olds).
     mealPortionScale: Math.min(1.3, Math.max(0.5, (weightKg / 75) ** 0.5 * (ageGroup === 'adolescent' ? 1.2 : 1) * jitter())),
     exercisePreparationProbability: Math.max(0.05, 0.7 - 0.6 * struggle) * (young ? 0.6 : 1),
-    // Closed-loop mode ran ~90 % of the time in the pivotal trials and real-world cohorts (docs/PHYSIOLOGY.md).
+    // Closed-loop mode ran ~90 % of the time in the pivotal trials and real-world cohorts; less for those who struggle (docs/PHYSIOLOGY.md §3).
     openLoopFraction: 0.05 + 0.3 * struggle,
   };
 

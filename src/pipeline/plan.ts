@@ -38,7 +38,7 @@ export async function planRun(
   }
   // What the lease protects: nobody else commits while we hold it, so this manifest stays current.
   let manifest: Manifest | undefined;
-  let config = requested;
+  let config: RunConfig;
   try {
     manifest = await readManifest(store);
     config = inheritOmittedKeys(requested, manifest, omittedInheritedKeys);

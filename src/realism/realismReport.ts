@@ -60,6 +60,22 @@ function readColumns(bytes: Uint8Array, columns: string[]): Table {
   return tableFromIPC(readParquet(bytes, { columns }).intoIPCStream());
 }
 
+/** A float column with NaN where it is null (a --cgm-gaps dataset): toArray() alone gives whatever the buffer holds there. */
+function floatsWithNaN(table: Table, name: string): Float64Array {
+  const vector = table.getChild(name)!;
+  const values = Float64Array.from(vector.toArray() as Float64Array);
+  if (vector.nullCount === 0) return values;
+  let row = 0;
+  for (const data of vector.data) {
+    const validity = data.nullBitmap;
+    for (let i = 0; i < data.length; i++, row++) {
+      const bit = data.offset + i;
+      if (validity && validity.length > 0 && (validity[bit >> 3]! & (1 << (bit & 7))) === 0) values[row] = Number.NaN;
+    }
+  }
+  return values;
+}
+
 /**
  * Computes the realism report of a committed dataset directory: per-patient CGM metrics from the
  * t0 glucose of consecutive windows (one window per minute), label prevalence per split, and the
@@ -85,9 +101,9 @@ export async function realismReport(datasetDir: string, cgm?: SensorStudyReport)
       const lagColumns = schemaNames(bytes).filter((name) => /^feature_t\d+_glucose_mgdl$/.test(name));
       const table = readColumns(bytes, ['patient_id', ...featureColumns, ...LABEL_NAMES, ...lagColumns.slice(1), 'target_glucose_mgdl']);
       const ids = table.getChild('patient_id')!.toArray() as string[];
-      const glucose = table.getChild(featureColumns[0]!)!.toArray() as Float64Array;
-      const lags = lagColumns.map((name) => table.getChild(name)!.toArray() as Float64Array);
-      const target = table.getChild('target_glucose_mgdl')!.toArray() as Float64Array;
+      const glucose = floatsWithNaN(table, featureColumns[0]!);
+      const lags = lagColumns.map((name) => floatsWithNaN(table, name));
+      const target = floatsWithNaN(table, 'target_glucose_mgdl');
       windows[split] += table.numRows;
       LABEL_NAMES.forEach((label, l) => {
         const values = table.getChild(label)!.toArray() as Int32Array;
@@ -96,7 +112,7 @@ export async function realismReport(datasetDir: string, cgm?: SensorStudyReport)
         positives[split][l]! += sum;
       });
       featureColumns.forEach((column, f) => {
-        const values = table.getChild(column)!.toArray() as Float64Array;
+        const values = floatsWithNaN(table, column);
         for (let i = 0; i < values.length; i++) {
           const v = values[i]!;
           if (v < signalMin[f]!) signalMin[f] = v;

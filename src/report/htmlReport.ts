@@ -1,10 +1,11 @@
 import type * as Echarts from 'echarts';
-import { FEATURE_NAMES } from '../domain/features.ts';
+import { F, FEATURE_NAMES } from '../domain/features.ts';
 import { SPLITS } from '../dataset/splits.ts';
 import { timeseriesTable } from '../storage/layout.ts';
 import { cohortCellKey, correlationMatrix, GLUCOSE_BIN_MGDL, histogramQuantile } from '../dataset/summaryStats.ts';
 import { AGE_GROUPS, THERAPIES } from '../domain/cohort.ts';
 import { ActivityKind } from '../domain/activity.ts';
+import { SensorState } from '../domain/cgm.ts';
 import { GENERATOR } from '../version.ts';
 import { baselineTables, type BaselineTables } from './baselines.ts';
 import type { ReportData } from './reportData.ts';
@@ -80,6 +81,91 @@ function histogramChart(title: string, histogram: number[], lo: number, width: n
     },
     370,
     300,
+  );
+}
+
+/** Stretches [start, end) of minutes where `inside(minute)` holds, as chart x-axis areas (hours). */
+function minuteAreas(minutes: number, inside: (minute: number) => boolean, hours: string[]): [{ xAxis: string }, { xAxis: string }][] {
+  const areas: [{ xAxis: string }, { xAxis: string }][] = [];
+  let start = -1;
+  for (let m = 0; m <= minutes; m++) {
+    const within = m < minutes && inside(m);
+    if (within && start < 0) start = m;
+    if (!within && start >= 0) {
+      areas.push([{ xAxis: hours[start]! }, { xAxis: hours[m - 1]! }]);
+      start = -1;
+    }
+  }
+  return areas;
+}
+
+/** The example patient's week: the CGM as a --cgm-gaps table holds it, the truth beside it, what the sensor did. */
+function examplePatientWeek(data: ReportData): string {
+  const week = data.exampleWeek!;
+  const { series, minutes } = week;
+  const { state, sensorStarts, compressionStarts, compressionMgdl } = series.sensor;
+  const hours = Array.from({ length: minutes }, (_, m) => (m / 60).toFixed(2));
+  const cgm = Array.from({ length: minutes }, (_, m) => (state[m] === SensorState.Reading ? series.signals[F.glucose_mgdl]![m]! : null));
+  const truth = Array.from({ length: minutes }, (_, m) => Math.round(series.bloodGlucoseMgdl[m]!));
+  const shade = (name: string, color: string, inside: (m: number) => boolean) => ({
+    name,
+    type: 'line' as const,
+    data: [],
+    markArea: { silent: true, itemStyle: { color }, data: minuteAreas(minutes, inside, hours) },
+  });
+  return svgChart(
+    {
+      title: {
+        text:
+          `A patient-week on ${data.manifest.runs[data.manifest.runs.length - 1]!.config.cgmDevice}: CGM (gaps left empty) and plasma ` +
+          `glucose\nsensor changes marked; warm-ups, signal loss and compression lows shaded`,
+        left: 'center',
+        textStyle: { fontSize: 12 },
+      },
+      legend: { top: 36, data: ['CGM', 'plasma glucose', 'warm-up', 'signal loss or failed sensor', 'compression low'] },
+      grid: { left: 60, right: 20, top: 70, bottom: 40 },
+      xAxis: { type: 'category', data: hours, name: 'hour', nameLocation: 'middle', nameGap: 25, axisLabel: { interval: 1439 } },
+      yAxis: { type: 'value', min: 40, max: 400, name: 'mg/dL' },
+      series: [
+        {
+          name: 'CGM',
+          type: 'line',
+          data: cgm,
+          showSymbol: false,
+          connectNulls: false,
+          lineStyle: { width: 1, color: '#4c78a8' },
+          itemStyle: { color: '#4c78a8' },
+          markLine: {
+            symbol: 'none',
+            lineStyle: { color: '#222', type: 'dashed' },
+            label: { formatter: '{b}', fontSize: 9 },
+            data: [
+              ...sensorStarts.filter((m) => m < minutes).map((m) => ({ xAxis: hours[m]!, name: 'new sensor' })),
+              ...compressionStarts
+                .filter((m) => m < minutes)
+                .map((m) => ({ xAxis: hours[m]!, name: 'lying on it', lineStyle: { color: '#b279a2' } })),
+            ],
+          },
+        },
+        {
+          name: 'plasma glucose',
+          type: 'line',
+          data: truth,
+          showSymbol: false,
+          lineStyle: { width: 1, color: '#f58518', opacity: 0.7 },
+          itemStyle: { color: '#f58518' },
+        },
+        shade('warm-up', 'rgba(84,162,75,0.25)', (m) => state[m] === SensorState.WarmUp),
+        shade(
+          'signal loss or failed sensor',
+          'rgba(228,87,86,0.2)',
+          (m) => state[m] === SensorState.SignalLoss || state[m] === SensorState.Failed,
+        ),
+        shade('compression low', 'rgba(178,121,162,0.25)', (m) => compressionMgdl[m]! < -5),
+      ],
+    },
+    1000,
+    340,
   );
 }
 
@@ -306,6 +392,17 @@ export async function htmlReport(data: ReportData, location: string): Promise<st
       caption: 'One patient-day: all 14 signals and the basal insulin delivered (on a closed loop, the temporary basals oref0 set).',
       svg: examplePatientDay(data),
     },
+    ...(data.exampleWeek
+      ? [
+          {
+            id: 'cgm-week',
+            caption:
+              'What the CGM does over a week: each sensor drifts and has its own noise, a new one gives no reading while it warms up, ' +
+              'the signal drops out now and then, and lying on the sensor at night reads falsely low.',
+            svg: examplePatientWeek(data),
+          },
+        ]
+      : []),
     { id: 'correlation', caption: 'How the signals move together.', svg: correlationChart(data) },
   ];
   return `<!doctype html>

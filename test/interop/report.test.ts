@@ -50,7 +50,7 @@ describe('dataset card and report', () => {
     await page.goto(`file://${join(dataset, 'report.html')}`, { waitUntil: 'load' });
     assert.deepEqual(problems, []);
     assert.deepEqual(requests, []);
-    for (const id of ['labels', 'tir', 'glucose', 'example', 'correlation']) {
+    for (const id of ['labels', 'tir', 'glucose', 'example', 'cgm-week', 'correlation']) {
       const svgs = await page.locator(`figure#${id} svg`).count();
       assert.equal(svgs, 1, `figure ${id}`);
       const box = await page.locator(`figure#${id} svg`).boundingBox();
@@ -59,6 +59,10 @@ describe('dataset card and report', () => {
     // The example day plots all 14 signals, and the heatmap has 14×14 cells.
     assert.equal((await page.locator('figure#example svg path[fill="none"]').count()) >= 14, true);
     assert.ok((await page.locator('figure#example svg text', { hasText: 'glucose_mgdl' }).count()) >= 1);
+    // The patient-week marks its sensor changes and shades warm-ups and compression lows.
+    assert.ok((await page.locator('figure#cgm-week svg text', { hasText: 'new sensor' }).count()) >= 1);
+    for (const legend of ['warm-up', 'compression low', 'plasma glucose'])
+      assert.ok((await page.locator('figure#cgm-week svg text', { hasText: legend }).count()) >= 1, legend);
     const screenshot = join(tmpdir(), `report-${Date.now()}.png`);
     await page.screenshot({ path: screenshot, fullPage: true });
     assert.ok(existsSync(screenshot));

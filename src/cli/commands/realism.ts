@@ -23,7 +23,8 @@ export function registerRealism(program: Command): void {
         .command('realism')
         .description(
           'Generate a dataset (or read --in DIR) and compare its CGM metrics per therapy × age group, label ' +
-            'prevalence and signal ranges with the realism bands of docs/PHYSIOLOGY.md; exit 0 only if all hold. ' +
+            'prevalence, signal ranges and its CGM against the truth (accuracy by day of wear, gaps, compression ' +
+            'lows, night-time lows) with the realism bands of docs/PHYSIOLOGY.md; exit 0 only if all hold. ' +
             'Generated cohorts are balanced across therapies and age groups unless a mix is given, so every cell ' +
             'has its 100 patients.',
         )
