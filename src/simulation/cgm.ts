@@ -2,11 +2,13 @@
 // inside the first one), some ending early, each warming up without readings, each with its own
 // calibration drift and AR(2) noise (physiology/cgmError.ts), false lows when the person lies on
 // the sensor at night, and signal loss between sensor and phone. Everything is drawn from the
-// patient's sensor stream when the sensor is made, so it is the same whatever the dataset keeps.
+// patient's sensor streams when the sensor is made, so it is the same whatever the dataset keeps;
+// each part draws from its own stream, in time order, so a longer stay (the forecasting tail)
+// changes nothing in the minutes a shorter one has.
 import { SensorState, type CgmDevice } from '../domain/cgm.ts';
 import { CGM_DEVICE_SPECS, type CgmDeviceSpec } from '../physiology/cgmDevices.ts';
 import { ar2AtShorterStep, calibrationGain, compressionArtefactMgdl, drawSensorErrorParameters } from '../physiology/cgmError.ts';
-import { bernoulli, type RandomStream } from '../util/random.ts';
+import { bernoulli, randomStream, type RandomStream } from '../util/random.ts';
 
 /** Range commercial CGMs report, mg/dL. */
 export const CGM_MIN_MGDL = 40;
@@ -79,6 +81,31 @@ interface Session {
   end: number;
 }
 
+/** The sensor's random streams, one per part. */
+export interface SensorStreams {
+  /** When sensors are inserted and fail. */
+  sessions: RandomStream;
+  /** Each sensor's calibration and noise parameters. */
+  calibration: RandomStream;
+  /** The AR(2) innovations, sample by sample. */
+  noise: RandomStream;
+  /** Who sleeps on the sensor, and when. */
+  compression: RandomStream;
+  signalLoss: RandomStream;
+}
+
+/** A patient's sensor streams (seed and patient index decide them, nothing else). */
+export function sensorStreams(randomSeed: number, patientIndex: number): SensorStreams {
+  const stream = (part: string) => randomStream(randomSeed, patientIndex, `sensor:${part}`);
+  return {
+    sessions: stream('sessions'),
+    calibration: stream('calibration'),
+    noise: stream('noise'),
+    compression: stream('compression'),
+    signalLoss: stream('signalLoss'),
+  };
+}
+
 /** Plans the sensors over the stay: the first inserted before it began, each worn its length or failing early. */
 function planSessions(rng: RandomStream, spec: CgmDeviceSpec, totalMinutes: number): Session[] {
   const wearMinutes = Math.round(spec.wearDays * 1440);
@@ -112,10 +139,9 @@ export class CgmSensor {
   private readonly isSample: Uint8Array;
   private heldMgdl = Number.NaN;
 
-  constructor(rng: RandomStream, device: CgmDevice, totalMinutes: number, asleep: Uint8Array) {
+  constructor(streams: SensorStreams, device: CgmDevice, totalMinutes: number, asleep: Uint8Array) {
     const spec = CGM_DEVICE_SPECS[device];
-    const sideSleeper = bernoulli(rng, SIDE_SLEEPER_SHARE);
-    const sessions = planSessions(rng, spec, totalMinutes);
+    const sessions = planSessions(streams.sessions, spec, totalMinutes);
     this.gain = new Float64Array(totalMinutes);
     this.offsetMgdl = new Float64Array(totalMinutes);
     this.isSample = new Uint8Array(totalMinutes);
@@ -127,7 +153,7 @@ export class CgmSensor {
 
     // Each sensor's error applies from its insertion until the next sensor's.
     sessions.forEach((session, s) => {
-      const parameters = drawSensorErrorParameters(rng, spec.errorScale);
+      const parameters = drawSensorErrorParameters(streams.calibration, spec.errorScale);
       const noise = step === MODEL_SAMPLE_MINUTES ? parameters : ar2AtShorterStep(parameters, MODEL_SAMPLE_MINUTES / step);
       const sigmaW = noise.sigmaW * spec.errorScale;
       const until = Math.min(totalMinutes, s + 1 < sessions.length ? sessions[s + 1]!.start : totalMinutes);
@@ -139,7 +165,7 @@ export class CgmSensor {
         const days = sinceStart / 1440;
         if (sinceStart % step === 0) {
           const sd = sigmaW * (1 + spec.earlyWearExtra * Math.exp(-days / EARLY_WEAR_DAYS));
-          noiseMgdl = noise.phi1 * previous + noise.phi2 * beforePrevious + sd * rng.normal();
+          noiseMgdl = noise.phi1 * previous + noise.phi2 * beforePrevious + sd * streams.noise.normal();
           beforePrevious = previous;
           previous = noiseMgdl;
         }
@@ -154,51 +180,43 @@ export class CgmSensor {
     });
     if (!this.isSample[0]) this.isSample[0] = 1;
 
-    // Compression lows, per stretch of sleep.
+    // Compression lows: events arrive at a rate per minute asleep (a Poisson process over sleep).
+    const compression = streams.compression;
+    const sideSleeper = bernoulli(compression, SIDE_SLEEPER_SHARE);
     const eventsPerMinute = (COMPRESSION_EVENTS_PER_SLEEP_HOUR / 60) * (sideSleeper ? SIDE_SLEEPER_FACTOR : OTHER_SLEEPER_FACTOR);
-    for (let minute = 0; minute < totalMinutes;) {
-      if (!asleep[minute]) {
-        minute++;
-        continue;
-      }
-      let wake = minute;
-      while (wake < totalMinutes && asleep[wake]) wake++;
-      // Poisson number of events in this sleep, each starting uniformly within it.
-      let events = 0;
-      const expected = eventsPerMinute * (wake - minute);
-      for (let p = Math.exp(-expected), product = rng.uniform(); product > p; product *= rng.uniform()) events++;
-      for (let e = 0; e < events; e++) {
-        const start = minute + Math.floor(rng.uniform() * (wake - minute));
-        compressionStarts.push(start);
-        const duration = Math.min(COMPRESSION_MAX_MIN, Math.round(logNormal(rng, COMPRESSION_MEDIAN_MIN, COMPRESSION_LOG_SD)));
-        const depth = Math.min(60, logNormal(rng, COMPRESSION_DEPTH_MEDIAN_MGDL, COMPRESSION_DEPTH_LOG_SD));
-        const fadeEnd = Math.min(totalMinutes, start + duration + 5 * COMPRESSION_TIME_CONSTANT_MIN);
-        for (let m = start; m < fadeEnd; m++) {
-          compressionMgdl[m]! += compressionArtefactMgdl(depth, duration, COMPRESSION_TIME_CONSTANT_MIN, m - start);
-        }
-      }
-      minute = wake;
+    let untilEvent = -Math.log(1 - compression.uniform());
+    for (let minute = 0; minute < totalMinutes; minute++) {
+      if (!asleep[minute]) continue;
+      untilEvent -= eventsPerMinute;
+      if (untilEvent > 0) continue;
+      untilEvent = -Math.log(1 - compression.uniform());
+      compressionStarts.push(minute);
+      const duration = Math.min(COMPRESSION_MAX_MIN, Math.round(logNormal(compression, COMPRESSION_MEDIAN_MIN, COMPRESSION_LOG_SD)));
+      const depth = Math.min(60, logNormal(compression, COMPRESSION_DEPTH_MEDIAN_MGDL, COMPRESSION_DEPTH_LOG_SD));
+      const fadeEnd = Math.min(totalMinutes, minute + duration + 5 * COMPRESSION_TIME_CONSTANT_MIN);
+      for (let m = minute; m < fadeEnd; m++)
+        compressionMgdl[m]! += compressionArtefactMgdl(depth, duration, COMPRESSION_TIME_CONSTANT_MIN, m - minute);
     }
     for (let minute = 0; minute < totalMinutes; minute++) this.offsetMgdl[minute]! += compressionMgdl[minute]!;
 
     // Signal loss: a hazard per minute (lower asleep), gaps of the mixture above.
-    let hazardLeft = -Math.log(1 - rng.uniform());
+    const signal = streams.signalLoss;
+    let hazardLeft = -Math.log(1 - signal.uniform());
     for (let minute = 0; minute < totalMinutes; minute++) {
       hazardLeft -= SIGNAL_LOSS_PER_AWAKE_MINUTE * (asleep[minute] ? SIGNAL_LOSS_ASLEEP_FACTOR : 1);
       if (hazardLeft > 0) continue;
       const length =
-        rng.uniform() < SHORT_GAP_SHARE
-          ? Math.min(19, 1 + Math.floor(Math.log(1 - rng.uniform()) / Math.log(1 - 1 / SHORT_GAP_MEAN_MIN)))
-          : Math.min(LONG_GAP_MAX_MIN, Math.max(20, Math.round(logNormal(rng, LONG_GAP_MEDIAN_MIN, LONG_GAP_LOG_SD))));
+        signal.uniform() < SHORT_GAP_SHARE
+          ? Math.min(19, 1 + Math.floor(Math.log(1 - signal.uniform()) / Math.log(1 - 1 / SHORT_GAP_MEAN_MIN)))
+          : Math.min(LONG_GAP_MAX_MIN, Math.max(20, Math.round(logNormal(signal, LONG_GAP_MEDIAN_MIN, LONG_GAP_LOG_SD))));
       const end = Math.min(totalMinutes, minute + length);
       for (let m = minute; m < end; m++) if (state[m] === SensorState.Reading) state[m] = SensorState.SignalLoss;
       minute = end - 1;
-      hazardLeft = -Math.log(1 - rng.uniform());
+      hazardLeft = -Math.log(1 - signal.uniform());
     }
     // A device that reads every few minutes: the minutes after a sample share its fate (held, or missing).
     for (let minute = 1; minute < totalMinutes; minute++) if (!this.isSample[minute]) state[minute] = state[minute - 1]!;
     const sensorStarts = sessions.map((s) => s.start).filter((start) => start >= 0);
-    compressionStarts.sort((a, b) => a - b);
     this.trace = { state, dayOfWear, compressionMgdl, sensorStarts, compressionStarts };
   }
 

@@ -8,7 +8,7 @@ import { F, FEATURE_NAMES } from '../domain/features.ts';
 import { randomStream } from '../util/random.ts';
 import { createController, personStreams, type TherapyTimeline } from './controllers/index.ts';
 import type { CgmDevice } from '../domain/cgm.ts';
-import { CgmSensor, type SensorTrace } from './cgm.ts';
+import { CgmSensor, sensorStreams, type SensorTrace } from './cgm.ts';
 import { WristWearable } from './devices.ts';
 import { PatientBody } from './patient.ts';
 import { planSchedule } from './scenario.ts';
@@ -50,7 +50,7 @@ export function simulatePatient(
   // the CGM's error, the wearable's noise. None depends on the therapy.
   const index = profile.patientIndex;
   const asleepMinutes = scenario.kind.map((kind) => (kind === ActivityKind.Sleep ? 1 : 0));
-  const cgm = new CgmSensor(randomStream(randomSeed, index, 'sensor'), options.cgmDevice ?? 'libre3', totalMinutes, asleepMinutes);
+  const cgm = new CgmSensor(sensorStreams(randomSeed, index), options.cgmDevice ?? 'libre3', totalMinutes, asleepMinutes);
   const wearable = new WristWearable(profile, randomStream(randomSeed, index, 'wearable'));
   const body = new PatientBody(
     profile,

@@ -71,7 +71,7 @@ describe('generate through the real Temporal server and worker processes', () =>
     assert.match(log, /worker 1/);
     assert.match(log, /batch staged/);
     const manifest = JSON.parse(readFileSync(join(a, '_manifest.json'), 'utf8'));
-    assert.equal(manifest.schemaVersion, 3);
+    assert.equal(manifest.schemaVersion, 4);
     assert.equal(manifest.runs.length, 1);
     assert.equal(manifest.totals.patient_demographics.rows, 6);
   });
