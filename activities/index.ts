@@ -11,6 +11,7 @@ import { commitRun, type CommitSummary } from '../src/pipeline/commit.ts';
 import { PermanentRunError } from '../src/pipeline/errors.ts';
 import { planRun } from '../src/pipeline/plan.ts';
 import { stageBatch } from '../src/pipeline/stage.ts';
+import { leaseHolderState } from '../src/temporal/leaseHolder.ts';
 
 function nonRetryable(error: unknown): never {
   if (error instanceof ConfigError || error instanceof PermanentRunError) {
@@ -28,7 +29,15 @@ export async function planDatasetRun(request: { config: unknown; runId: string; 
     } catch (error) {
       throw new ConfigError(`invalid outputDir (--out): ${(error as Error).message}`, 'outputDir');
     }
-    const plan = await planRun(openStore(location), { ...config, outputDir: location }, request, omittedInheritedKeys(request.config));
+    const plan = await planRun(openStore(location), { ...config, outputDir: location }, request, omittedInheritedKeys(request.config), {
+      holderState: (holder) => leaseHolderState(Context.current().client, holder),
+      onTakeover: (stale) =>
+        log.warn(
+          `took over the lease of ${location} from run ${stale.runId} (workflow ${stale.workflowId}, since ${stale.startedAt}): ` +
+            'its workflow has closed without committing; its staging was removed',
+          { staleRunId: stale.runId, staleWorkflowId: stale.workflowId },
+        ),
+    });
     log.info('run planned', {
       runId: plan.runId,
       runSeq: plan.runSeq,

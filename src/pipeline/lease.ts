@@ -1,5 +1,5 @@
 // The dataset's lease: one run writes a dataset at a time, whatever started it.
-import { LEASE_KEY, STAGING_PREFIX } from '../storage/layout.ts';
+import { LEASE_KEY, STAGING_PREFIX, stagingRunPrefix, takeoverKey } from '../storage/layout.ts';
 import { getText, type ObjectStore } from '../storage/objectStore.ts';
 
 export interface Lease {
@@ -24,4 +24,26 @@ export async function releaseLease(store: ObjectStore, runId: string): Promise<v
   if (lease?.runId === runId) await store.delete(LEASE_KEY);
   // Leave no empty _staging/ behind once nothing is in flight.
   if ((await store.list(STAGING_PREFIX)).length === 0) await store.deletePrefix(STAGING_PREFIX);
+}
+
+/**
+ * What the orchestrator knows of a lease's holder: its workflow chain is still running, it has
+ * closed (terminated, failed, timed out, cancelled, or completed) without giving the lease back,
+ * or it does not know the workflow (another cluster, history gone).
+ */
+export type HolderState = 'running' | 'closed' | 'unknown';
+
+/**
+ * Takes over the lease of a run whose workflow has closed: the one planner that creates the
+ * takeover marker removes the stale run's staging and lease (the marker last), then everyone
+ * competes for the lease again by create-if-absent. Returns whether this planner removed them.
+ */
+export async function clearStaleLease(store: ObjectStore, stale: Lease, takenOverBy: Lease): Promise<boolean> {
+  const marker = takeoverKey(stale.runId);
+  if (!(await store.putIfAbsent(marker, JSON.stringify({ stale, takenOverBy })))) return false;
+  await store.deletePrefix(stagingRunPrefix(stale.runId));
+  const lease = await readLease(store);
+  if (lease?.runId === stale.runId) await store.delete(LEASE_KEY);
+  await store.delete(marker);
+  return true;
 }

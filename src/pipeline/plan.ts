@@ -6,20 +6,27 @@ import { runLogFileName } from '../storage/layout.ts';
 import { readManifest, type Manifest } from '../storage/manifest.ts';
 import type { ObjectStore } from '../storage/objectStore.ts';
 import { PermanentRunError } from './errors.ts';
-import { readLease, releaseLease, takeLease, type Lease } from './lease.ts';
+import { clearStaleLease, readLease, releaseLease, takeLease, type HolderState, type Lease } from './lease.ts';
 import type { RunPlan } from './runPlan.ts';
+
+/** How a plan finds out whether a lease's holder still runs (the orchestrator knows), and reports a takeover. */
+export interface LeaseHealing {
+  holderState(holder: Lease): Promise<HolderState>;
+  onTakeover(stale: Lease): void;
+}
 
 /**
  * Plans a run: checks the location, takes the dataset's lease (one run at a time, whatever
- * started it: created only if absent, so two runs racing cannot both take it), then, under the
- * lease, allocates the patient index range and the run's split counts. Idempotent for a retried
- * attempt of the same run.
+ * started it: created only if absent, so two runs racing cannot both take it; the lease of a run
+ * whose workflow has closed is taken over), then, under the lease, allocates the patient index
+ * range and the run's split counts. Idempotent for a retried attempt of the same run.
  */
 export async function planRun(
   store: ObjectStore,
   requested: RunConfig,
   ids: { runId: string; workflowId: string; startedAt: string },
   omittedInheritedKeys: readonly InheritedKey[] = [],
+  healing?: LeaseHealing,
 ): Promise<RunPlan> {
   const before = await readManifest(store);
   if (!before && !(await readLease(store))) await refuseForeignContent(store);
@@ -27,7 +34,13 @@ export async function planRun(
 
   const lease: Lease = { runId: ids.runId, workflowId: ids.workflowId, startedAt: ids.startedAt };
   if (!(await takeLease(store, lease))) {
-    const holder = await readLease(store);
+    let holder = await readLease(store);
+    // A run whose workflow closed without giving the lease back (terminated, say) blocks nobody.
+    if (holder && holder.runId !== ids.runId && healing && (await healing.holderState(holder)) === 'closed') {
+      if (await clearStaleLease(store, holder, lease)) healing.onTakeover(holder);
+      if (await takeLease(store, lease)) holder = undefined;
+      else holder = await readLease(store);
+    }
     if (holder && holder.runId !== ids.runId) {
       throw new PermanentRunError(
         `dataset ${store.location} is being written by another run (workflow ${holder.workflowId}, run ` +

@@ -8,6 +8,8 @@ export const MANIFEST_KEY = '_manifest.json';
 export const SUCCESS_KEY = '_SUCCESS';
 export const STAGING_PREFIX = '_staging';
 export const LEASE_KEY = `${STAGING_PREFIX}/_lease.json`;
+/** Created (if absent) by the one planner that takes over the lease of a closed run. */
+export const takeoverKey = (staleRunId: string) => `${STAGING_PREFIX}/_takeover-${staleRunId}`;
 export const DATASET_CARD_KEY = 'DATASET_CARD.md';
 export const REPORT_KEY = 'report.html';
 /** Written by `npm run evaluate`; the card and report show it as their Baselines section. */

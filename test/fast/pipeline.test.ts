@@ -77,6 +77,37 @@ describe('the dataset lease', () => {
     assert.equal(store.text(LEASE_KEY), undefined);
     await planRun(store, config(), ids()); // the dataset is free again
   });
+
+  it("a closed run's lease is taken over (its staging removed, once); a running or unknown holder still refuses", async () => {
+    const store = new MemoryStore();
+    const staleIds = ids();
+    const stale = await planRun(store, config(), staleIds);
+    await stageBatch(store, stale, 0, async () => {});
+    const holderOf = (state: 'running' | 'closed' | 'unknown', takeovers: string[] = []) => ({
+      holderState: async (holder: { runId: string }) => (holder.runId === staleIds.runId ? state : 'running'),
+      onTakeover: (lease: { runId: string }) => void takeovers.push(lease.runId),
+    });
+    for (const state of ['running', 'unknown'] as const) {
+      await assert.rejects(planRun(store, config(), ids(), [], holderOf(state)), /being written by another run/);
+      assert.ok(store.keys(`${STAGING_PREFIX}/${staleIds.runId}`).length > 0, 'the holder keeps its staging');
+    }
+    // Two planners race for the closed run's lease: one removes its staging and takes the dataset.
+    const takeovers: string[] = [];
+    const outcomes = await Promise.allSettled([
+      planRun(store, config(), ids(), [], holderOf('closed', takeovers)),
+      planRun(store, config(), ids(), [], holderOf('closed', takeovers)),
+    ]);
+    assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1, JSON.stringify(outcomes.map((o) => o.status)));
+    assert.deepEqual(takeovers, [staleIds.runId]);
+    assert.deepEqual(store.keys(`${STAGING_PREFIX}/${staleIds.runId}`), [], 'the stale staging is gone');
+    const winner = (outcomes.find((o) => o.status === 'fulfilled') as PromiseFulfilledResult<RunPlan>).value;
+    assert.equal(JSON.parse(store.text(LEASE_KEY)!).runId, winner.runId);
+    assert.deepEqual(
+      store.keys(STAGING_PREFIX).filter((key) => key.includes('_takeover-')),
+      [],
+      'no takeover marker is left',
+    );
+  });
 });
 
 describe('part files', () => {

@@ -14,7 +14,7 @@ import { workflowIdFor } from '../../src/temporal/connection.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
 import { rows, scalar, tableGlob } from '../helpers/duckdb.ts';
 import { assertCommittedLayout } from '../helpers/datasetChecks.ts';
-import { waitFor } from '../helpers/wait.ts';
+import { runLog, waitFor } from '../helpers/wait.ts';
 import { embeddedServerEnv, startTemporalWithDuckdb } from '../helpers/servers.ts';
 
 const exec = promisify(execFile);
@@ -438,6 +438,34 @@ describe('generate through the real Temporal server and worker processes', () =>
     // The dataset is free again.
     const next = await runCli(['generate', '--patients', '2', '--days', '0.05', '--out', cancelled, '--workers', '1'], env);
     assert.equal(next.code, 0, next.stderr);
+  });
+
+  it('a terminated run does not block the next: its lease is taken over and its staging removed, without npm run cancel', async () => {
+    const terminated = join(root, 'terminated');
+    const generation = startCli(
+      ['generate', '--patients', '200', '--days', '3', '--batch-size', '2', '--out', terminated, '--workers', '2'],
+      env,
+    );
+    const leasePath = join(terminated, '_staging', '_lease.json');
+    await waitFor('a batch staged', () => existsSync(leasePath) && readdirSync(join(terminated, '_staging')).length > 1, 60_000);
+    const stale = JSON.parse(readFileSync(leasePath, 'utf8')) as { runId: string; workflowId: string };
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      await new Client({ connection }).workflow.getHandle(workflowIdFor(terminated)).terminate('test: terminated mid-batch');
+    } finally {
+      await connection.close();
+    }
+    const ended = await generation.done;
+    assert.notEqual(ended.code, 0, ended.stdout + ended.stderr);
+    assert.ok(existsSync(leasePath), 'the terminated run left its lease behind');
+    assert.ok(readdirSync(join(terminated, '_staging')).length > 1, `and its staging: ${readdirSync(join(terminated, '_staging'))}`);
+
+    const next = await runCli(['generate', '--patients', '2', '--days', '0.05', '--out', terminated, '--workers', '1'], env);
+    assert.equal(next.code, 0, next.stderr);
+    assert.equal(existsSync(join(terminated, '_staging')), false, 'no staging left, the terminated run’s included');
+    const manifest = JSON.parse(readFileSync(join(terminated, '_manifest.json'), 'utf8'));
+    assert.equal(manifest.totals.patient_demographics.rows, 2);
+    assert.match(runLog(terminated), new RegExp(`took over the lease of .* from run ${stale.runId} \\(workflow ${stale.workflowId}`));
   });
 
   it('starts its own embedded dev server when no address is configured', async () => {

@@ -94,7 +94,8 @@ if gaps_dataset:
             c: duckdb.sql(f"SELECT count(*) - count(\"{c}\") FROM read_parquet('{path}/*.parquet')").fetchall()[0][0] for c in frame.columns
         },
         "spark": {c: int(v or 0) for c, v in spark_nulls.items()},
-        "spark_nullable": {f.name: f.nullable for f in spark_frame.schema.fields},
+        # Spark reports every Parquet column as nullable; the file's own declaration is what pyarrow shows.
+        "arrow_nullable": {f.name: f.nullable for f in ds.dataset(path, format="parquet").schema},
         "nan_in_polars": int(polars_frame.select(pl.col("feature_t0_glucose_mgdl").is_nan().sum()).item()),
         "truth_mard_pct": duckdb.sql(
             f"SELECT 100 * avg(abs(feature_t0_glucose_mgdl - blood_glucose_mgdl) / blood_glucose_mgdl) FROM read_parquet('{path}/*.parquet')"

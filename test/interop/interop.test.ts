@@ -29,7 +29,7 @@ let result: {
     polars: Record<string, number>;
     duckdb: Record<string, number>;
     spark: Record<string, number>;
-    spark_nullable: Record<string, boolean>;
+    arrow_nullable: Record<string, boolean>;
     nan_in_polars: number;
     truth_mard_pct: number;
   };
@@ -144,7 +144,7 @@ describe('interop with the Python data stack', () => {
       assert.equal(gaps.spark[column], pandasNulls, `${column}: Spark`);
       if (!glucose(column)) assert.equal(pandasNulls, 0, `${column} holds nulls`);
       else nullsSeen += pandasNulls;
-      assert.equal(gaps.spark_nullable[column], glucose(column), `${column}: Spark nullability`);
+      assert.equal(gaps.arrow_nullable[column], glucose(column), `${column}: declared nullable in the file`);
     }
     assert.ok(
       gaps.pandas.feature_t0_glucose_mgdl! > 0 && gaps.pandas.feature_t0_glucose_mgdl! < 0.2 * gaps.rows,
