@@ -130,7 +130,7 @@ const logNormal = (rng: RandomStream, median: number, logSd: number) => median *
  * A CGM over one stay. `asleep` marks the minutes the person sleeps (compression lows happen then,
  * signal loss less often). read() gives the value the sensor records for the minute (as stored
  * after the app back-fills signal loss; a warm-up or failure bridged by the next sensor, as if worn
- * overlapping); live() what the person and their controller see then (NaN without a reading).
+ * overlapping); hasReading() whether the person and their controller saw a reading then.
  */
 export class CgmSensor {
   readonly trace: SensorTrace;
