@@ -11,6 +11,7 @@ import { commitRun, type CommitSummary } from '../src/pipeline/commit.ts';
 import { PermanentRunError } from '../src/pipeline/errors.ts';
 import { planRun } from '../src/pipeline/plan.ts';
 import { stageBatch } from '../src/pipeline/stage.ts';
+import { isStorageError } from '../src/storage/storageErrors.ts';
 import { leaseHolderState } from '../src/temporal/leaseHolder.ts';
 
 function nonRetryable(error: unknown): never {
@@ -67,14 +68,33 @@ function explainStorageError(error: unknown, location: string): unknown {
 }
 
 /** Simulates one batch of patients into staging; heartbeats once per patient. */
+/**
+ * Attempts an activity gets for a failure that is not the storage's (a broken invariant, a bug):
+ * such a failure repeats, so the run ends instead of retrying forever. Storage failures (an S3 or
+ * disk outage) are retried for as long as it takes.
+ */
+export const MAX_ATTEMPTS_BEYOND_STORAGE = 4;
+
+/** Ends the run for a failure that retries cannot fix; a storage failure (or an early attempt) is retried. */
+function retryOrEnd(error: unknown, what: string, location: string): never {
+  if (error instanceof PermanentRunError || error instanceof ConfigError) throw ApplicationFailure.nonRetryable(error.message, error.name);
+  const attempt = Context.current().info.attempt;
+  if (!isStorageError(error) && attempt >= MAX_ATTEMPTS_BEYOND_STORAGE) {
+    const message = `${what} failed ${attempt} times: ${(error as Error)?.message ?? String(error)}`;
+    log.error(message);
+    throw ApplicationFailure.nonRetryable(message, 'RunFailed');
+  }
+  const explained = explainStorageError(error, location);
+  log.warn(`${what} failed (will retry): ${(explained as Error).message}`);
+  throw explained;
+}
+
 export async function simulateBatch(request: { plan: RunPlan; batchIndex: number }): Promise<BatchStats> {
   try {
     return await simulateBatchUnchecked(request);
   } catch (error) {
     if (error instanceof Error && error.name === 'CancelledFailure') throw error;
-    const explained = explainStorageError(error, request.plan.location);
-    log.warn(`batch ${request.batchIndex} failed (will retry): ${(explained as Error).message}`);
-    throw explained;
+    retryOrEnd(error, `batch ${request.batchIndex}`, request.plan.location);
   }
 }
 
@@ -109,9 +129,7 @@ export async function commitDatasetRun(request: { plan: RunPlan; finishedAt: str
       activityHooks.afterCommitStep?.(progress);
     });
   } catch (error) {
-    const explained = explainStorageError(error, request.plan.location);
-    log.warn(`commit failed (will retry): ${(explained as Error).message}`);
-    throw explained;
+    retryOrEnd(error, 'commit', request.plan.location);
   }
   log.info('run committed', { runId: summary.runId, patients: summary.patients, alreadyCommitted: summary.alreadyCommitted });
   return summary;

@@ -27,7 +27,7 @@ export interface WorkflowLimits {
 }
 export const DEFAULT_LIMITS: WorkflowLimits = { maxBatchesInFlight: 100, historyEventsBeforeContinue: 6000 };
 
-export type RunPhase = 'planning' | 'simulating' | 'committing' | 'done' | 'cancelling';
+export type RunPhase = 'planning' | 'simulating' | 'committing' | 'done' | 'cancelling' | 'failing';
 
 export interface RunProgress {
   phase: RunPhase;
@@ -168,15 +168,41 @@ export async function generateDataset(
         await Promise.allSettled(inFlight.values());
         await abandonDatasetRun({ location: plan.location, runId: plan.runId });
       });
+    } else if (error instanceof ActivityFailure) {
+      // A batch failed for good (the activity gave up on a failure retries cannot fix): the run
+      // leaves the dataset as it found it, then fails with the batch's reason.
+      progress.phase = 'failing';
+      await CancellationScope.nonCancellable(async () => {
+        await Promise.allSettled(inFlight.values());
+        await abandonDatasetRun({ location: plan.location, runId: plan.runId });
+      });
+      throw runFailure(error);
     }
     throw error;
   }
 
   // Once committing, finish: a half-cancelled commit would leave the dataset between two states.
   progress.phase = 'committing';
-  const commit = await CancellationScope.nonCancellable(() => commitDatasetRun({ plan, finishedAt: new Date().toISOString() }));
+  let commit: CommitSummary;
+  try {
+    commit = await CancellationScope.nonCancellable(() => commitDatasetRun({ plan, finishedAt: new Date().toISOString() }));
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    // Refused for good before anything was published (a conflict, a broken invariant): clean up, fail.
+    progress.phase = 'failing';
+    await CancellationScope.nonCancellable(() => abandonDatasetRun({ location: plan.location, runId: plan.runId }));
+    throw runFailure(error);
+  }
   progress.phase = 'done';
   return { plan, commit, stats };
+}
+
+/** The workflow's own failure for an activity that gave up: its message and type, not retried. */
+function runFailure(error: ActivityFailure): ApplicationFailure {
+  const cause = error.cause;
+  return cause instanceof ApplicationFailure
+    ? ApplicationFailure.nonRetryable(cause.message, cause.type ?? 'RunFailed')
+    : ApplicationFailure.nonRetryable(cause?.message ?? error.message, 'RunFailed');
 }
 
 /** The outputDir of a raw config, if it has one (the activity normalises and checks it). */

@@ -30,7 +30,16 @@ after(async () => {
 type Event = { at: number; what: string };
 
 /** Stub activities: a plan of `batches` batches, batches that take `batchMs` (heartbeating), a commit. */
-function stubs(options: { batches: number; batchMs?: number; planMs?: number; failPlan?: boolean; deafBatchMs?: number }) {
+function stubs(options: {
+  batches: number;
+  batchMs?: number;
+  planMs?: number;
+  failPlan?: boolean;
+  deafBatchMs?: number;
+  /** This batch gives up for good (as the activity does after its attempts at a failure that is not the storage's). */
+  failBatch?: number;
+  failCommit?: boolean;
+}) {
   const events: Event[] = [];
   const note = (what: string) => events.push({ at: Date.now(), what });
   const plan = (runId: string): RunPlan => ({
@@ -55,6 +64,10 @@ function stubs(options: { batches: number; batchMs?: number; planMs?: number; fa
     },
     async simulateBatch(request: { batchIndex: number }): Promise<BatchStats> {
       note(`batch ${request.batchIndex} started`);
+      if (request.batchIndex === options.failBatch) {
+        note(`batch ${request.batchIndex} failed`);
+        throw ApplicationFailure.nonRetryable('batch 1 failed 4 times: Parquet writer wrote 9 rows, expected 10', 'RunFailed');
+      }
       if (request.batchIndex === 0 && options.deafBatchMs) {
         // Like a real batch encoding its Parquet parts: busy, no heartbeat, deaf to cancellation.
         await new Promise((resolve) => setTimeout(resolve, options.deafBatchMs));
@@ -83,6 +96,7 @@ function stubs(options: { batches: number; batchMs?: number; planMs?: number; fa
     },
     async commitDatasetRun(): Promise<CommitSummary> {
       note('commit');
+      if (options.failCommit) throw ApplicationFailure.nonRetryable('refusing to commit: part-1-0 belongs to run r0', 'PermanentRunError');
       return {} as CommitSummary;
     },
     async abandonDatasetRun(request: { location?: string; outputDir?: string; runId: string }): Promise<void> {
@@ -212,5 +226,38 @@ describe('generateDataset workflow (stub activities)', () => {
       events.map((e) => e.what),
       ['plan started'],
     );
+  });
+
+  it('a batch that fails for good: the other batches stop or finish, the run is abandoned, the workflow fails with the reason; no commit', async () => {
+    const { activities, events } = stubs({ batches: 4, batchMs: 200, failBatch: 1 });
+    await withWorker(activities, async () => {
+      const handle = await start('failed-batch');
+      await assert.rejects(handle.result(), (error: unknown) => {
+        const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+        return cause instanceof ApplicationFailure && cause.type === 'RunFailed' && /Parquet writer wrote 9 rows/.test(cause.message);
+      });
+    });
+    const what = events.map((e) => e.what);
+    assert.ok(what.includes('abandon /tmp/nowhere'), what.join(', '));
+    assert.ok(!what.includes('commit'));
+    // Nothing ran after the clean-up.
+    const abandonedAt = what.indexOf('abandon /tmp/nowhere');
+    assert.ok(
+      what.slice(abandonedAt + 1).every((w) => !w.startsWith('batch')),
+      what.join(', '),
+    );
+  });
+
+  it('a commit refused for good: the run is abandoned and the workflow fails with the reason', async () => {
+    const { activities, events } = stubs({ batches: 2, failCommit: true });
+    await withWorker(activities, async () => {
+      const handle = await start('failed-commit');
+      await assert.rejects(handle.result(), (error: unknown) => {
+        const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+        return cause instanceof ApplicationFailure && cause.type === 'PermanentRunError' && /refusing to commit/.test(cause.message);
+      });
+    });
+    const what = events.map((e) => e.what);
+    assert.deepEqual(what.slice(-2), ['commit', 'abandon /tmp/nowhere']);
   });
 });
