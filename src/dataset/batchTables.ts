@@ -13,7 +13,14 @@ import { cutWindows, windowValueColumns } from './windows.ts';
 import { forecastTailMinutes } from './horizons.ts';
 import { F } from '../domain/features.ts';
 import { cgmMetrics, type CgmMetrics } from './cgmMetrics.ts';
-import { addPatientToSummary, addSensorAccuracy, emptySummary, mergeSummaries, type SummaryStats } from './summaryStats.ts';
+import {
+  addPatientToSummary,
+  addSensorAccuracy,
+  emptySensorAccuracy,
+  emptySummary,
+  mergeSummaries,
+  type SummaryStats,
+} from './summaryStats.ts';
 
 /** What a batch leaves once its time-series rows have gone to the sink: demographics and counts. */
 export interface BatchTables {
@@ -80,7 +87,14 @@ export async function buildBatchTables(
       const summary = emptySummary();
       addPatientToSummary(summary, visibleSignals, metrics, profile);
       const { state, dayOfWear } = series.sensor;
-      addSensorAccuracy(summary, series.signals[F.glucose_mgdl]!, series.bloodGlucoseMgdl, state, dayOfWear, visibleMinutes);
+      addSensorAccuracy(
+        (summary.sensorAccuracy ??= emptySensorAccuracy()),
+        series.signals[F.glucose_mgdl]!,
+        series.bloodGlucoseMgdl,
+        state,
+        dayOfWear,
+        visibleMinutes,
+      );
       patients[offset - start] = { profile, split, metrics, summary };
       const fields = schema.fields;
       const children = [

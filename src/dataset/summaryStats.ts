@@ -31,10 +31,28 @@ export interface SummaryStats {
    * The CGM against the simulated plasma glucose, by day of wear (index 0 = day 1), over the minutes
    * with a reading; and minutes without one (schema ≥ 4).
    */
-  sensorAccuracy?: { readings: number[]; absRelativeError: number[]; within2020: number[]; minutesWithoutReading: number };
+  sensorAccuracy?: SensorAccuracy;
   /** Sums for the correlation matrix of the 14 signals (per minute). */
   signalSums: number[];
   signalCrossSums: number[]; // row-major 14×14
+}
+
+/** The CGM against the truth by day of wear (index 0 = day 1), over minutes with a reading. */
+export interface SensorAccuracy {
+  readings: number[];
+  absRelativeError: number[];
+  within2020: number[];
+  minutesWithoutReading: number;
+}
+
+/** No readings yet; `days` pre-sizes the day arrays (they grow as later days appear). */
+export function emptySensorAccuracy(days = 0): SensorAccuracy {
+  return {
+    readings: new Array(days).fill(0),
+    absRelativeError: new Array(days).fill(0),
+    within2020: new Array(days).fill(0),
+    minutesWithoutReading: 0,
+  };
 }
 
 export function emptySummary(): SummaryStats {
@@ -51,7 +69,7 @@ export function emptySummary(): SummaryStats {
     bmiHistogram: new Array(BMI_BINS).fill(0),
     genderCounts: { M: 0, F: 0 },
     cohortCells: {},
-    sensorAccuracy: { readings: [], absRelativeError: [], within2020: [], minutesWithoutReading: 0 },
+    sensorAccuracy: emptySensorAccuracy(),
     signalSums: new Array(n).fill(0),
     signalCrossSums: new Array(n * n).fill(0),
   };
@@ -111,14 +129,13 @@ export function addPatientToSummary(
  * `sensorState` and `dayOfWear` the sensor's record, over the first `minutes` minutes.
  */
 export function addSensorAccuracy(
-  summary: SummaryStats,
+  accuracy: SensorAccuracy,
   cgmMgdl: Float64Array,
   truthMgdl: Float64Array,
   sensorState: Uint8Array,
   dayOfWear: Float32Array,
   minutes: number,
 ): void {
-  const accuracy = (summary.sensorAccuracy ??= { readings: [], absRelativeError: [], within2020: [], minutesWithoutReading: 0 });
   for (let m = 0; m < minutes; m++) {
     if (sensorState[m] !== SensorState.Reading) {
       accuracy.minutesWithoutReading++;

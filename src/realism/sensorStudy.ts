@@ -1,7 +1,8 @@
 // The CGM against the truth: accuracy by day of wear, coverage and gaps, compression lows, and the
 // statistics forecasting depends on (autocorrelation, 5-minute change), next to real-data anchors.
 import { SensorState, type CgmDevice } from '../domain/cgm.ts';
-import { hypoEpisodeStarts, within2020 } from '../dataset/cgmMetrics.ts';
+import { hypoEpisodeStarts } from '../dataset/cgmMetrics.ts';
+import { addSensorAccuracy, emptySensorAccuracy, type SensorAccuracy } from '../dataset/summaryStats.ts';
 import { CGM_DEVICE_SPECS } from '../physiology/cgmDevices.ts';
 import type { SensorTrace } from '../simulation/cgm.ts';
 
@@ -14,10 +15,8 @@ export interface SensorStudy {
   device: CgmDevice;
   patients: number;
   minutes: number;
-  readings: number;
-  absRelativeErrorByDay: number[];
-  readingsByDay: number[];
-  within2020ByDay: number[];
+  /** Accuracy by day of wear, as the dataset card's (summaryStats.ts). */
+  accuracy: SensorAccuracy;
   gapLengths: number[];
   /** Lengths of the gaps that are signal loss (not warm-ups or failed sensors), min. */
   signalLossLengths: number[];
@@ -43,10 +42,7 @@ export function emptySensorStudy(device: CgmDevice): SensorStudy {
     device,
     patients: 0,
     minutes: 0,
-    readings: 0,
-    absRelativeErrorByDay: new Array(days).fill(0),
-    readingsByDay: new Array(days).fill(0),
-    within2020ByDay: new Array(days).fill(0),
+    accuracy: emptySensorAccuracy(days),
     gapLengths: [],
     signalLossLengths: [],
     sensorStarts: 0,
@@ -95,7 +91,7 @@ export function addToSensorStudy(
 ): void {
   study.patients++;
   study.minutes += minutes;
-  const lastDay = study.readingsByDay.length - 1;
+  addSensorAccuracy(study.accuracy, cgmMgdl, truthMgdl, trace.state, trace.dayOfWear, minutes);
   let gapStart = -1;
   for (let m = 0; m <= minutes; m++) {
     const reading = m < minutes && trace.state[m] === SensorState.Reading;
@@ -105,12 +101,6 @@ export function addToSensorStudy(
       if (trace.state[gapStart] === SensorState.SignalLoss) study.signalLossLengths.push(m - gapStart);
       gapStart = -1;
     }
-    if (!reading) continue;
-    study.readings++;
-    const day = Math.min(lastDay, Math.floor(trace.dayOfWear[m]!));
-    study.readingsByDay[day]!++;
-    study.absRelativeErrorByDay[day]! += Math.abs(cgmMgdl[m]! - truthMgdl[m]!) / truthMgdl[m]!;
-    if (within2020(cgmMgdl[m]!, truthMgdl[m]!)) study.within2020ByDay[day]!++;
   }
   study.sensorStarts += trace.sensorStarts.filter((start) => start < minutes).length;
   study.compressionEvents += trace.compressionStarts.filter((start) => start < minutes).length;
@@ -162,15 +152,17 @@ const pctOf = (part: number, whole: number) => (whole > 0 ? (100 * part) / whole
 /** The study's figures, each next to its real-world band (docs/PHYSIOLOGY.md "CGM realism"). */
 export function sensorStudyReport(study: SensorStudy): SensorStudyReport {
   const spec = CGM_DEVICE_SPECS[study.device];
-  const byDayOfWear = study.readingsByDay.map((readings, d) => ({
+  const { accuracy } = study;
+  const readings = accuracy.readings.reduce((sum, n) => sum + n, 0);
+  const byDayOfWear = accuracy.readings.map((readings, d) => ({
     day: d + 1,
-    mardPct: pctOf(study.absRelativeErrorByDay[d]!, readings),
-    within2020Pct: pctOf(study.within2020ByDay[d]!, readings),
+    mardPct: pctOf(accuracy.absRelativeError[d]!, readings),
+    within2020Pct: pctOf(accuracy.within2020[d]!, readings),
     readings,
   }));
   const sumOf = (values: number[]) => values.reduce((sum, v) => sum + v, 0);
-  const mardPct = pctOf(sumOf(study.absRelativeErrorByDay), study.readings);
-  const within2020Pct = pctOf(sumOf(study.within2020ByDay), study.readings);
+  const mardPct = pctOf(sumOf(accuracy.absRelativeError), readings);
+  const within2020Pct = pctOf(sumOf(accuracy.within2020), readings);
   const later = byDayOfWear.slice(1).filter((d) => d.readings > 0);
   const laterMard = pctOf(
     later.reduce((sum, d) => sum + (d.mardPct * d.readings) / 100, 0),
@@ -191,7 +183,7 @@ export function sensorStudyReport(study: SensorStudy): SensorStudyReport {
     check(`MARD vs plasma glucose (%), ${study.device}`, mardPct, spec.mardBandPct, spec.source),
     check('readings within 20/20 (%)', within2020Pct, [85, 97], 'Libre 3 93.4 %, G7 ~93 %, G6 ~92 %'),
     check('MARD day 1 ÷ later days', byDayOfWear[0]!.mardPct / laterMard, [1, 1.6], 'G6 Pro real world: 13.6 % first 12 h vs 10.1 % later'),
-    check('minutes with a reading (%)', pctOf(study.readings, study.minutes), [95, 98.5], 'REPLACE-BG; Control-IQ real world: ~96–97 %'),
+    check('minutes with a reading (%)', pctOf(readings, study.minutes), [95, 98.5], 'REPLACE-BG; Control-IQ real world: ~96–97 %'),
     check(
       'signal losses shorter than 20 min (%)',
       pctOf(study.signalLossLengths.filter((g) => g < SHORT_GAP_MINUTES).length, study.signalLossLengths.length),
