@@ -24,6 +24,7 @@ import { simulatePatient, RK4_SUBSTEPS_PER_MINUTE } from '../src/simulation/simu
 import { LocalStore } from '../src/storage/localStore.ts';
 import { encodeParquet } from '../src/storage/parquetEncoding.ts';
 import { PROJECT_ROOT } from '../src/temporal/devServer.ts';
+import { deltaLogBench } from './benchDeltaLog.ts';
 import { scaleBench, type RunMeasure } from './benchScale.ts';
 
 const quick = process.argv.includes('--quick');
@@ -292,6 +293,24 @@ async function writerComparison(
   await writer.close();
   const parquetjsSeconds = (performance.now() - start) / 1000;
   return { rows: exact, oursSeconds, oursBytes: ours.length, parquetjsSeconds, parquetjsBytes: statSync(path).size };
+}
+
+if (process.argv.includes('--delta-log')) {
+  // Opening a table with a long log (no checkpoints): the generator, delta-rs and Spark.
+  const figures = await deltaLogBench(flagValue('--versions', 1000));
+  const path = join(PROJECT_ROOT, 'bench-results.json');
+  const previous = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
+  writeFileSync(path, JSON.stringify({ ...previous, deltaLog: { measuredAt: new Date().toISOString(), ...figures } }, null, 2) + '\n');
+  const seconds = (key: string) => `${Number(figures[key]).toFixed(2)} s`;
+  const lines = [
+    `| a table with ${figures.versions} Delta versions (${figures.versions} files), local disk | time |`,
+    `|---|---|`,
+    `| the generator reads and replays the log (once per table at every commit) | ${seconds('generatorReadSeconds')} |`,
+    `| delta-rs: open (\`DeltaTable(path)\`), then count ${figures.rows} rows | ${seconds('deltarsOpenSeconds')}, ${seconds('deltarsCountSeconds')} |`,
+    `| Spark + delta-spark: load and read the version, then count ${figures.sparkRows} rows | ${seconds('sparkOpenSeconds')}, ${seconds('sparkCountSeconds')} |`,
+  ];
+  process.stdout.write(`\n${lines.join('\n')}\n\nbench-results.json updated (deltaLog).\n`);
+  process.exit(0);
 }
 
 if (scale) {

@@ -18,7 +18,9 @@ import {
 import { readManifest, writeManifest, type Manifest, type ManifestRun } from '../storage/manifest.ts';
 import { getText, type ObjectStore } from '../storage/objectStore.ts';
 import { encodeParquet } from '../storage/parquetEncoding.ts';
+import { mapBounded } from '../util/mapBounded.ts';
 import { GENERATOR } from '../version.ts';
+import { rollDeltaLogsForward } from './deltaCommit.ts';
 import { PermanentRunError } from './errors.ts';
 import { releaseLease } from './lease.ts';
 import { filesOfOtherRuns, keptFiles, nextManifest, publishedFile, tablesWithoutFiles } from './nextManifest.ts';
@@ -32,12 +34,6 @@ export type CommitSummary = Pick<ManifestRun, 'runId' | 'runSeq' | 'firstPatient
   alreadyCommitted: boolean;
 };
 
-/**
- * Publishes a run: staged parts → table directories (a zero-row part for a table that would
- * otherwise have none), then the manifest (atomic), then deletes what an overwrite replaced, then
- * `_SUCCESS`, then staging and the lease. Every step is idempotent, so a retried or resumed commit
- * finishes the job without duplicates. It never publishes over a file of another run.
- */
 /** Requests a commit keeps in flight at once (reading batch results, publishing parts). */
 export const COMMIT_PARALLEL_REQUESTS = 32;
 
@@ -48,20 +44,13 @@ export interface CommitProgress {
   total: number;
 }
 
-/** Runs `task` for 0 … count−1 with at most `limit` at once; results in index order. */
-async function mapBounded<T>(count: number, limit: number, task: (index: number) => Promise<T>): Promise<T[]> {
-  const results = new Array<T>(count);
-  let next = 0;
-  const lane = async () => {
-    while (next < count) {
-      const index = next++;
-      results[index] = await task(index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, lane));
-  return results;
-}
-
+/**
+ * Publishes a run: staged parts → table directories (a zero-row part for a table that would
+ * otherwise have none), then the manifest (atomic, the commit point), then one Delta log version
+ * per table, then deletes what an overwrite replaced, then `_SUCCESS`, then staging and the lease.
+ * Every step is idempotent, so a retried or resumed commit finishes the job without duplicates. It
+ * never publishes over a file of another run.
+ */
 export async function commitRun(
   store: ObjectStore,
   plan: RunPlan,
@@ -117,8 +106,10 @@ async function stageEmptyPart(store: ObjectStore, plan: RunPlan, table: TableNam
   return { table, fileName, rows: 0, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** The idempotent tail of a commit: replaced files, `_SUCCESS`, staging, lease. */
+/** The idempotent tail of a commit: Delta logs, replaced files, `_SUCCESS`, staging, lease. */
 async function finishCommit(store: ObjectStore, manifest: Manifest, plan: RunPlan): Promise<void> {
+  // The logs go before the replaced files are deleted: a Delta reader never sees a version whose files are gone.
+  await rollDeltaLogsForward(store, manifest);
   if (manifest.pendingDeletes.length > 0) {
     const keep = new Set(manifest.files.map((f) => f.path));
     for (const path of manifest.pendingDeletes) if (!keep.has(path)) await store.delete(path);

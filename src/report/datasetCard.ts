@@ -77,6 +77,14 @@ export function datasetCard(data: ReportData, location: string): string {
       `| \`${table}.parquet/\` | ${total.rows.toLocaleString('en-US')} | ${total.files} | ${total.bytes.toLocaleString('en-US')} |`,
     );
   lines.push('');
+  lines.push(
+    'Each table directory is a Delta Lake table with one version per run, the same version number in all four ' +
+      `(each version's \`txn\` names its run: \`appId\` ${manifest.datasetId}, \`version\` = the run number). ` +
+      'Read it with `spark.read.format("delta")`, `deltalake.DeltaTable` or `polars.scan_delta` to see whole runs ' +
+      'only while the dataset grows; time travel reaches back to the last overwrite. Plain Parquet readers take ' +
+      'the `*.parquet` files of a directory.',
+  );
+  lines.push('');
   lines.push('## How it was generated');
   lines.push('');
   lines.push(

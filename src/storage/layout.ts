@@ -26,6 +26,8 @@ export const rowsPerSplit = (rowsPerTable: Record<TableName, number>): Record<Sp
   test: rowsPerTable[timeseriesTable('test')],
 });
 export const tableDirectory = (table: TableName): string => `${table}.parquet`;
+/** A table's Delta Lake transaction log (one commit file per run). */
+export const deltaLogPrefix = (table: TableName): string => `${tableDirectory(table)}/_delta_log`;
 
 /**
  * part-<runSeq>-<batch>-<run id>.parquet. The whole run id (unique per run), never a prefix of it:

@@ -10,7 +10,10 @@ import { PermanentRunError } from '../../src/pipeline/errors.ts';
 import { planRun } from '../../src/pipeline/plan.ts';
 import type { RunPlan } from '../../src/pipeline/runPlan.ts';
 import { stageBatch } from '../../src/pipeline/stage.ts';
-import { LEASE_KEY, MANIFEST_KEY, partFileName, STAGING_PREFIX } from '../../src/storage/layout.ts';
+import { readDeltaState } from '../../src/pipeline/deltaCommit.ts';
+import { demographicsSchema, runTimeseriesSchema } from '../../src/dataset/arrowSchema.ts';
+import { commitFileName, deltaCommitText, emptyDeltaState, replayDeltaLog, sparkSchemaString } from '../../src/storage/deltaLog.ts';
+import { deltaLogPrefix, LEASE_KEY, MANIFEST_KEY, partFileName, STAGING_PREFIX, TABLES, tableDirectory } from '../../src/storage/layout.ts';
 import type { Manifest } from '../../src/storage/manifest.ts';
 import { MemoryStore } from '../helpers/memoryStore.ts';
 
@@ -296,5 +299,164 @@ describe('commit', () => {
     for (const path of before) assert.ok(!store.objects.has(path) || after.files.some((f) => f.path === path), path);
     assert.ok(store.objects.has('timeseries_features_train.parquet/part-hand-made.parquet'));
     assert.deepEqual(after.pendingDeletes, []);
+  });
+});
+
+/** Each table's live files by its Delta log (paths relative to the dataset root), and by the manifest. */
+async function deltaAgreesWithManifest(store: MemoryStore): Promise<number[]> {
+  const manifest = manifestOf(store);
+  const latestRun = Math.max(...manifest.runs.map((r) => r.runSeq));
+  const versions: number[] = [];
+  for (const table of TABLES) {
+    const state = await readDeltaState(store, table);
+    const byLog = [...state.files.keys()].map((p) => `${tableDirectory(table)}/${p}`).sort();
+    const byManifest = manifest.files
+      .filter((f) => f.table === table)
+      .map((f) => f.path)
+      .sort();
+    assert.deepEqual(byLog, byManifest, table);
+    assert.equal(state.txnVersions.get(manifest.datasetId), latestRun, `${table}: txn of the latest run`);
+    versions.push(state.version);
+  }
+  return versions;
+}
+
+const deltaCommits = (store: MemoryStore, table: (typeof TABLES)[number]) =>
+  store.keys(`${deltaLogPrefix(table)}/`).map((key) =>
+    store
+      .text(key)!
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line)),
+  );
+
+describe('Delta Lake logs', () => {
+  it('the schema string names Spark types and nullability; a first commit holds protocol, metaData, adds, txn, commitInfo', () => {
+    const demographics = JSON.parse(sparkSchemaString(demographicsSchema));
+    assert.deepEqual(demographics.fields[0], { name: 'patient_id', type: 'string', nullable: false, metadata: {} });
+    const series = JSON.parse(sparkSchemaString(runTimeseriesSchema(config({ cgmGaps: true }))));
+    const typeOf = (name: string) => series.fields.find((f: { name: string }) => f.name === name);
+    assert.equal(typeOf('timestamp').type, 'timestamp');
+    assert.equal(typeOf('label_hypoglycemia_risk').type, 'integer');
+    assert.equal(typeOf('feature_t0_glucose_mgdl').nullable, true, 'gaps make the glucose columns nullable');
+    assert.equal(typeOf('feature_t0_heart_rate_bpm').nullable, false);
+    const text = deltaCommitText({
+      state: emptyDeltaState(),
+      liveFiles: [{ path: 'part-1.parquet', size: 10, rows: 3 }],
+      schemaString: '{"type":"struct","fields":[]}',
+      tableId: 'id-1',
+      appId: 'dataset-1',
+      runSeq: 4,
+      timestampMs: 1000,
+      engineInfo: 'test',
+    });
+    const actions = text
+      .trim()
+      .split('\n')
+      .map((line) => Object.keys(JSON.parse(line))[0]);
+    assert.deepEqual(actions, ['protocol', 'metaData', 'add', 'txn', 'commitInfo']);
+    const state = replayDeltaLog([text]);
+    assert.deepEqual([...state.files], [['part-1.parquet', 10]]);
+    assert.equal(state.txnVersions.get('dataset-1'), 4);
+    // Nothing to add: the next version is txn and commitInfo only; a dropped file is a remove.
+    const next = deltaCommitText({
+      state,
+      liveFiles: [],
+      schemaString: '{"type":"struct","fields":[]}',
+      tableId: 'id-1',
+      appId: 'dataset-1',
+      runSeq: 5,
+      timestampMs: 2000,
+      engineInfo: 'test',
+    });
+    assert.deepEqual(
+      next
+        .trim()
+        .split('\n')
+        .map((line) => Object.keys(JSON.parse(line))[0]),
+      ['remove', 'txn', 'commitInfo'],
+    );
+    assert.equal(replayDeltaLog([text, next]).files.size, 0);
+  });
+
+  it('every run is one version in every table, the same number everywhere; a retried commit adds none', async () => {
+    const store = new MemoryStore();
+    const first = await runOnce(store, { numPatients: 2 });
+    assert.deepEqual(await deltaAgreesWithManifest(store), [0, 0, 0, 0]);
+    await runOnce(store, { numPatients: 2 });
+    assert.deepEqual(await deltaAgreesWithManifest(store), [1, 1, 1, 1]);
+    // Version 0 of the train table: protocol and metaData once, an add per part with its row count.
+    const [v0, v1] = deltaCommits(store, 'timeseries_features_train');
+    assert.deepEqual(
+      v0!.slice(0, 2).map((a) => Object.keys(a)[0]),
+      ['protocol', 'metaData'],
+    );
+    const firstAdds = v0!.filter((a) => a.add).map((a) => a.add);
+    const manifest = manifestOf(store);
+    for (const add of firstAdds) {
+      const listed = manifest.files.find((f) => f.path === `timeseries_features_train.parquet/${add.path}`)!;
+      assert.equal(add.size, listed.bytes);
+      assert.equal(JSON.parse(add.stats).numRecords, listed.rows);
+      assert.equal(listed.runId, first.runId);
+    }
+    assert.equal(v1!.filter((a) => a.metaData || a.protocol).length, 0, 'same schema: no new metaData');
+    const logKeys = store.keys('timeseries_features_train.parquet/_delta_log');
+    const again = await commitRun(store, first, new Date().toISOString());
+    assert.equal(again.alreadyCommitted, true);
+    assert.deepEqual(store.keys('timeseries_features_train.parquet/_delta_log'), logKeys);
+  });
+
+  it('an overwrite is one version later with a remove for every replaced file; its files are gone', async () => {
+    const store = new MemoryStore();
+    await runOnce(store);
+    await runOnce(store);
+    const replaced = manifestOf(store).files.map((f) => f.path);
+    await runOnce(store, { appendMode: false, forecastHorizonsMinutes: [30] });
+    assert.deepEqual(await deltaAgreesWithManifest(store), [2, 2, 2, 2]);
+    const last = deltaCommits(store, 'timeseries_features_train').at(-1)!;
+    const removed = last.filter((a) => a.remove).map((a) => `timeseries_features_train.parquet/${a.remove.path}`);
+    assert.deepEqual(removed.sort(), replaced.filter((p) => p.startsWith('timeseries_features_train')).sort());
+    for (const path of replaced) assert.ok(!store.objects.has(path), `${path} deleted`);
+    const metaData = last.find((a) => a.metaData)?.metaData;
+    assert.ok(metaData, 'the new columns (a 30-minute horizon) come with a new metaData');
+    assert.ok(JSON.parse(metaData.schemaString).fields.some((f: { name: string }) => f.name.includes('30min')));
+    assert.equal(
+      deltaCommits(store, 'patient_demographics')
+        .at(-1)!
+        .filter((a) => a.metaData).length,
+      0,
+    );
+  });
+
+  it('a dataset written before the logs gets them at its next run: version 0 holds every run', async () => {
+    const store = new MemoryStore();
+    await runOnce(store);
+    await runOnce(store);
+    for (const key of store.keys()) if (key.includes('/_delta_log/')) store.objects.delete(key);
+    await runOnce(store);
+    assert.deepEqual(await deltaAgreesWithManifest(store), [0, 0, 0, 0]);
+    assert.equal(manifestOf(store).runs.length, 3);
+  });
+
+  it("a crash between two tables' log entries: the retried commit finishes every log, one version each, no duplicate add", async () => {
+    const store = new MemoryStore();
+    await runOnce(store);
+    const plan = await planRun(store, config(), ids());
+    for (let batch = 0; batch < plan.batchCount; batch++) await stageBatch(store, plan, batch, async () => {});
+    const thirdLog = `${deltaLogPrefix('timeseries_features_val')}/${commitFileName(1)}`;
+    store.beforeOperation = (op, key) => {
+      if (op === 'putIfAbsent' && key === thirdLog) throw new Error('killed between two log entries');
+    };
+    const finishedAt = new Date(Date.UTC(2026, 10, 29, 13)).toISOString();
+    await assert.rejects(commitRun(store, plan, finishedAt), /killed between/);
+    assert.ok(store.objects.has(`${deltaLogPrefix('timeseries_features_train')}/${commitFileName(1)}`));
+    assert.ok(!store.objects.has(thirdLog));
+    store.beforeOperation = () => {};
+    await commitRun(store, plan, finishedAt);
+    assert.deepEqual(await deltaAgreesWithManifest(store), [1, 1, 1, 1]);
+    for (const table of TABLES) {
+      const adds = deltaCommits(store, table).flatMap((actions) => actions.filter((a) => a.add).map((a) => a.add.path));
+      assert.equal(new Set(adds).size, adds.length, `${table}: no file added twice`);
+    }
   });
 });
