@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { commitVersionOf, replayDeltaLog } from '../../src/storage/deltaLog.ts';
 import { rows, scalar, tableGlob } from './duckdb.ts';
 
 export const TABLES = ['patient_demographics', 'timeseries_features_train', 'timeseries_features_val', 'timeseries_features_test'];
+const DELTA_LOG = '_delta_log';
 const PART = /^part-\d{5}-(\d{5}|empty)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.parquet$/;
 
 /** md5 of the sorted rows of every table (DuckDB): equal hashes mean identical data. */
@@ -19,18 +21,46 @@ export async function datasetHash(db: DuckDBConnection, dataset: string): Promis
   return hashes;
 }
 
-/** Every file in every table directory is a finished part file listed by the manifest; no staging left. */
+/** The part files of a table directory (its `_delta_log/` left out). */
+export const partFilesIn = (tableDirectory: string): string[] =>
+  existsSync(tableDirectory) ? readdirSync(tableDirectory).filter((f) => f !== DELTA_LOG) : [];
+
+/**
+ * Every file in every table directory is a finished part file listed by the manifest, each table's
+ * Delta log (versions 0…n without a gap, the latest run's txn) holds exactly those files, and no
+ * staging is left.
+ */
 export function assertCommittedLayout(dataset: string, options: { runInProgress?: boolean } = {}): void {
   const manifest = JSON.parse(readFileSync(join(dataset, '_manifest.json'), 'utf8')) as {
+    datasetId: string;
+    runs: { runSeq: number }[];
     files: { path: string }[];
     pendingDeletes: string[];
   };
-  const onDisk = TABLES.flatMap((t) =>
-    existsSync(join(dataset, `${t}.parquet`)) ? readdirSync(join(dataset, `${t}.parquet`)).map((f) => `${t}.parquet/${f}`) : [],
-  ).sort();
+  const onDisk = TABLES.flatMap((t) => partFilesIn(join(dataset, `${t}.parquet`)).map((f) => `${t}.parquet/${f}`)).sort();
   const listed = manifest.files.map((f) => f.path).sort();
   if (JSON.stringify(onDisk) !== JSON.stringify(listed))
     throw new Error(`table directories differ from the manifest:\n${onDisk.join('\n')}\nvs\n${listed.join('\n')}`);
+  const latestRun = Math.max(...manifest.runs.map((r) => r.runSeq));
+  const versions: number[] = [];
+  for (const table of TABLES) {
+    const logDir = join(dataset, `${table}.parquet`, DELTA_LOG);
+    const commits = readdirSync(logDir)
+      .filter((f) => commitVersionOf(f) !== undefined)
+      .sort()
+      .map((f, version) => {
+        if (commitVersionOf(f) !== version) throw new Error(`${table}: Delta log lacks version ${version}`);
+        return readFileSync(join(logDir, f), 'utf8');
+      });
+    const state = replayDeltaLog(commits);
+    const byLog = [...state.files.keys()].map((f) => `${table}.parquet/${f}`).sort();
+    const byManifest = listed.filter((path) => path.startsWith(`${table}.parquet/`));
+    if (JSON.stringify(byLog) !== JSON.stringify(byManifest))
+      throw new Error(`${table}: the Delta log's files differ from the manifest:\n${byLog.join('\n')}\nvs\n${byManifest.join('\n')}`);
+    if (state.txnVersions.get(manifest.datasetId) !== latestRun) throw new Error(`${table}: the Delta log lacks run ${latestRun}`);
+    versions.push(state.version);
+  }
+  if (new Set(versions).size !== 1) throw new Error(`the tables' Delta versions differ: ${versions.join(', ')}`);
   if (manifest.pendingDeletes.length) throw new Error('pending deletes left');
   if (!options.runInProgress && existsSync(join(dataset, '_staging'))) throw new Error('_staging left behind');
 }
@@ -58,7 +88,7 @@ export function watchTableDirectories(dataset: string): { stop(): string[] } {
       } catch {
         continue;
       }
-      for (const f of files) if (!PART.test(f)) violations.add(`${table}.parquet/${f}`);
+      for (const f of files) if (!PART.test(f) && f !== DELTA_LOG) violations.add(`${table}.parquet/${f}`);
     }
   }, 25);
   return {

@@ -1,7 +1,7 @@
 // Forecasting columns end to end: the real Temporal server and worker processes write them, and an
 // independent reader (DuckDB) recomputes every one from the series itself.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,6 +10,7 @@ import { featureColumnNames } from '../../src/dataset/arrowSchema.ts';
 import { LABEL_NAMES } from '../../src/domain/features.ts';
 import type { DevServer } from '../../src/temporal/devServer.ts';
 import { runCli } from '../helpers/cli.ts';
+import { partFilesIn } from '../helpers/datasetChecks.ts';
 import { rows, scalar, tableGlob } from '../helpers/duckdb.ts';
 import { startTemporalWithDuckdb } from '../helpers/servers.ts';
 
@@ -60,7 +61,7 @@ const allRows = (dataset: string) => SPLIT_TABLES.map((t) => `SELECT * FROM ${ta
 
 async function columnsOf(dataset: string): Promise<string[]> {
   const dir = join(dataset, 'timeseries_features_train.parquet');
-  const file = join(dir, readdirSync(dir)[0]!);
+  const file = join(dir, partFilesIn(dir)[0]!);
   return (await rows(db, `SELECT name FROM parquet_schema('${file}') WHERE num_children IS NULL OR num_children = 0`)).map((r) =>
     String(r[0]),
   );

@@ -13,7 +13,7 @@ import { TEMPORAL_BINARY, type DevServer } from '../../src/temporal/devServer.ts
 import { workflowIdFor } from '../../src/temporal/connection.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
 import { rows, scalar, tableGlob } from '../helpers/duckdb.ts';
-import { assertCommittedLayout } from '../helpers/datasetChecks.ts';
+import { assertCommittedLayout, partFilesIn } from '../helpers/datasetChecks.ts';
 import { runLog, waitFor } from '../helpers/wait.ts';
 import { embeddedServerEnv, startTemporalWithDuckdb } from '../helpers/servers.ts';
 
@@ -64,7 +64,8 @@ describe('generate through the real Temporal server and worker processes', () =>
     );
     assert.equal(statSync(join(a, '_SUCCESS')).size, 0);
     for (const table of TABLES) {
-      for (const file of readdirSync(join(a, `${table}.parquet`)))
+      assert.ok(existsSync(join(a, `${table}.parquet`, '_delta_log', '00000000000000000000.json')), `${table} is a Delta table`);
+      for (const file of partFilesIn(join(a, `${table}.parquet`)))
         assert.match(file, /^part-00001-\d{5}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.parquet$/);
     }
     const log = readFileSync(join(a, logs[0]!), 'utf8');
@@ -77,7 +78,7 @@ describe('generate through the real Temporal server and worker processes', () =>
   });
 
   it('has exactly the contract schema, types and nullability (read by DuckDB)', async () => {
-    const file = join(a, 'timeseries_features_train.parquet', readdirSync(join(a, 'timeseries_features_train.parquet'))[0]!);
+    const file = join(a, 'timeseries_features_train.parquet', partFilesIn(join(a, 'timeseries_features_train.parquet'))[0]!);
     const columns = (
       await rows(db, `SELECT name, type, logical_type, repetition_type, num_children FROM parquet_schema('${file}')`)
     ).filter((r) => r[4] === null || Number(r[4]) === 0);
@@ -226,7 +227,7 @@ describe('generate through the real Temporal server and worker processes', () =>
     const manifest = JSON.parse(readFileSync(join(a, '_manifest.json'), 'utf8'));
     assert.equal(manifest.runs.length, 1);
     assert.deepEqual(manifest.pendingDeletes, []);
-    const onDisk = TABLES.flatMap((t) => readdirSync(join(a, `${t}.parquet`)).map((f) => `${t}.parquet/${f}`)).sort();
+    const onDisk = TABLES.flatMap((t) => partFilesIn(join(a, `${t}.parquet`)).map((f) => `${t}.parquet/${f}`)).sort();
     assert.deepEqual(onDisk, manifest.files.map((f: { path: string }) => f.path).sort());
   });
 
