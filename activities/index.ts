@@ -11,13 +11,14 @@ import { commitRun, type CommitSummary } from '../src/pipeline/commit.ts';
 import { PermanentRunError } from '../src/pipeline/errors.ts';
 import { planRun } from '../src/pipeline/plan.ts';
 import { stageBatch } from '../src/pipeline/stage.ts';
-import { isStorageError } from '../src/storage/storageErrors.ts';
+import { isStorageError, STORAGE_FAILURE_TYPE } from '../src/storage/storageErrors.ts';
 import { leaseHolderState } from '../src/temporal/leaseHolder.ts';
 
 function nonRetryable(error: unknown): never {
   if (error instanceof ConfigError || error instanceof PermanentRunError) {
     throw ApplicationFailure.nonRetryable(error.message, error.name);
   }
+  if (isStorageError(error)) throw ApplicationFailure.retryable((error as Error).message, STORAGE_FAILURE_TYPE);
   throw error;
 }
 
@@ -67,7 +68,6 @@ function explainStorageError(error: unknown, location: string): unknown {
   return error;
 }
 
-/** Simulates one batch of patients into staging; heartbeats once per patient. */
 /**
  * Attempts an activity gets for a failure that is not the storage's (a broken invariant, a bug):
  * such a failure repeats, so the run ends instead of retrying forever. Storage failures (an S3 or
@@ -86,9 +86,12 @@ function retryOrEnd(error: unknown, what: string, location: string): never {
   }
   const explained = explainStorageError(error, location);
   log.warn(`${what} failed (will retry): ${(explained as Error).message}`);
+  // Typed, so the progress bar can tell a storage outage (retried as long as it takes) from the rest.
+  if (isStorageError(error)) throw ApplicationFailure.retryable((explained as Error).message, STORAGE_FAILURE_TYPE);
   throw explained;
 }
 
+/** Simulates one batch of patients into staging; heartbeats once per patient. */
 export async function simulateBatch(request: { plan: RunPlan; batchIndex: number }): Promise<BatchStats> {
   try {
     return await simulateBatchUnchecked(request);

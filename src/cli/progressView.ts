@@ -4,14 +4,28 @@ import { progressQuery } from '../../workflows/generateDataset.ts';
 import type { RunLog } from '../util/logger.ts';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { CommitProgress } from '../pipeline/commit.ts';
+import { STORAGE_FAILURE_TYPE } from '../storage/storageErrors.ts';
 import { phaseEta } from './phaseEta.ts';
 
+type PendingActivities = Awaited<ReturnType<WorkflowHandle['describe']>>['raw']['pendingActivities'];
+
 /** The commit activity's last heartbeat details (step, done, total), if it is running. */
-async function commitProgress(handle: WorkflowHandle): Promise<CommitProgress | undefined> {
-  const description = await handle.describe();
-  for (const activity of description.raw.pendingActivities ?? []) {
+function commitProgress(pending: PendingActivities): CommitProgress | undefined {
+  for (const activity of pending ?? []) {
     const payload = activity.activityType?.name === 'commitDatasetRun' ? activity.heartbeatDetails?.payloads?.[0] : undefined;
     if (payload) return defaultPayloadConverter.fromPayload<CommitProgress>(payload as never);
+  }
+  return undefined;
+}
+
+/** "waiting for storage: <reason>" while an activity is being retried after a storage failure. */
+export function storageWait(pending: PendingActivities): string | undefined {
+  for (const activity of pending ?? []) {
+    const failure = activity.lastFailure;
+    if ((activity.attempt ?? 0) > 1 && failure?.applicationFailureInfo?.type === STORAGE_FAILURE_TYPE) {
+      const reason = (failure.message ?? '').replace(/\s+/g, ' ');
+      return `waiting for storage: ${reason.length > 100 ? `${reason.slice(0, 99)}…` : reason}`;
+    }
   }
   return undefined;
 }
@@ -44,11 +58,12 @@ export function showProgress(handle: WorkflowHandle, log: RunLog, options: { qui
     if (stopped) return;
     try {
       const progress = await handle.query(progressQuery);
+      const pending = (await handle.describe()).raw.pendingActivities;
       // During the commit the bar follows the commit's own progress (its heartbeat details).
-      const commit = progress.phase === 'committing' ? await commitProgress(handle) : undefined;
+      const commit = progress.phase === 'committing' ? commitProgress(pending) : undefined;
       const [value, total] = commit ? [commit.done, commit.total] : [progress.batchesDone, progress.batchesTotal];
       const payload = {
-        phase: commit ? `committing: ${commit.step}` : progress.phase,
+        phase: storageWait(pending) ?? (commit ? `committing: ${commit.step}` : progress.phase),
         detail: commit
           ? `${commit.done.toLocaleString('en-US')}/${commit.total.toLocaleString('en-US')}`
           : `batches ${progress.batchesDone}/${progress.batchesTotal} | patients ` +

@@ -44,3 +44,9 @@ export function isStorageError(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * The failure type a storage failure is reported under while it is retried: the progress bar
+ * shows "waiting for storage: <reason>" when an activity's last failure has it.
+ */
+export const STORAGE_FAILURE_TYPE = 'StorageUnavailable';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatDuration, phaseEta } from '../../src/cli/phaseEta.ts';
+import { storageWait } from '../../src/cli/progressView.ts';
+import { STORAGE_FAILURE_TYPE } from '../../src/storage/storageErrors.ts';
 
 describe('progress bar ETA', () => {
   it('starts over when the phase changes: a long commit after the batches gets its own estimate', () => {
@@ -36,5 +38,23 @@ describe('progress bar ETA', () => {
     assert.equal(formatDuration(59), '59s');
     assert.equal(formatDuration(61), '1m01s');
     assert.equal(formatDuration(7500), '2h05m');
+  });
+});
+
+describe('progress bar: waiting for storage', () => {
+  const activity = (attempt: number, type: string, message: string) => ({
+    attempt,
+    lastFailure: { message, applicationFailureInfo: { type } },
+  });
+  it('names the storage failure an activity is being retried for; other failures and first attempts are not a wait', () => {
+    assert.equal(storageWait([]), undefined);
+    assert.equal(storageWait([activity(1, STORAGE_FAILURE_TYPE, 'connect ECONNREFUSED 127.0.0.1:9000')]), undefined);
+    assert.equal(storageWait([activity(3, 'RunFailed', 'Parquet writer wrote 9 rows')]), undefined);
+    assert.equal(
+      storageWait([activity(2, 'RunFailed', 'x'), activity(5, STORAGE_FAILURE_TYPE, 'connect ECONNREFUSED\n127.0.0.1:9000')]),
+      'waiting for storage: connect ECONNREFUSED 127.0.0.1:9000',
+    );
+    const long = storageWait([activity(2, STORAGE_FAILURE_TYPE, 'x'.repeat(300))])!;
+    assert.equal(long.length, 'waiting for storage: '.length + 100);
   });
 });

@@ -129,6 +129,7 @@ describe('storage faults', () => {
 
     const big = startCli(['generate', '--patients', '12', '--days', '0.5', '--batch-size', '4', '--out', out, '--workers', '1'], env);
     await waitFor('the no-space message', () => /no space left on the device/.test(big.output().stderr), 90_000);
+    await waitFor('the progress line', () => /waiting for storage: no space left on the device/.test(big.output().stderr), 60_000);
     // Committed data is untouched while the run cannot write.
     assert.equal(readFileSync(join(out, '_manifest.json'), 'utf8'), committedManifest);
     assertCommittedLayout(out, { runInProgress: true });

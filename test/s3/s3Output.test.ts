@@ -122,6 +122,25 @@ describe('S3 output', () => {
     assert.deepEqual(await datasetHash(db, dataset), localReference);
   });
 
+  it('S3 down for 60 s from the start of the commit: the progress line says so, then the run commits, identical rows', async () => {
+    const bucketDir = s3.createBucket('commit-outage');
+    const dataset = join(bucketDir, 'ds');
+    const run = startCli(['generate', ...RUN, '--out', 's3://commit-outage/ds', '--workers', '1'], env);
+    // Four batches of two: once all four results are staged, the next request is the commit's.
+    const batchResults = () => allFiles(join(dataset, '_staging')).filter((f) => /batch-\d{6}\.json$/.test(f)).length;
+    await waitFor('every batch staged', () => batchResults() === 4, 120_000);
+    await s3.stop();
+    const stoppedAt = Date.now();
+    await waitFor('the progress line', () => /waiting for storage: /.test(run.output().stderr), 55_000);
+    await new Promise((r) => setTimeout(r, Math.max(0, 60_000 - (Date.now() - stoppedAt))));
+    assert.equal(existsSync(join(dataset, '_manifest.json')), false, 'nothing committed while S3 was down');
+    await s3.restart();
+    const result = await run.done;
+    assert.equal(result.code, 0, result.stderr);
+    assertCommittedLayout(dataset);
+    assert.deepEqual(await datasetHash(db, dataset), localReference);
+  });
+
   it('bad S3 locations: one clear line, exit 2, nothing written', async () => {
     const malformed = await runCli(['generate', '--out', 's3://Not_A_Bucket/x', '--patients', '1', '--days', '0.1'], env);
     assert.equal(malformed.code, 2);
