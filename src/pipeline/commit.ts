@@ -60,7 +60,7 @@ export async function commitRun(
   const previous = await readManifest(store);
   const committed = previous?.runs.find((r) => r.runId === plan.runId);
   if (committed && previous) {
-    await finishCommit(store, previous, plan);
+    await finishCommit(store, previous, plan, onProgress);
     return summaryFromRun(committed, previous, true);
   }
 
@@ -93,7 +93,7 @@ export async function commitRun(
   });
   const { manifest, run } = nextManifest(previous, plan, results, newFiles, finishedAt);
   await writeManifest(store, manifest);
-  await finishCommit(store, manifest, plan);
+  await finishCommit(store, manifest, plan, onProgress);
   return summaryFromRun(run, manifest, false);
 }
 
@@ -107,9 +107,14 @@ async function stageEmptyPart(store: ObjectStore, plan: RunPlan, table: TableNam
 }
 
 /** The idempotent tail of a commit: Delta logs, replaced files, `_SUCCESS`, staging, lease. */
-async function finishCommit(store: ObjectStore, manifest: Manifest, plan: RunPlan): Promise<void> {
+async function finishCommit(
+  store: ObjectStore,
+  manifest: Manifest,
+  plan: RunPlan,
+  onProgress: (progress: CommitProgress) => void,
+): Promise<void> {
   // The logs go before the replaced files are deleted: a Delta reader never sees a version whose files are gone.
-  await rollDeltaLogsForward(store, manifest);
+  await rollDeltaLogsForward(store, manifest, (done, total) => onProgress({ step: 'writing Delta logs', done, total }));
   if (manifest.pendingDeletes.length > 0) {
     const keep = new Set(manifest.files.map((f) => f.path));
     for (const path of manifest.pendingDeletes) if (!keep.has(path)) await store.delete(path);

@@ -49,9 +49,13 @@ export async function readDeltaState(store: ObjectStore, table: TableName): Prom
  * removes those the manifest no longer lists (an overwrite). A dataset written before the logs
  * existed gets them at once: its version 0 holds every run so far.
  */
-export async function rollDeltaLogsForward(store: ObjectStore, manifest: Manifest): Promise<void> {
+export async function rollDeltaLogsForward(
+  store: ObjectStore,
+  manifest: Manifest,
+  onTableDone: (done: number, total: number) => void = () => {},
+): Promise<void> {
   const latest = manifest.runs.reduce((a, b) => (b.runSeq > a.runSeq ? b : a));
-  for (const table of TABLES) {
+  for (const [index, table] of TABLES.entries()) {
     const schema = table === 'patient_demographics' ? demographicsSchema : runTimeseriesSchema(latest.config);
     const directory = `${tableDirectory(table)}/`;
     const liveFiles = manifest.files
@@ -75,5 +79,6 @@ export async function rollDeltaLogsForward(store: ObjectStore, manifest: Manifes
       });
       if (await store.putIfAbsent(`${deltaLogPrefix(table)}/${commitFileName(state.version + 1)}`, text)) break;
     }
+    onTableDone(index + 1, TABLES.length);
   }
 }

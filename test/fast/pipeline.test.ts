@@ -281,8 +281,8 @@ describe('commit', () => {
     const gaps = reports.map((at, i) => at - (i === 0 ? started : reports[i - 1]!));
     assert.ok(gaps[0]! < 1000, `first report after ${gaps[0]} ms`);
     assert.ok(Math.max(...gaps) < 2000, `longest silence ${Math.max(...gaps)} ms`);
-    assert.equal(reports.length, 2000 + 4000 + 2, 'every batch result read and every part (and the two empty ones) published');
-    assert.deepEqual(last, { step: 'publishing part files', done: 4002, total: 4002 });
+    assert.equal(reports.length, 2000 + 4002 + 4, 'every batch result read, every part (and the two empty ones) published, four logs');
+    assert.deepEqual(last, { step: 'writing Delta logs', done: 4, total: 4 });
     assert.equal(summary.patients, 2000);
     assert.equal(manifestOf(store).files.length, 4002);
     assert.ok(Date.now() - started < 60_000);

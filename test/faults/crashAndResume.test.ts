@@ -99,4 +99,67 @@ describe('crash and resume', () => {
     assert.ok(readFileSync(marker, 'utf8').startsWith('commit-after-publish'));
     await assertSameAsBaseline(out);
   });
+
+  it("killed between two tables' Delta log entries: resume writes the others, one version per table, no duplicate add", async () => {
+    const out = join(root, 'delta-killed');
+    const marker = join(root, 'delta-killed.marker');
+    const env = {
+      ...(await embeddedServerEnv()).env,
+      DIABETIC_TWIN_WORKER_PLUGIN: CRASH_PLUGIN,
+      DIABETIC_TWIN_CRASH_AT: 'commit-between-delta-logs',
+      DIABETIC_TWIN_CRASH_MARKER: marker,
+    };
+    const first = startCli(['generate', ...RUN, '--out', out, '--workers', '1'], env);
+    await waitFor('the crash between two log entries', () => existsSync(marker));
+    process.kill(-first.child.pid!, 'SIGKILL');
+    await first.done;
+    const firstLog = (table: string) => join(out, `${table}.parquet`, '_delta_log', '00000000000000000000.json');
+    assert.ok(existsSync(join(out, '_manifest.json')), 'the manifest (the commit point) is written');
+    assert.deepEqual(
+      ['patient_demographics', 'timeseries_features_train', 'timeseries_features_val', 'timeseries_features_test'].map((t) =>
+        existsSync(firstLog(t)),
+      ),
+      [true, true, false, false],
+    );
+
+    const resumed = await runCli(['resume', '--out', out, '--workers', '1'], env);
+    assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
+    await assertSameAsBaseline(out);
+    const adds = readFileSync(firstLog('timeseries_features_train'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"add"'));
+    assert.equal(new Set(adds).size, adds.length);
+  });
+
+  for (const [point, what] of [
+    ['batch-fails', 'batch 1'],
+    ['commit-fails', 'commit'],
+  ] as const) {
+    it(`${what} fails the same way at every attempt: the run ends within a minute, staging and lease gone, exit 1 with the reason`, async () => {
+      const out = join(root, point);
+      const first = await runCli(['generate', '--patients', '2', '--days', '0.1', '--out', out, '--workers', '1'], {
+        TEMPORAL_ADDRESS: server.address,
+      });
+      assert.equal(first.code, 0, first.stderr);
+      const manifest = readFileSync(join(out, '_manifest.json'), 'utf8');
+      const started = Date.now();
+      const failed = await runCli(['generate', ...RUN, '--out', out, '--workers', '1'], {
+        TEMPORAL_ADDRESS: server.address,
+        DIABETIC_TWIN_WORKER_PLUGIN: CRASH_PLUGIN,
+        DIABETIC_TWIN_CRASH_AT: point,
+      });
+      const seconds = (Date.now() - started) / 1000;
+      assert.equal(failed.code, 1, failed.stderr.slice(-2000));
+      assert.match(failed.stderr, new RegExp(`${what} failed 4 times: injected failure at ${point}`));
+      assert.ok(seconds < 60, `ended after ${seconds.toFixed(0)} s`);
+      assert.equal(existsSync(join(out, '_staging')), false, 'staging and lease removed');
+      assert.equal(readFileSync(join(out, '_manifest.json'), 'utf8'), manifest, 'committed data untouched');
+      assertCommittedLayout(out);
+      // The dataset is free: the next run proceeds without npm run cancel.
+      const next = await runCli(['generate', '--patients', '2', '--days', '0.1', '--out', out, '--workers', '1'], {
+        TEMPORAL_ADDRESS: server.address,
+      });
+      assert.equal(next.code, 0, next.stderr);
+    });
+  }
 });
