@@ -1,6 +1,6 @@
 import { readLease, type Lease } from '../pipeline/lease.ts';
 import { openStore } from '../storage/openStore.ts';
-import { workflowIdFor } from '../temporal/connection.ts';
+import { workflowIdFor } from './connection.ts';
 
 /** The workflow writing a dataset: the lease's (scheduled runs carry their fire time), else the dataset's own id. */
 export async function datasetWorkflowId(location: string): Promise<{ workflowId: string; lease?: Lease }> {

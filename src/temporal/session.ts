@@ -1,8 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
-import { isListening, temporalTarget, embeddedPort, embeddedUiPort, type TemporalTarget } from '../temporal/connection.ts';
-import { startDevServer, type DevServer } from '../temporal/devServer.ts';
-import { workflowBundlePath } from '../temporal/workflowBundle.ts';
-import { startWorkerPool, type WorkerPool } from '../temporal/workerPool.ts';
+import { isListening, temporalTarget, embeddedPort, embeddedUiPort, type TemporalTarget } from './connection.ts';
+import { startDevServer, type DevServer } from './devServer.ts';
+import { workflowBundlePath } from './workflowBundle.ts';
+import { startWorkerPool, type WorkerPool } from './workerPool.ts';
 import type { RunLog } from '../util/logger.ts';
 
 /** The Temporal side of a CLI command: a server (configured, already running, or embedded), a client, workers. */

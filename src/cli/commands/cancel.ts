@@ -4,9 +4,9 @@ import { abandonRun } from '../../pipeline/abandon.ts';
 import { normaliseOutputLocation, openStore } from '../../storage/openStore.ts';
 import { createRunLog } from '../../util/logger.ts';
 import { failureMessage, isCancelled } from '../attach.ts';
-import { datasetWorkflowId } from '../datasetWorkflow.ts';
+import { datasetWorkflowId } from '../../temporal/datasetWorkflow.ts';
 import { EXIT, exitFor } from '../failures.ts';
-import { openSession, type Session } from '../session.ts';
+import { openSession, type Session } from '../../temporal/session.ts';
 
 export function registerCancel(program: Command): void {
   program

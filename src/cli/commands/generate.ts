@@ -17,7 +17,7 @@ import {
   type GenerateFlags,
   type OutputFlags,
 } from '../runOptions.ts';
-import { openSession, type Session } from '../session.ts';
+import { openSession, type Session } from '../../temporal/session.ts';
 
 export function registerGenerate(program: Command): void {
   addOutputOptions(

@@ -3,10 +3,10 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { normaliseOutputLocation } from '../../storage/openStore.ts';
 import { createRunLog } from '../../util/logger.ts';
 import { followRun } from '../attach.ts';
-import { datasetWorkflowId } from '../datasetWorkflow.ts';
+import { datasetWorkflowId } from '../../temporal/datasetWorkflow.ts';
 import { EXIT, exitFor } from '../failures.ts';
 import { addOutputOptions, parseWorkers, type OutputFlags } from '../runOptions.ts';
-import { openSession, type Session } from '../session.ts';
+import { openSession, type Session } from '../../temporal/session.ts';
 
 export function registerResume(program: Command): void {
   addOutputOptions(

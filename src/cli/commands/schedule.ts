@@ -6,7 +6,7 @@ import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdFor } from '../../temporal/connect
 import { createRunLog } from '../../util/logger.ts';
 import { EXIT } from '../failures.ts';
 import { addRunOptions, resolveRunConfig, type GenerateFlags } from '../runOptions.ts';
-import { openSession } from '../session.ts';
+import { openSession } from '../../temporal/session.ts';
 
 /** Durations Temporal accepts: 30s, 15m, 2h, 1d (ms-style). */
 const DURATION = /^\d+(\.\d+)?\s*(ms|s|m|h|d)$/;

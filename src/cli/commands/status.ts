@@ -5,10 +5,10 @@ import { rowsPerSplit, TABLES, type TableName } from '../../storage/layout.ts';
 import { readManifest } from '../../storage/manifest.ts';
 import { normaliseOutputLocation, openStore } from '../../storage/openStore.ts';
 import { temporalTarget } from '../../temporal/connection.ts';
-import { datasetWorkflowId } from '../datasetWorkflow.ts';
+import { datasetWorkflowId } from '../../temporal/datasetWorkflow.ts';
 import { EXIT, exitFor } from '../failures.ts';
 import { formatBytes } from '../progressView.ts';
-import { connectClient } from '../session.ts';
+import { connectClient } from '../../temporal/session.ts';
 
 export function registerStatus(program: Command): void {
   program

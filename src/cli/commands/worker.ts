@@ -3,7 +3,7 @@ import { TASK_QUEUE } from '../../temporal/connection.ts';
 import { createRunLog } from '../../util/logger.ts';
 import { EXIT, exitFor } from '../failures.ts';
 import { parseWorkers } from '../runOptions.ts';
-import { openSession } from '../session.ts';
+import { openSession } from '../../temporal/session.ts';
 
 export function registerWorker(program: Command): void {
   program
