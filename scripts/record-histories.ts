@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import * as activities from '../activities/index.ts';
+import { createActivities } from '../activities/index.ts';
 import proto from '@temporalio/proto';
 import { PROJECT_ROOT, startDevServer } from '../src/temporal/devServer.ts';
 import { workflowBundlePath } from '../src/temporal/workflowBundle.ts';
@@ -23,7 +23,7 @@ const worker = await Worker.create({
   connection: await NativeConnection.connect({ address: server.address }),
   taskQueue: TASK_QUEUE,
   workflowBundle: { codePath: await workflowBundlePath() },
-  activities,
+  activities: createActivities(),
   maxConcurrentActivityTaskExecutions: 2,
 });
 const dataset = (name: string) => join(mkdtempSync(join(tmpdir(), 'record-')), name);

@@ -11,7 +11,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type * as activities from '../activities/index.ts';
+import type { DatasetActivities } from '../activities/index.ts';
 import type { CommitSummary } from '../src/pipeline/commit.ts';
 import { addStats, emptyStats, type BatchStats } from '../src/dataset/batchStats.ts';
 import type { RunPlan } from '../src/pipeline/runPlan.ts';
@@ -60,19 +60,19 @@ export const progressQuery = defineQuery<RunProgress>(PROGRESS_QUERY);
 
 // A cancelled run waits for its planning and its in-flight batches to finish or stop, so that
 // nothing writes into the dataset after the clean-up (abandon) has run.
-const { planDatasetRun } = proxyActivities<typeof activities>({
+const { planDatasetRun } = proxyActivities<DatasetActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
-const { simulateBatch } = proxyActivities<typeof activities>({
+const { simulateBatch } = proxyActivities<DatasetActivities>({
   startToCloseTimeout: '2 hours',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   // A SIGKILLed worker is noticed through the heartbeat: keep it short so the batch is retried soon.
   heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
-const { commitDatasetRun, abandonDatasetRun } = proxyActivities<typeof activities>({
+const { commitDatasetRun, abandonDatasetRun } = proxyActivities<DatasetActivities>({
   startToCloseTimeout: '30 minutes',
   // The commit heartbeats per file, so a crash mid-commit is retried (and finished) promptly.
   heartbeatTimeout: '15 seconds',

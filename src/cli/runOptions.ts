@@ -54,7 +54,10 @@ export function addRunOptions(
 }
 
 export function addWorkersOption(command: Command): Command {
-  return command.option('--workers <n>', `worker processes, one per core (default all ${availableParallelism()} cores; 1 = sequential)`);
+  return command.option(
+    '--workers <n>',
+    `worker processes, one per core (default all ${availableParallelism()} cores; 1 = sequential; 0 = none here: workers started elsewhere, e.g. npm run worker, run the batches)`,
+  );
 }
 
 /** --quiet, --json, --verbose: how a command that follows a run prints. */
@@ -166,12 +169,14 @@ export function parseHorizons(text: string): unknown[] {
   return trimmed.split(',').map((item) => numeric(item.trim()));
 }
 
-export function parseWorkers(raw: unknown): number {
+/** `--workers`: 0 means none here (workers started elsewhere run the batches), except where `least` says otherwise. */
+export function parseWorkers(raw: unknown, least: 0 | 1 = 0): number {
   if (raw === undefined) return availableParallelism();
   const value = typeof raw === 'string' ? numeric(raw) : raw;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 256) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < least || value > 256) {
+    const none = least === 0 ? '; 0: workers started elsewhere' : '';
     throw new ConfigError(
-      `invalid --workers: got ${JSON.stringify(raw)}, expected an integer from 1 to 256 (default: all ${availableParallelism()} cores)`,
+      `invalid --workers: got ${JSON.stringify(raw)}, expected an integer from ${least} to 256 (default: all ${availableParallelism()} cores${none})`,
       'workers',
     );
   }

@@ -1,82 +1,8 @@
 // The project targets Node 20 (the machine's); the AWS SDK's Node-22 notice would break one-line errors.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-// One worker process: polls the task queue, runs one CPU-bound batch at a time.
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry } from '@temporalio/worker';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import * as activities from '../../activities/index.ts';
-import { TASK_QUEUE, temporalTarget } from './connection.ts';
-import { PROJECT_ROOT } from '../util/projectRoot.ts';
+// The production worker process (`npm run worker`, and the CLI's worker pool): the activities with
+// their default dependencies.
+import { createActivities } from '../../activities/index.ts';
+import { runWorker } from './worker.ts';
 
-const label = process.env.DIABETIC_TWIN_WORKER_LABEL ?? `worker pid ${process.pid}`;
-/** How long a starting worker waits for its Temporal server to accept connections. */
-const SERVER_WAIT_MS = 30_000;
-
-Runtime.install({
-  logger: new DefaultLogger('INFO', (entry: LogEntry) => {
-    const meta = entry.meta
-      ? Object.entries(entry.meta).filter(
-          ([k]) => !['sdkComponent', 'taskQueue', 'namespace', 'workflowType', 'taskToken', 'isLocal'].includes(k),
-        )
-      : [];
-    const extras = meta
-      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : v instanceof Error ? JSON.stringify(v.message) : JSON.stringify(v)}`)
-      .join(' ');
-    process.stdout.write(`${entry.level} [${label}] ${entry.message}${extras ? ' ' + extras : ''}\n`);
-  }),
-  // Ctrl-C / SIGTERM: stop polling, let the current batch finish or fail cleanly.
-  shutdownSignals: ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'],
-});
-
-// Optional worker plugin: a module that registers activity hooks (the fault tests use one).
-const plugin = process.env.DIABETIC_TWIN_WORKER_PLUGIN;
-if (plugin) await import(pathToFileURL(plugin).href);
-
-const target = temporalTarget();
-
-/**
- * A CLI starts its workers and its embedded server at the same time, and a worker may start before
- * a cluster is reachable: wait for the server (up to 30 s), then fail as before.
- */
-async function connectWhenServerIsUp(): Promise<NativeConnection> {
-  const deadline = Date.now() + SERVER_WAIT_MS;
-  for (let delayMs = 50; ; delayMs = Math.min(1000, delayMs * 2)) {
-    try {
-      return await NativeConnection.connect(target.connectionOptions);
-    } catch (error) {
-      if (Date.now() + delayMs > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-    }
-  }
-}
-
-const connection = await connectWhenServerIsUp();
-const bundlePath = process.env.DIABETIC_TWIN_WORKFLOW_BUNDLE;
-const worker = await Worker.create({
-  connection,
-  namespace: target.namespace,
-  taskQueue: TASK_QUEUE,
-  ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: join(PROJECT_ROOT, 'workflows/index.ts') }),
-  activities,
-  // One batch per process: each process is pinned to one core.
-  maxConcurrentActivityTaskExecutions: 1,
-  shutdownGraceTime: '20 seconds',
-});
-// Spawned by a CLI's worker pool: stop when that CLI is gone (killed), instead of living on as an orphan.
-const parentPid = Number(process.env.DIABETIC_TWIN_PARENT_PID ?? 0);
-if (parentPid > 0) {
-  const watchdog = setInterval(() => {
-    if (process.ppid !== parentPid) {
-      clearInterval(watchdog);
-      process.stdout.write(`WARN [${label}] parent process ${parentPid} is gone; shutting down\n`);
-      worker.shutdown();
-    }
-  }, 2000);
-  watchdog.unref();
-}
-process.stdout.write(`INFO [${label}] polling ${TASK_QUEUE} on ${target.address} (namespace ${target.namespace})\n`);
-try {
-  await worker.run();
-} finally {
-  await connection.close();
-}
+await runWorker(createActivities());

@@ -15,6 +15,12 @@ export interface WorkerPoolOptions {
   /** First core to pin to (workers take cores first, first+1, …, wrapping). */
   firstCore?: number;
   labelPrefix?: string;
+  /**
+   * Another worker program (TypeScript, run through tsx) in place of the production one: a test's
+   * worker that composes the activities with its own observers. Its extra environment in `env`.
+   */
+  entry?: string;
+  env?: Record<string, string>;
 }
 
 export interface WorkerPool {
@@ -28,16 +34,14 @@ export interface WorkerPool {
 const TASKSET = '/usr/bin/taskset';
 
 /**
- * How to start a worker: from the worker bundle when this code runs from the CLI bundle (what the
- * npm scripts run), else from the TypeScript sources through tsx (tests, development). A worker
- * plugin is TypeScript, so a bundled worker with a plugin also gets tsx.
+ * How to start a worker: a given entry through tsx; else the worker bundle when this code runs
+ * from the CLI bundle (what the npm scripts run), or the TypeScript sources through tsx (tests,
+ * development).
  */
-function workerCommandArgs(): string[] {
+function workerCommandArgs(entry: string | undefined): string[] {
+  if (entry) return ['--import', 'tsx', entry];
   const here = fileURLToPath(import.meta.url);
-  if (basename(here) === 'cli.mjs') {
-    const bundle = join(dirname(here), 'worker.mjs');
-    return process.env.DIABETIC_TWIN_WORKER_PLUGIN ? ['--import', 'tsx', bundle] : [bundle];
-  }
+  if (basename(here) === 'cli.mjs') return [join(dirname(here), 'worker.mjs')];
   return ['--import', 'tsx', join(PROJECT_ROOT, 'src/temporal/workerMain.ts')];
 }
 
@@ -72,7 +76,7 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const launch = (slot: number) => {
     const core = ((options.firstCore ?? 0) + slot) % cores;
     const label = `${options.labelPrefix ?? 'worker'} ${slot + 1}${pinned ? ` core ${core}` : ''}`;
-    const nodeArgs = workerCommandArgs();
+    const nodeArgs = workerCommandArgs(options.entry);
     const command = pinned ? TASKSET : process.execPath;
     const args = pinned ? ['-c', String(core), process.execPath, ...nodeArgs] : nodeArgs;
     const child = spawn(command, args, {
@@ -80,6 +84,7 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
+        ...options.env,
         TEMPORAL_ADDRESS: options.address,
         DIABETIC_TWIN_WORKFLOW_BUNDLE: options.bundlePath,
         DIABETIC_TWIN_WORKER_LABEL: label,

@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DevServer } from '../../src/temporal/devServer.ts';
@@ -12,13 +11,12 @@ import { runCli, startCli } from '../helpers/cli.ts';
 import { assertCommittedLayout, assertUniquePatients, datasetHash, watchTableDirectories } from '../helpers/datasetChecks.ts';
 import { duckdb } from '../helpers/duckdb.ts';
 import { embeddedServerEnv, startTestTemporal } from '../helpers/servers.ts';
+import { startFaultWorkers, type CrashPoint } from '../helpers/faultWorker.ts';
 import { count, runLog, waitFor } from '../helpers/wait.ts';
 import { isListening } from '../../src/temporal/connection.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'twin-faults-'));
 const RUN = ['--patients', '12', '--days', '0.5', '--batch-size', '3', '--seed', '21'];
-/** Worker plugin that SIGKILLs the worker at DIABETIC_TWIN_CRASH_AT (no fault code in production). */
-const CRASH_PLUGIN = fileURLToPath(new URL('../helpers/crashPlugin.ts', import.meta.url));
 let server: DevServer;
 let db: DuckDBConnection;
 let baseline: Record<string, string>;
@@ -41,22 +39,37 @@ async function assertSameAsBaseline(dataset: string): Promise<void> {
   assert.deepEqual(await datasetHash(db, dataset), baseline);
 }
 
+/**
+ * Runs a generation whose only worker SIGKILLs itself at `point` inside the commit, then kills the
+ * CLI's process tree too: what is left is what a crash at that moment leaves.
+ */
+async function killInsideCommit(out: string, point: CrashPoint): Promise<void> {
+  const marker = join(root, `${point}.marker`);
+  const workers = await startFaultWorkers(server.address, { crashAt: point, marker });
+  const first = startCli(['generate', ...RUN, '--out', out, '--workers', '0'], { TEMPORAL_ADDRESS: server.address });
+  await waitFor(`the crash at ${point}`, () => existsSync(marker));
+  // The pool would restart the worker and finish the commit: stop it, and the CLI, first.
+  await workers.pool.stop();
+  process.kill(-first.child.pid!, 'SIGKILL');
+  await first.done;
+  assert.ok(readFileSync(marker, 'utf8').startsWith(point));
+}
+
 describe('crash and resume', () => {
   it('a worker SIGKILLed mid-batch is restarted, the batch retried, the run completes identically', async () => {
     const out = join(root, 'worker-killed');
     const marker = join(root, 'worker-killed.marker');
     const watcher = watchTableDirectories(out);
-    const result = await runCli(['generate', ...RUN, '--out', out, '--workers', '2'], {
-      TEMPORAL_ADDRESS: server.address,
-      DIABETIC_TWIN_WORKER_PLUGIN: CRASH_PLUGIN,
-      DIABETIC_TWIN_CRASH_AT: 'batch-mid',
-      DIABETIC_TWIN_CRASH_MARKER: marker,
-    });
+    // The CLI starts no worker of its own; the test's two workers (the real pool) run the batches.
+    const workers = await startFaultWorkers(server.address, { crashAt: 'batch-mid', marker }, 2);
+    const result = await runCli(['generate', ...RUN, '--out', out, '--workers', '0'], { TEMPORAL_ADDRESS: server.address });
+    await workers.pool.stop();
     assert.deepEqual(watcher.stop(), []);
     assert.equal(result.code, 0, result.stderr);
     assert.ok(existsSync(marker), 'the worker really crashed');
-    assert.match(runLog(out), /exited \(SIGKILL\); restarting it/);
-    assert.ok(count(runLog(out), /batch staged/) >= 4);
+    const lines = workers.lines.join('\n');
+    assert.match(lines, /exited \(SIGKILL\); restarting it/);
+    assert.ok(count(lines, /batch staged/) >= 4);
     await assertSameAsBaseline(out);
   });
 
@@ -80,39 +93,16 @@ describe('crash and resume', () => {
 
   it('killed during commit: resume finishes the commit without duplicates', async () => {
     const out = join(root, 'commit-killed');
-    const marker = join(root, 'commit-killed.marker');
-    const env = {
-      ...(await embeddedServerEnv()).env,
-      DIABETIC_TWIN_WORKER_PLUGIN: CRASH_PLUGIN,
-      DIABETIC_TWIN_CRASH_AT: 'commit-after-publish',
-      DIABETIC_TWIN_CRASH_MARKER: marker,
-    };
-    const first = startCli(['generate', ...RUN, '--out', out, '--workers', '1'], env);
-    // The worker kills itself after publishing the first part; then everything else dies too.
-    await waitFor('the crash inside the commit', () => existsSync(marker));
-    process.kill(-first.child.pid!, 'SIGKILL');
-    await first.done;
+    await killInsideCommit(out, 'commit-after-publish');
     assert.equal(existsSync(join(out, '_manifest.json')), false, 'the manifest is not written yet');
-
-    const resumed = await runCli(['resume', '--out', out, '--workers', '1'], env);
+    const resumed = await runCli(['resume', '--out', out, '--workers', '1'], { TEMPORAL_ADDRESS: server.address });
     assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
-    assert.ok(readFileSync(marker, 'utf8').startsWith('commit-after-publish'));
     await assertSameAsBaseline(out);
   });
 
   it("killed between two tables' Delta log entries: resume writes the others, one version per table, no duplicate add", async () => {
     const out = join(root, 'delta-killed');
-    const marker = join(root, 'delta-killed.marker');
-    const env = {
-      ...(await embeddedServerEnv()).env,
-      DIABETIC_TWIN_WORKER_PLUGIN: CRASH_PLUGIN,
-      DIABETIC_TWIN_CRASH_AT: 'commit-between-delta-logs',
-      DIABETIC_TWIN_CRASH_MARKER: marker,
-    };
-    const first = startCli(['generate', ...RUN, '--out', out, '--workers', '1'], env);
-    await waitFor('the crash between two log entries', () => existsSync(marker));
-    process.kill(-first.child.pid!, 'SIGKILL');
-    await first.done;
+    await killInsideCommit(out, 'commit-between-delta-logs');
     const firstLog = (table: string) => join(out, `${table}.parquet`, '_delta_log', '00000000000000000000.json');
     assert.ok(existsSync(join(out, '_manifest.json')), 'the manifest (the commit point) is written');
     assert.deepEqual(
@@ -122,7 +112,7 @@ describe('crash and resume', () => {
       [true, true, false, false],
     );
 
-    const resumed = await runCli(['resume', '--out', out, '--workers', '1'], env);
+    const resumed = await runCli(['resume', '--out', out, '--workers', '1'], { TEMPORAL_ADDRESS: server.address });
     assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
     await assertSameAsBaseline(out);
     const adds = readFileSync(firstLog('timeseries_features_train'), 'utf8')
@@ -142,13 +132,11 @@ describe('crash and resume', () => {
       });
       assert.equal(first.code, 0, first.stderr);
       const manifest = readFileSync(join(out, '_manifest.json'), 'utf8');
+      const workers = await startFaultWorkers(server.address, { failAt: point });
       const started = Date.now();
-      const failed = await runCli(['generate', ...RUN, '--out', out, '--workers', '1'], {
-        TEMPORAL_ADDRESS: server.address,
-        DIABETIC_TWIN_WORKER_PLUGIN: CRASH_PLUGIN,
-        DIABETIC_TWIN_CRASH_AT: point,
-      });
+      const failed = await runCli(['generate', ...RUN, '--out', out, '--workers', '0'], { TEMPORAL_ADDRESS: server.address });
       const seconds = (Date.now() - started) / 1000;
+      await workers.pool.stop();
       assert.equal(failed.code, 1, failed.stderr.slice(-2000));
       assert.match(failed.stderr, new RegExp(`${what} failed 4 times: injected failure at ${point}`));
       assert.ok(seconds < 60, `ended after ${seconds.toFixed(0)} s`);

@@ -110,7 +110,7 @@ describe('CLI bad input: one clear line, exit status 2, nothing written', () => 
     ['negative days', ['--days', '-1'], /--days/],
     ['splits summing above 1', ['--train-split', '0.8', '--val-split', '0.3'], /trainSplit \+ valSplit/],
     ['unknown option', ['--patinets', '3'], /unknown option '--patinets'/],
-    ['zero workers', ['--workers', '0'], /--workers.*integer from 1 to 256/],
+    ['negative workers', ['--workers', '-1'], /--workers.*integer from 0 to 256/],
     ['missing config file', ['--config', '/nonexistent/run.json'], /--config: cannot read/],
     ['a horizon out of range', ['--horizons', '30,1000'], /forecastHorizonsMinutes \(--horizons\): got \[30,1000\]/],
     ['a horizon that is not a number', ['--horizons', 'soon'], /--horizons.*"soon"/],

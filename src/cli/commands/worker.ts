@@ -20,7 +20,7 @@ export function registerWorker(program: Command): void {
 export async function workersOnly(flags: { workers?: string; verbose?: boolean }): Promise<number> {
   let workers: number;
   try {
-    workers = parseWorkers(flags.workers);
+    workers = parseWorkers(flags.workers, 1);
   } catch (error) {
     return exitFor(error);
   }
