@@ -12,6 +12,7 @@ import proto from '@temporalio/proto';
 import { PROJECT_ROOT, startDevServer } from '../src/temporal/devServer.ts';
 import { workflowBundlePath } from '../src/temporal/workflowBundle.ts';
 import { freePort } from '../test/helpers/servers.ts';
+import { smallLimitsBundlePath } from '../test/helpers/workflowBundles.ts';
 
 const TASK_QUEUE = 'record-histories';
 const out = join(PROJECT_ROOT, 'test/replay/histories');
@@ -19,13 +20,14 @@ process.env.DIABETIC_TWIN_STATE_DIR = mkdtempSync(join(tmpdir(), 'record-state-'
 const server = await startDevServer({ port: await freePort() });
 const connection = await Connection.connect({ address: server.address });
 const client = new Client({ connection });
-const worker = await Worker.create({
-  connection: await NativeConnection.connect({ address: server.address }),
-  taskQueue: TASK_QUEUE,
-  workflowBundle: { codePath: await workflowBundlePath() },
-  activities: createActivities(),
-  maxConcurrentActivityTaskExecutions: 2,
-});
+const workerWith = async (codePath: string) =>
+  Worker.create({
+    connection: await NativeConnection.connect({ address: server.address }),
+    taskQueue: TASK_QUEUE,
+    workflowBundle: { codePath },
+    activities: createActivities(),
+    maxConcurrentActivityTaskExecutions: 2,
+  });
 const dataset = (name: string) => join(mkdtempSync(join(tmpdir(), 'record-')), name);
 const config = (outputDir: string, extra: object) => ({ outputDir, simulationDaysPerPatient: 0.05, batchSize: 1, randomSeed: 3, ...extra });
 
@@ -42,7 +44,9 @@ async function save(name: string, workflowId: string): Promise<void> {
   }
 }
 
-await worker.runUntil(async () => {
+await (
+  await workerWith(await workflowBundlePath())
+).runUntil(async () => {
   // A completed run of three batches, with the default horizons.
   await client.workflow.execute('generateDataset', {
     taskQueue: TASK_QUEUE,
@@ -61,16 +65,16 @@ await worker.runUntil(async () => {
   await cancelled.cancel();
   await cancelled.result().catch(() => undefined);
   await save('cancelled', 'cancelled');
+});
 
-  // A run that continues as new (small limits, passed as the workflow's third argument).
+// A run that continues as new: the workflow bundled with the small limits (the replay test uses the same bundle).
+await (
+  await workerWith(await smallLimitsBundlePath())
+).runUntil(async () => {
   await client.workflow.execute('generateDataset', {
     taskQueue: TASK_QUEUE,
     workflowId: 'continued',
-    args: [
-      config(dataset('continued'), { numPatients: 20, simulationDaysPerPatient: 0.02 }),
-      undefined,
-      { maxBatchesInFlight: 2, historyEventsBeforeContinue: 40 },
-    ],
+    args: [config(dataset('continued'), { numPatients: 20, simulationDaysPerPatient: 0.02 })],
   });
   // Visibility is eventually consistent: wait until every execution of the chain is listed.
   await new Promise((resolve) => setTimeout(resolve, 2000));

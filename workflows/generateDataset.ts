@@ -17,15 +17,7 @@ import { addStats, emptyStats, type BatchStats } from '../src/dataset/batchStats
 import type { RunPlan } from '../src/pipeline/runPlan.ts';
 
 import { PROGRESS_QUERY } from '../src/temporal/names.ts';
-
-/** How the workflow paces itself; tests lower these to exercise continue-as-new quickly. */
-export interface WorkflowLimits {
-  /** Batches scheduled at once; workers take one each, the rest wait in the task queue. */
-  maxBatchesInFlight: number;
-  /** Continue-as-new well before Temporal's 10,240-event warning. */
-  historyEventsBeforeContinue: number;
-}
-export const DEFAULT_LIMITS: WorkflowLimits = { maxBatchesInFlight: 100, historyEventsBeforeContinue: 6000 };
+import { DEFAULT_LIMITS, type WorkflowLimits } from './limits.ts';
 
 export type RunPhase = 'planning' | 'simulating' | 'committing' | 'done' | 'cancelling' | 'failing';
 
@@ -53,6 +45,7 @@ export interface Continuation {
   plan: RunPlan;
   nextBatch: number;
   stats: BatchStats;
+  /** The first execution's limits (histories recorded before they became fixed carry them too). */
   limits?: WorkflowLimits;
 }
 
@@ -80,11 +73,8 @@ const { commitDatasetRun, abandonDatasetRun } = proxyActivities<DatasetActivitie
 });
 
 /** The one workflow type: `generateDataset`, one JSON argument with the camelCase config fields. */
-export async function generateDataset(
-  config: unknown,
-  continuation?: Continuation,
-  limits: WorkflowLimits = continuation?.limits ?? DEFAULT_LIMITS,
-): Promise<GenerateResult> {
+export async function generateDataset(config: unknown, continuation?: Continuation): Promise<GenerateResult> {
+  const limits: WorkflowLimits = continuation?.limits ?? DEFAULT_LIMITS;
   const info = workflowInfo();
   const progress: RunProgress = {
     phase: 'planning',

@@ -11,6 +11,7 @@ export async function workflowBundlePath(): Promise<string> {
   const sources = [
     'workflows/index.ts',
     'workflows/generateDataset.ts',
+    'workflows/limits.ts',
     'src/dataset/batchStats.ts',
     'src/temporal/names.ts',
     'package-lock.json',

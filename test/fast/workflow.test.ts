@@ -13,7 +13,8 @@ import type { CommitSummary } from '../../src/pipeline/commit.ts';
 import type { RunPlan } from '../../src/pipeline/runPlan.ts';
 import { TEMPORAL_BINARY } from '../../src/temporal/devServer.ts';
 import { workflowBundlePath } from '../../src/temporal/workflowBundle.ts';
-import type { GenerateResult, WorkflowLimits } from '../../workflows/generateDataset.ts';
+import type { GenerateResult } from '../../workflows/generateDataset.ts';
+import { smallLimitsBundlePath } from '../helpers/workflowBundles.ts';
 
 const TASK_QUEUE = 'workflow-test';
 let env: TestWorkflowEnvironment;
@@ -106,11 +107,12 @@ function stubs(options: {
   return { activities, events };
 }
 
-async function withWorker<T>(activities: object, run: () => Promise<T>): Promise<T> {
+/** Runs `run` while a worker with these activities serves the workflow (the production bundle unless given another). */
+async function withWorker<T>(activities: object, run: () => Promise<T>, codePath = bundlePath): Promise<T> {
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
-    workflowBundle: { codePath: bundlePath },
+    workflowBundle: { codePath },
     activities,
     maxConcurrentActivityTaskExecutions: 4,
     // Cancellation reaches an activity with its next heartbeat: no throttling in tests.
@@ -120,12 +122,8 @@ async function withWorker<T>(activities: object, run: () => Promise<T>): Promise
   return worker.runUntil(run());
 }
 
-const start = (workflowId: string, limits?: WorkflowLimits) =>
-  env.client.workflow.start('generateDataset', {
-    taskQueue: TASK_QUEUE,
-    workflowId,
-    args: limits ? [{ ...DEFAULT_CONFIG }, undefined, limits] : [{ ...DEFAULT_CONFIG }],
-  });
+const start = (workflowId: string) =>
+  env.client.workflow.start('generateDataset', { taskQueue: TASK_QUEUE, workflowId, args: [{ ...DEFAULT_CONFIG }] });
 
 describe('generateDataset workflow (stub activities)', () => {
   it('plans, runs every batch, commits once', async () => {
@@ -196,9 +194,11 @@ describe('generateDataset workflow (stub activities)', () => {
 
   it('continues as new before the history grows large, and commits once with every batch counted', async () => {
     const { activities, events } = stubs({ batches: 30 });
+    // The workflow bundled with small limits (2 batches in flight, 40 events): the same input as a user's run.
     const result = await withWorker(
       activities,
-      async () => (await start('continue', { maxBatchesInFlight: 2, historyEventsBeforeContinue: 40 })).result() as Promise<GenerateResult>,
+      async () => (await start('continue')).result() as Promise<GenerateResult>,
+      await smallLimitsBundlePath(),
     );
     assert.equal(result.stats.patients, 30);
     assert.equal(events.filter((e) => e.what === 'commit').length, 1);
