@@ -1,7 +1,7 @@
 // Nightly growth with Temporal Schedules, one run at a time per dataset, and two worker groups.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -84,6 +84,73 @@ describe('schedules', () => {
       );
       assertCommittedLayout(out);
       await assertUniquePatients(db, out, patients);
+    } finally {
+      workers.child.kill('SIGTERM');
+      await workers.done;
+    }
+  });
+
+  it('a scheduled run terminated mid-batch (temporal workflow terminate) does not block the next scheduled run', async () => {
+    const out = join(root, 'terminated-nightly');
+    const workers = startCli(['worker', '--workers', '2'], env);
+    try {
+      const created = await runCli(
+        [
+          'schedule',
+          'create',
+          '--id',
+          'terminate-test',
+          '--every',
+          '5s',
+          '--patients',
+          '120',
+          '--days',
+          '2',
+          '--batch-size',
+          '2',
+          '--out',
+          out,
+        ],
+        env,
+      );
+      assert.equal(created.code, 0, created.stderr);
+      const leasePath = join(out, '_staging', '_lease.json');
+      await waitFor(
+        'a scheduled run with a staged batch',
+        () => existsSync(leasePath) && readdirSync(join(out, '_staging')).length > 1,
+        60_000,
+      );
+      const stale = JSON.parse(readFileSync(leasePath, 'utf8')) as { runId: string; workflowId: string };
+      await exec(TEMPORAL_BINARY, [
+        'workflow',
+        'terminate',
+        '--address',
+        server.address,
+        '--workflow-id',
+        stale.workflowId,
+        '--reason',
+        'test: terminated mid-batch',
+      ]);
+      await waitFor(
+        'the next scheduled run committed',
+        () => {
+          try {
+            return manifestOf(out).runs.length >= 1;
+          } catch {
+            return false;
+          }
+        },
+        120_000,
+      );
+      assert.equal((await runCli(['schedule', 'delete', 'terminate-test'], env)).code, 0);
+      assert.match(workers.output().stdout + workers.output().stderr, new RegExp(`took over the lease of .* from run ${stale.runId}`));
+      assert.ok(!manifestOf(out).runs.some((r) => (r as { runId?: string }).runId === stale.runId), 'the terminated run never committed');
+      await waitFor(
+        'no run in progress',
+        async () => !(await runCli(['status', '--out', out, '--json'], env)).stdout.includes('"runInProgress":{'),
+        120_000,
+      );
+      assertCommittedLayout(out);
     } finally {
       workers.child.kill('SIGTERM');
       await workers.done;
