@@ -60,7 +60,7 @@ export async function rollDeltaLogsForward(
     const directory = `${tableDirectory(table)}/`;
     const liveFiles = manifest.files
       .filter((f) => f.table === table)
-      .map((f) => ({ path: f.path.slice(directory.length), size: f.bytes, rows: f.rows }));
+      .map((f) => ({ path: f.path.slice(directory.length), size: f.bytes, rows: f.rows, bounds: f.bounds }));
     // Another writer cannot hold the dataset (the lease), so losing the race for a version means an
     // earlier attempt of this commit wrote it: read again and stop once the run's txn is there.
     for (let attempt = 0; ; attempt++) {

@@ -18,6 +18,7 @@ export function publishedFile(file: StagedFile, runId: string): ManifestFile {
     bytes: file.bytes,
     sha256: file.sha256,
     runId,
+    ...(file.bounds && { bounds: file.bounds }),
   };
 }
 

@@ -3,6 +3,7 @@ import type { RunConfig } from '../config/config.ts';
 import type { BatchStats } from '../dataset/batchStats.ts';
 import type { SummaryStats } from '../dataset/summaryStats.ts';
 import type { TableName } from '../storage/layout.ts';
+import type { ColumnBounds } from '../storage/manifest.ts';
 
 export interface RunPlan {
   /** Dataset run id: the workflow's first execution run id (stable across continue-as-new). */
@@ -26,6 +27,7 @@ export interface StagedFile {
   rows: number;
   bytes: number;
   sha256: string;
+  bounds?: ColumnBounds;
 }
 
 export interface BatchResult extends BatchStats {

@@ -4,6 +4,7 @@
 // no table features, no checkpoints). I/O lives in src/pipeline/deltaCommit.ts.
 import { createHash } from 'node:crypto';
 import { DataType, type Field, type Schema } from 'apache-arrow';
+import type { ColumnBounds } from './manifest.ts';
 
 /** The lowest protocol that describes these tables: plain Parquet files, no column mapping, no deletion vectors. */
 export const DELTA_PROTOCOL = { minReaderVersion: 1, minWriterVersion: 2 } as const;
@@ -82,6 +83,14 @@ export interface DeltaFile {
   path: string;
   size: number;
   rows: number;
+  bounds?: ColumnBounds;
+}
+
+/** An add's `stats`: the row count, and where known the bounds of a few columns (never null in our tables). */
+function fileStats(file: DeltaFile): string {
+  if (!file.bounds) return JSON.stringify({ numRecords: file.rows });
+  const nullCount = Object.fromEntries(Object.keys(file.bounds.min).map((column) => [column, 0]));
+  return JSON.stringify({ numRecords: file.rows, minValues: file.bounds.min, maxValues: file.bounds.max, nullCount });
 }
 
 export interface DeltaCommitInput {
@@ -135,7 +144,7 @@ export function deltaCommitText(input: DeltaCommitInput): string {
         size: file.size,
         modificationTime: timestampMs,
         dataChange: true,
-        stats: JSON.stringify({ numRecords: file.rows }),
+        stats: fileStats(file),
       },
     });
   }

@@ -7,6 +7,12 @@ import { getText, type ObjectStore } from './objectStore.ts';
 /** Positive windows per label column (the six labels, then any early-warning labels). */
 export type LabelCounts = Record<string, number>;
 
+/** Smallest and largest value of some columns in a file (strings; timestamps as ISO-8601 UTC), for Delta's data skipping. */
+export interface ColumnBounds {
+  min: Record<string, string>;
+  max: Record<string, string>;
+}
+
 export interface ManifestFile {
   table: TableName;
   path: string;
@@ -14,6 +20,8 @@ export interface ManifestFile {
   bytes: number;
   sha256: string;
   runId: string;
+  /** patient_id (and timestamp) bounds; absent in files written before the Delta logs. */
+  bounds?: ColumnBounds;
 }
 
 export interface ManifestRun {

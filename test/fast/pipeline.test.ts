@@ -396,8 +396,13 @@ describe('Delta Lake logs', () => {
     for (const add of firstAdds) {
       const listed = manifest.files.find((f) => f.path === `timeseries_features_train.parquet/${add.path}`)!;
       assert.equal(add.size, listed.bytes);
-      assert.equal(JSON.parse(add.stats).numRecords, listed.rows);
+      const stats = JSON.parse(add.stats);
+      assert.equal(stats.numRecords, listed.rows);
       assert.equal(listed.runId, first.runId);
+      // Bounds for data skipping: the batch's patients, the stay's minutes; never null.
+      assert.deepEqual(stats.nullCount, { patient_id: 0, timestamp: 0 });
+      assert.ok(stats.minValues.patient_id <= stats.maxValues.patient_id);
+      assert.ok(Date.parse(stats.minValues.timestamp) < Date.parse(stats.maxValues.timestamp), JSON.stringify(stats));
     }
     assert.equal(v1!.filter((a) => a.metaData || a.protocol).length, 0, 'same schema: no new metaData');
     const logKeys = store.keys('timeseries_features_train.parquet/_delta_log');

@@ -31,6 +31,10 @@ interface TableReport {
   spark_rows: number;
   spark_rows_v0: number | null;
   spark_label_sums: Record<string, number>;
+  stats_files_checked: number;
+  stats_mismatches: number;
+  stats_rows: number;
+  files: number;
   deltars_label_sums: Record<string, number>;
   deltars_timestamp?: string;
   polars_timestamp?: string;
@@ -88,6 +92,10 @@ describe('Delta Lake tables, read by delta-rs, Polars and Spark', () => {
       assert.equal(seen.history, 2, table);
       assert.deepEqual([seen.deltars_rows, seen.polars_rows, seen.polars_scan_rows, seen.spark_rows], [rows, rows, rows, rows], table);
       assert.deepEqual([seen.deltars_rows_v0, seen.spark_rows_v0], [firstRun.rowsPerTable[table], firstRun.rowsPerTable[table]], table);
+      // Each file's stats (rows; patient_id and timestamp bounds, read by delta-rs) match the file itself.
+      assert.equal(seen.stats_rows, rows, table);
+      assert.equal(seen.stats_mismatches, 0, table);
+      assert.equal(seen.stats_files_checked, manifest.files.filter((f) => f.table === table && f.rows > 0).length, table);
       if (table === 'patient_demographics') continue;
       assert.deepEqual(seen.spark_label_sums, manifest.labelCounts[splitOf(table)], table);
       assert.deepEqual(seen.deltars_label_sums, manifest.labelCounts[splitOf(table)], table);
@@ -107,7 +115,8 @@ describe('Delta Lake tables, read by delta-rs, Polars and Spark', () => {
       assert.equal(seen.version, 2, table);
       assert.equal(seen.deltars_rows, manifest.totals[table].rows, table);
       assert.equal(seen.spark_rows, manifest.totals[table].rows, table);
-      assert.equal(seen.deltars_rows_v0, null, `${table}: version 0 is gone with its files`);
+      assert.equal(seen.deltars_rows_v0, null, `${table}: version 0 is gone with its files (delta-rs)`);
+      assert.equal(seen.spark_rows_v0, null, `${table}: version 0 is gone with its files (Spark)`);
     }
   });
 });
