@@ -24,6 +24,7 @@ import { simulatePatient, RK4_SUBSTEPS_PER_MINUTE } from '../src/simulation/simu
 import { LocalStore } from '../src/storage/localStore.ts';
 import { encodeParquet } from '../src/storage/parquetEncoding.ts';
 import { PROJECT_ROOT } from '../src/temporal/devServer.ts';
+import { baselineRoot, DEFAULT_BASELINE } from './benchBaseline.ts';
 import { deltaLogBench } from './benchDeltaLog.ts';
 import { scaleBench, type RunMeasure } from './benchScale.ts';
 
@@ -33,22 +34,27 @@ const flagValue = (name: string, fallback: number) => {
   const index = process.argv.indexOf(name);
   return index >= 0 ? Number(process.argv[index + 1]) : fallback;
 };
+const flagText = (name: string, fallback: string) => {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? String(process.argv[index + 1]) : fallback;
+};
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 /** Runs the CLI as a user would; samples the summed RSS of its process tree 5 times a second. */
 async function measureRun(
   args: string[],
+  root = PROJECT_ROOT,
 ): Promise<{ wallSeconds: number; coreSeconds: number; peakRssMb: number; bytes: number; out: string }> {
   const out = join(mkdtempSync(join(tmpdir(), 'bench-')), 'ds');
-  return { ...(await measureCli(args, {}, out)), bytes: directoryBytes(out), out };
+  return { ...(await measureCli(args, {}, out, root)), bytes: directoryBytes(out), out };
 }
 
-/** Runs `generate` into `out` with extra environment; wall, CPU of the whole tree, peak tree RSS. */
-async function measureCli(args: string[], env: Record<string, string>, out: string): Promise<RunMeasure> {
+/** Runs `generate` (of the checkout at `root`) into `out` with extra environment; wall, CPU of the whole tree, peak tree RSS. */
+async function measureCli(args: string[], env: Record<string, string>, out: string, root = PROJECT_ROOT): Promise<RunMeasure> {
   const started = performance.now();
   const before = childrenCpuSeconds();
   const child = spawn(process.execPath, ['.cache/build/cli.mjs', 'generate', ...args, '--out', out, '--quiet'], {
-    cwd: PROJECT_ROOT,
+    cwd: root,
     stdio: 'inherit',
     env: { ...process.env, ...env },
   });
@@ -355,6 +361,16 @@ const adultsOnPensArgs = [...defaultArgs, '--therapy-mix', 'mdi:1', '--age-mix',
 const adultsOnPens = await measureRun(adultsOnPensArgs);
 rmSync(adultsOnPens.out, { recursive: true, force: true });
 results.adultsOnPensRun = { args: adultsOnPensArgs.join(' '), ...adultsOnPens, out: undefined };
+// The baseline commit's default run, right after this commit's like-for-like one (its cohort: adults on pens).
+const baselineRef = process.argv.includes('--no-baseline') ? undefined : flagText('--baseline', DEFAULT_BASELINE);
+let baseline: (RunMeasure & { bytes: number; ref: string; sha: string }) | undefined;
+if (baselineRef) {
+  const { root, sha } = baselineRoot(baselineRef);
+  const { out, ...figures } = await measureRun(defaultArgs, root);
+  rmSync(out, { recursive: true, force: true });
+  baseline = { ...figures, ref: baselineRef, sha };
+  results.baselineRun = baseline;
+}
 results.controllers = controllerCosts(quick ? 10 : 60, quick ? 1 : 3);
 results.stagesCoreMsPerPatientDay = await stageCosts(quick ? 10 : 50);
 const patientDays = quick ? 100 : 3000;
@@ -388,6 +404,16 @@ const lines = [
   `| same run with --therapy-mix mdi:1 --age-mix adult:1: wall, CPU, peak RSS, output | ` +
     `${f(adultsOnPens.wallSeconds)} s, ${f(adultsOnPens.coreSeconds)} core-s, ` +
     `${f(adultsOnPens.peakRssMb / 1024, 2)} GB, ${f(adultsOnPens.bytes / 1e6)} MB |`,
+  ...(baseline
+    ? [
+        `| baseline ${baseline.ref} (${baseline.sha.slice(0, 9)}), its default run: wall, CPU, peak RSS, output | ` +
+          `${f(baseline.wallSeconds)} s, ${f(baseline.coreSeconds)} core-s, ${f(baseline.peakRssMb / 1024, 2)} GB, ` +
+          `${f(baseline.bytes / 1e6)} MB |`,
+        `| this commit like for like (adults on pens) ÷ baseline: wall, CPU, peak RSS | ` +
+          `${f(adultsOnPens.wallSeconds / baseline.wallSeconds, 2)}×, ${f(adultsOnPens.coreSeconds / baseline.coreSeconds, 2)}×, ` +
+          `${f(adultsOnPens.peakRssMb / baseline.peakRssMb, 2)}× |`,
+      ]
+    : []),
   `| default mix minus adults on pens: CPU per patient-day | ${f(((run.coreSeconds - adultsOnPens.coreSeconds) * 1000) / patientDays, 2)} core-ms |`,
   ...Object.entries(results.controllers as Record<string, number>).map(([k, v]) => `| controllers: ${k} | ${f(v, 2)} |`),
   ...Object.entries(results.stagesCoreMsPerPatientDay as Record<string, number>).map(
