@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { demographicsSchema, runTimeseriesSchema } from '../dataset/arrowSchema.ts';
 import { parseEvaluation } from '../report/baselines.ts';
 import { datasetCard } from '../report/datasetCard.ts';
 import { htmlReport } from '../report/htmlReport.ts';
@@ -22,6 +21,7 @@ import { mapBounded } from '../util/mapBounded.ts';
 import { GENERATOR } from '../version.ts';
 import { rollDeltaLogsForward } from './deltaCommit.ts';
 import { PermanentRunError } from './errors.ts';
+import { tableSchema } from './tableSchema.ts';
 import { releaseLease } from './lease.ts';
 import { filesOfOtherRuns, keptFiles, nextManifest, publishedFile, tablesWithoutFiles } from './nextManifest.ts';
 import type { BatchResult, RunPlan, StagedFile } from './runPlan.ts';
@@ -99,8 +99,7 @@ export async function commitRun(
 
 /** A zero-row part with the table's schema, staged like the others (its bytes are the same on a retry). */
 async function stageEmptyPart(store: ObjectStore, plan: RunPlan, table: TableName): Promise<StagedFile> {
-  const schema = table === 'patient_demographics' ? demographicsSchema : runTimeseriesSchema(plan.config);
-  const bytes = await encodeParquet(schema, [], GENERATOR);
+  const bytes = await encodeParquet(tableSchema(table, plan.config), [], GENERATOR);
   const fileName = emptyPartFileName(plan.runSeq, plan.runId);
   await store.put(stagedPartKey(plan.runId, table, fileName), bytes);
   return { table, fileName, rows: 0, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };

@@ -1,11 +1,10 @@
 // Rolls each table's Delta Lake log forward to the committed manifest: one commit file per table
 // per run, written only if absent, so a retried or resumed commit never commits twice.
-import { demographicsSchema, runTimeseriesSchema } from '../dataset/arrowSchema.ts';
 import {
   commitFileName,
-  commitVersionOf,
   deltaCommitText,
   deltaTableId,
+  logVersions,
   replayDeltaLog,
   sparkSchemaString,
   type DeltaTableState,
@@ -16,6 +15,7 @@ import { getText, type ObjectStore } from '../storage/objectStore.ts';
 import { mapBounded } from '../util/mapBounded.ts';
 import { GENERATOR } from '../version.ts';
 import { PermanentRunError } from './errors.ts';
+import { tableSchema } from './tableSchema.ts';
 
 const LOG_READ_PARALLEL_REQUESTS = 16;
 
@@ -28,13 +28,8 @@ export async function readDeltaState(store: ObjectStore, table: TableName): Prom
       `${store.location}/${prefix} has a checkpoint: another Delta writer changed this table; the generator only appends to logs it wrote`,
     );
   }
-  const versions = keys
-    .map((key) => commitVersionOf(key.slice(prefix.length + 1)))
-    .filter((v): v is number => v !== undefined)
-    .sort((a, b) => a - b);
-  versions.forEach((version, index) => {
-    if (version !== index) throw new PermanentRunError(`${store.location}/${prefix} lacks version ${index}; the log is broken`);
-  });
+  const { versions, missing } = logVersions(keys.map((key) => key.slice(prefix.length + 1)));
+  if (missing !== undefined) throw new PermanentRunError(`${store.location}/${prefix} lacks version ${missing}; the log is broken`);
   const commits = await mapBounded(versions.length, LOG_READ_PARALLEL_REQUESTS, async (version) => {
     const text = await getText(store, `${prefix}/${commitFileName(version)}`);
     if (text === undefined) throw new Error(`${prefix}/${commitFileName(version)} vanished while reading the log`);
@@ -56,7 +51,8 @@ export async function rollDeltaLogsForward(
 ): Promise<void> {
   const latest = manifest.runs.reduce((a, b) => (b.runSeq > a.runSeq ? b : a));
   for (const [index, table] of TABLES.entries()) {
-    const schema = table === 'patient_demographics' ? demographicsSchema : runTimeseriesSchema(latest.config);
+    const schemaString = sparkSchemaString(tableSchema(table, latest.config));
+    const tableId = deltaTableId(manifest.datasetId, table);
     const directory = `${tableDirectory(table)}/`;
     const liveFiles = manifest.files
       .filter((f) => f.table === table)
@@ -70,8 +66,8 @@ export async function rollDeltaLogsForward(
       const text = deltaCommitText({
         state,
         liveFiles,
-        schemaString: sparkSchemaString(schema),
-        tableId: deltaTableId(manifest.datasetId, table),
+        schemaString,
+        tableId,
         appId: manifest.datasetId,
         runSeq: latest.runSeq,
         timestampMs: Date.parse(latest.finishedAt),

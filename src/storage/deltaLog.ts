@@ -29,38 +29,36 @@ export const emptyDeltaState = (): DeltaTableState => ({
   tableId: undefined,
 });
 
-/** Applies commit files in version order (`commits[i]` is version i); a gap or a foreign action is an error. */
+/** Applies the next commit file to `state` (in place): its adds, removes, txn and metaData; other actions change nothing here. */
+export function applyDeltaCommit(state: DeltaTableState, text: string): void {
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const action = JSON.parse(line) as Record<string, Record<string, unknown>>;
+    if (action.add) state.files.set(String(action.add.path), Number(action.add.size));
+    else if (action.remove) state.files.delete(String(action.remove.path));
+    else if (action.txn) state.txnVersions.set(String(action.txn.appId), Number(action.txn.version));
+    else if (action.metaData) {
+      state.schemaString = String(action.metaData.schemaString);
+      state.tableId = String(action.metaData.id);
+    }
+  }
+  state.version++;
+}
+
+/** The state after commit files 0 … n−1 (`commits[i]` is version i). */
 export function replayDeltaLog(commits: readonly string[]): DeltaTableState {
   const state = emptyDeltaState();
-  commits.forEach((text, version) => {
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      const action = JSON.parse(line) as Record<string, Record<string, unknown>>;
-      if (action.add) state.files.set(String(action.add.path), Number(action.add.size));
-      else if (action.remove) state.files.delete(String(action.remove.path));
-      else if (action.txn) state.txnVersions.set(String(action.txn.appId), Number(action.txn.version));
-      else if (action.metaData) {
-        state.schemaString = String(action.metaData.schemaString);
-        state.tableId = String(action.metaData.id);
-      }
-    }
-    state.version = version;
-  });
+  for (const text of commits) applyDeltaCommit(state, text);
   return state;
 }
 
-/** Spark's name for an Arrow column type, as Delta's schemaString spells it. */
+/** Spark's name for the Arrow column types the tables use, as Delta's schemaString spells it. */
 function sparkType(field: Field): string {
-  const type = DataType.isDictionary(field.type) ? field.type.dictionary : field.type;
+  const { type } = field;
   if (DataType.isUtf8(type)) return 'string';
   if (DataType.isTimestamp(type)) return 'timestamp';
-  if (DataType.isBool(type)) return 'boolean';
-  if (DataType.isFloat(type)) return type.precision === 2 ? 'double' : 'float';
-  if (DataType.isInt(type)) {
-    if (type.bitWidth === 64) return 'long';
-    if (type.bitWidth === 32) return 'integer';
-    return type.bitWidth === 16 ? 'short' : 'byte';
-  }
+  if (DataType.isFloat(type) && type.precision === 2) return 'double';
+  if (DataType.isInt(type) && type.bitWidth === 32) return 'integer';
   throw new Error(`column ${field.name}: no Delta type for Arrow type ${String(type)}`);
 }
 
@@ -166,6 +164,16 @@ export function deltaCommitText(input: DeltaCommitInput): string {
 export function commitVersionOf(fileName: string): number | undefined {
   const match = /^(\d{20})\.json$/.exec(fileName);
   return match ? Number(match[1]) : undefined;
+}
+
+/** The commit versions among a log directory's file names, in order, and the first one missing below the latest (a broken log). */
+export function logVersions(fileNames: readonly string[]): { versions: number[]; missing: number | undefined } {
+  const versions = fileNames
+    .map(commitVersionOf)
+    .filter((v): v is number => v !== undefined)
+    .sort((a, b) => a - b);
+  const missing = versions.findIndex((version, index) => version !== index);
+  return { versions, missing: missing < 0 ? undefined : missing };
 }
 
 export const commitFileName = (version: number): string => `${String(version).padStart(20, '0')}.json`;
