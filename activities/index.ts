@@ -33,12 +33,20 @@ export interface ActivityDependencies {
  */
 export const MAX_ATTEMPTS_BEYOND_STORAGE = 4;
 
-/** Config errors and refusals end the run at once; a storage failure is retried under its own type. */
-function nonRetryable(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof PermanentRunError) {
-    throw ApplicationFailure.nonRetryable(error.message, error.name);
-  }
-  if (isStorageError(error)) throw ApplicationFailure.retryable((error as Error).message, STORAGE_FAILURE_TYPE);
+/** Config errors and refusals end the run at once. */
+function endIfFinal(error: unknown): void {
+  if (error instanceof ConfigError || error instanceof PermanentRunError) throw ApplicationFailure.nonRetryable(error.message, error.name);
+}
+
+/** A storage failure is retried under its own type, so the progress bar can tell an outage (retried as long as it takes) from the rest. */
+function retryIfStorage(error: unknown, message: string): void {
+  if (isStorageError(error)) throw ApplicationFailure.retryable(message, STORAGE_FAILURE_TYPE);
+}
+
+/** The plan's failures: final ones end the run, anything else is retried. */
+function planFailure(error: unknown): never {
+  endIfFinal(error);
+  retryIfStorage(error, (error as Error).message);
   throw error;
 }
 
@@ -59,7 +67,7 @@ function explainStorageError(error: unknown, location: string): unknown {
 
 /** Ends the run for a failure that retries cannot fix; a storage failure (or an early attempt) is retried. */
 function retryOrEnd(error: unknown, what: string, location: string): never {
-  if (error instanceof PermanentRunError || error instanceof ConfigError) throw ApplicationFailure.nonRetryable(error.message, error.name);
+  endIfFinal(error);
   const attempt = Context.current().info.attempt;
   if (!isStorageError(error) && attempt >= MAX_ATTEMPTS_BEYOND_STORAGE) {
     const message = `${what} failed ${attempt} times: ${(error as Error)?.message ?? String(error)}`;
@@ -68,8 +76,7 @@ function retryOrEnd(error: unknown, what: string, location: string): never {
   }
   const explained = explainStorageError(error, location);
   log.warn(`${what} failed (will retry): ${(explained as Error).message}`);
-  // Typed, so the progress bar can tell a storage outage (retried as long as it takes) from the rest.
-  if (isStorageError(error)) throw ApplicationFailure.retryable((explained as Error).message, STORAGE_FAILURE_TYPE);
+  retryIfStorage(error, (explained as Error).message);
   throw explained;
 }
 
@@ -110,7 +117,7 @@ export function createActivities(overrides: Partial<ActivityDependencies> = {}) 
       });
       return plan;
     } catch (error) {
-      nonRetryable(error);
+      planFailure(error);
     }
   }
 
