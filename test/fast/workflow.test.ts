@@ -125,6 +125,18 @@ async function withWorker<T>(activities: object, run: () => Promise<T>, codePath
 const start = (workflowId: string) =>
   env.client.workflow.start('generateDataset', { taskQueue: TASK_QUEUE, workflowId, args: [{ ...DEFAULT_CONFIG }] });
 
+/** Starts the workflow, waits for it to fail, and returns the ApplicationFailure it failed with. */
+async function failureOf(workflowId: string): Promise<ApplicationFailure> {
+  const handle = await start(workflowId);
+  const error = await handle.result().then(
+    () => assert.fail(`${workflowId} completed; a failure was expected`),
+    (failed: unknown) => failed,
+  );
+  const cause = (error as WorkflowFailedError).cause;
+  assert.ok(cause instanceof ApplicationFailure, String(error));
+  return cause;
+}
+
 describe('generateDataset workflow (stub activities)', () => {
   it('plans, runs every batch, commits once', async () => {
     const { activities, events } = stubs({ batches: 5 });
@@ -210,18 +222,10 @@ describe('generateDataset workflow (stub activities)', () => {
 
   it('a failed plan fails the workflow with its own message and type; nothing runs', async () => {
     const { activities, events } = stubs({ batches: 3, failPlan: true });
-    await withWorker(activities, async () => {
-      const handle = await start('failed-plan');
-      await assert.rejects(handle.result(), (error: unknown) => {
-        const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
-        return (
-          cause instanceof ApplicationFailure &&
-          cause.type === 'ConfigError' &&
-          /invalid numPatients/.test(cause.message) &&
-          cause.nonRetryable
-        );
-      });
-    });
+    const cause = await withWorker(activities, () => failureOf('failed-plan'));
+    assert.equal(cause.type, 'ConfigError');
+    assert.match(cause.message, /invalid numPatients/);
+    assert.ok(cause.nonRetryable);
     assert.deepEqual(
       events.map((e) => e.what),
       ['plan started'],
@@ -230,13 +234,9 @@ describe('generateDataset workflow (stub activities)', () => {
 
   it('a batch that fails for good: the other batches stop or finish, the run is abandoned, the workflow fails with the reason; no commit', async () => {
     const { activities, events } = stubs({ batches: 4, batchMs: 200, failBatch: 1 });
-    await withWorker(activities, async () => {
-      const handle = await start('failed-batch');
-      await assert.rejects(handle.result(), (error: unknown) => {
-        const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
-        return cause instanceof ApplicationFailure && cause.type === 'RunFailed' && /Parquet writer wrote 9 rows/.test(cause.message);
-      });
-    });
+    const cause = await withWorker(activities, () => failureOf('failed-batch'));
+    assert.equal(cause.type, 'RunFailed');
+    assert.match(cause.message, /Parquet writer wrote 9 rows/);
     const what = events.map((e) => e.what);
     assert.ok(what.includes('abandon /tmp/nowhere'), what.join(', '));
     assert.ok(!what.includes('commit'));
@@ -250,13 +250,9 @@ describe('generateDataset workflow (stub activities)', () => {
 
   it('a commit refused for good: the run is abandoned and the workflow fails with the reason', async () => {
     const { activities, events } = stubs({ batches: 2, failCommit: true });
-    await withWorker(activities, async () => {
-      const handle = await start('failed-commit');
-      await assert.rejects(handle.result(), (error: unknown) => {
-        const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
-        return cause instanceof ApplicationFailure && cause.type === 'PermanentRunError' && /refusing to commit/.test(cause.message);
-      });
-    });
+    const cause = await withWorker(activities, () => failureOf('failed-commit'));
+    assert.equal(cause.type, 'PermanentRunError');
+    assert.match(cause.message, /refusing to commit/);
     const what = events.map((e) => e.what);
     assert.deepEqual(what.slice(-2), ['commit', 'abandon /tmp/nowhere']);
   });

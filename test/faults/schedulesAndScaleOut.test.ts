@@ -29,6 +29,8 @@ after(async () => {
 
 const manifestOf = (dir: string) =>
   JSON.parse(readFileSync(join(dir, '_manifest.json'), 'utf8')) as { runs: { numPatients: number; firstPatientIndex: number }[] };
+/** Runs committed to a dataset so far (0 before its first commit). */
+const committedRuns = (dir: string) => (existsSync(join(dir, '_manifest.json')) ? manifestOf(dir).runs.length : 0);
 
 describe('schedules', () => {
   it('a schedule every few seconds appends runs while workers run; a manual run meanwhile never duplicates patients', async () => {
@@ -42,17 +44,7 @@ describe('schedules', () => {
       assert.equal(created.code, 0, created.stderr);
       const listed = await runCli(['schedule', 'list'], env);
       assert.match(listed.stdout, /grow-test\tactive\tgenerateDataset/);
-      await waitFor(
-        'two scheduled runs committed',
-        () => {
-          try {
-            return manifestOf(out).runs.length >= 2;
-          } catch {
-            return false;
-          }
-        },
-        90_000,
-      );
+      await waitFor('two scheduled runs committed', () => committedRuns(out) >= 2, 90_000);
       // A manual run on the same dataset while the schedule fires: either it runs between
       // scheduled runs, or it is refused; it never writes at the same time as one.
       const manual = await runCli(['generate', '--patients', '3', '--days', '0.1', '--out', out, '--workers', '1'], env);
@@ -131,17 +123,7 @@ describe('schedules', () => {
         '--reason',
         'test: terminated mid-batch',
       ]);
-      await waitFor(
-        'the next scheduled run committed',
-        () => {
-          try {
-            return manifestOf(out).runs.length >= 1;
-          } catch {
-            return false;
-          }
-        },
-        120_000,
-      );
+      await waitFor('the next scheduled run committed', () => committedRuns(out) >= 1, 120_000);
       assert.equal((await runCli(['schedule', 'delete', 'terminate-test'], env)).code, 0);
       assert.match(workers.output().stdout + workers.output().stderr, new RegExp(`took over the lease of .* from run ${stale.runId}`));
       assert.ok(!manifestOf(out).runs.some((r) => (r as { runId?: string }).runId === stale.runId), 'the terminated run never committed');

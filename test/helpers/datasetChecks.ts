@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { commitVersionOf, replayDeltaLog } from '../../src/storage/deltaLog.ts';
+import { commitFileName, logVersions, replayDeltaLog } from '../../src/storage/deltaLog.ts';
 import { rows, scalar, tableGlob } from './duckdb.ts';
 
 export const TABLES = ['patient_demographics', 'timeseries_features_train', 'timeseries_features_val', 'timeseries_features_test'];
@@ -42,25 +42,20 @@ export function assertCommittedLayout(dataset: string, options: { runInProgress?
   if (JSON.stringify(onDisk) !== JSON.stringify(listed))
     throw new Error(`table directories differ from the manifest:\n${onDisk.join('\n')}\nvs\n${listed.join('\n')}`);
   const latestRun = Math.max(...manifest.runs.map((r) => r.runSeq));
-  const versions: number[] = [];
+  const latestVersions: number[] = [];
   for (const table of TABLES) {
     const logDir = join(dataset, `${table}.parquet`, DELTA_LOG);
-    const commits = readdirSync(logDir)
-      .filter((f) => commitVersionOf(f) !== undefined)
-      .sort()
-      .map((f, version) => {
-        if (commitVersionOf(f) !== version) throw new Error(`${table}: Delta log lacks version ${version}`);
-        return readFileSync(join(logDir, f), 'utf8');
-      });
-    const state = replayDeltaLog(commits);
+    const { versions, missing } = logVersions(readdirSync(logDir));
+    if (missing !== undefined) throw new Error(`${table}: Delta log lacks version ${missing}`);
+    const state = replayDeltaLog(versions.map((version) => readFileSync(join(logDir, commitFileName(version)), 'utf8')));
     const byLog = [...state.files.keys()].map((f) => `${table}.parquet/${f}`).sort();
     const byManifest = listed.filter((path) => path.startsWith(`${table}.parquet/`));
     if (JSON.stringify(byLog) !== JSON.stringify(byManifest))
       throw new Error(`${table}: the Delta log's files differ from the manifest:\n${byLog.join('\n')}\nvs\n${byManifest.join('\n')}`);
     if (state.txnVersions.get(manifest.datasetId) !== latestRun) throw new Error(`${table}: the Delta log lacks run ${latestRun}`);
-    versions.push(state.version);
+    latestVersions.push(state.version);
   }
-  if (new Set(versions).size !== 1) throw new Error(`the tables' Delta versions differ: ${versions.join(', ')}`);
+  if (new Set(latestVersions).size !== 1) throw new Error(`the tables' Delta versions differ: ${latestVersions.join(', ')}`);
   if (manifest.pendingDeletes.length) throw new Error('pending deletes left');
   if (!options.runInProgress && existsSync(join(dataset, '_staging'))) throw new Error('_staging left behind');
 }

@@ -4,6 +4,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createActivities } from '../../activities/index.ts';
+import { runWorker } from '../../src/temporal/worker.ts';
 import { workflowBundlePath } from '../../src/temporal/workflowBundle.ts';
 import { startWorkerPool, type WorkerPool } from '../../src/temporal/workerPool.ts';
 
@@ -46,7 +47,6 @@ function fail(point: FailPoint): void {
 
 // Run as a program (by the pool): be a worker.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { runWorker } = await import('../../src/temporal/worker.ts');
   await runWorker(
     createActivities({
       afterPatient: (batchIndex, patientsDone) => {

@@ -116,13 +116,14 @@ def tables_report():
         dt = DeltaTable(uri)
         latest = dt.to_pyarrow_dataset().to_table()
         spark_latest = spark.read.format("delta").load(uri)
+        polars_frame = pl.read_delta(uri)
         labels = [c for c in latest.column_names if c.startswith("label_")]
         entry = {
             "version": dt.version(),
             "history": len(dt.history()),
             "deltars_rows": latest.num_rows,
             "deltars_rows_v0": unless_missing(lambda: DeltaTable(uri, version=0).to_pyarrow_dataset().to_table().num_rows),
-            "polars_rows": pl.read_delta(uri).height,
+            "polars_rows": polars_frame.height,
             "polars_scan_rows": pl.scan_delta(uri).select(pl.len()).collect().item(),
             "spark_rows": spark_latest.count(),
             # Rows fetched, not count(): Spark answers count() from the log's numRecords without opening a file.
@@ -138,7 +139,7 @@ def tables_report():
             entry["spark_label_sums"] = {c: int(row[c] or 0) for c in labels}
         if "timestamp" in latest.column_names:
             entry["deltars_timestamp"] = str(latest.schema.field("timestamp").type)
-            entry["polars_timestamp"] = str(pl.read_delta(uri).schema["timestamp"])
+            entry["polars_timestamp"] = str(polars_frame.schema["timestamp"])
             entry["spark_timestamp"] = dict(spark_latest.dtypes)["timestamp"]
         report[t] = entry
     spark.stop()

@@ -2,7 +2,7 @@
 // delta-spark): rows and labels as the manifest says, time travel, an overwrite; and readers that
 // poll a dataset while runs commit see whole runs only (local directory and S3).
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import type { ObjectStore } from '../../src/storage/objectStore.ts';
 import { S3Store, s3ClientFromEnvironment } from '../../src/storage/s3Store.ts';
 import type { DevServer } from '../../src/temporal/devServer.ts';
 import { PROJECT_ROOT, runCli } from '../helpers/cli.ts';
+import { runPython } from '../helpers/python.ts';
 import { startTestS3, type TestS3 } from '../helpers/s3Server.ts';
 import { startTestTemporal } from '../helpers/servers.ts';
 
@@ -41,20 +42,8 @@ interface TableReport {
   spark_timestamp?: string;
 }
 
-function python(args: string[], env: Record<string, string> = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(PROJECT_ROOT, '.venv/bin/python'), [join(PROJECT_ROOT, 'test/interop/check_delta.py'), ...args], {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`check_delta.py exited ${code}\n${err.slice(-3000)}`))));
-  });
-}
+const checkDelta = (args: string[], env: Record<string, string> = {}) =>
+  runPython([join(PROJECT_ROOT, 'test/interop/check_delta.py'), ...args], env);
 
 const manifestAt = (dir: string): Manifest => JSON.parse(execFileSync('cat', [join(dir, '_manifest.json')], { encoding: 'utf8' }));
 const splitOf = (table: TableName) => table.replace('timeseries_features_', '') as 'train' | 'val' | 'test';
@@ -84,7 +73,7 @@ describe('Delta Lake tables, read by delta-rs, Polars and Spark', () => {
     const firstRun = manifestAt(dataset).runs[0]!;
     await generate('--patients', '3');
     const manifest = manifestAt(dataset);
-    const report = JSON.parse(await python(['tables', dataset])) as Record<TableName, TableReport>;
+    const report = JSON.parse(await checkDelta(['tables', dataset])) as Record<TableName, TableReport>;
     for (const table of TABLES) {
       const seen = report[table];
       const rows = manifest.totals[table].rows;
@@ -109,7 +98,7 @@ describe('Delta Lake tables, read by delta-rs, Polars and Spark', () => {
   it('an overwrite (--no-append) is one version later; the versions before it no longer read (their files are deleted)', async () => {
     await generate('--patients', '2', '--no-append');
     const manifest = manifestAt(dataset);
-    const report = JSON.parse(await python(['tables', dataset])) as Record<TableName, TableReport>;
+    const report = JSON.parse(await checkDelta(['tables', dataset])) as Record<TableName, TableReport>;
     for (const table of TABLES) {
       const seen = report[table];
       assert.equal(seen.version, 2, table);
@@ -197,12 +186,12 @@ async function readerLoop(inner: ObjectStore, root: string, env: Record<string, 
   pausable.pauseBeforeDemographics();
   const held = commitSmallRun(store, root, 2);
   await pausable.holding();
-  const duringCommit = JSON.parse(await python(['snapshot', root], env)) as Record<string, number | boolean>;
+  const duringCommit = JSON.parse(await checkDelta(['snapshot', root], env)) as Record<string, number | boolean>;
   pausable.resume();
   await held;
   // Then a reader polls while five more runs commit.
   const stopFile = join(mkdtempSync(join(tmpdir(), 'reader-loop-')), 'stop');
-  const polling = python(['poll', root, stopFile], env);
+  const polling = checkDelta(['poll', root, stopFile], env);
   for (let run = 3; run <= 7; run++) await commitSmallRun(store, root, run);
   await new Promise((resolve) => setTimeout(resolve, 1500));
   writeFileSync(stopFile, '');

@@ -1,13 +1,14 @@
 // Users' tools on a generated dataset: Spark MLlib (the product's stated purpose), pandas,
 // pyarrow, DuckDB and Polars, from a project-local virtual environment.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DevServer } from '../../src/temporal/devServer.ts';
 import { PROJECT_ROOT, runCli } from '../helpers/cli.ts';
+import { runPython } from '../helpers/python.ts';
 import { startTestTemporal } from '../helpers/servers.ts';
 
 let server: DevServer;
@@ -34,17 +35,6 @@ let result: {
     truth_mard_pct: number;
   };
 };
-
-function python(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(PROJECT_ROOT, '.venv/bin/python'), args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`python exited ${code}\n${err.slice(-3000)}`))));
-  });
-}
 
 before(async () => {
   execFileSync('bash', [join(PROJECT_ROOT, 'scripts/ensure-venv.sh')], { stdio: 'inherit' });
@@ -77,7 +67,7 @@ before(async () => {
     { TEMPORAL_ADDRESS: server.address },
   );
   assert.equal(withGaps.code, 0, withGaps.stderr);
-  const output = await python([join(PROJECT_ROOT, 'test/interop/check_interop.py'), dataset, gapsDataset]);
+  const output = await runPython([join(PROJECT_ROOT, 'test/interop/check_interop.py'), dataset, gapsDataset]);
   result = JSON.parse(
     output
       .split('\n')
