@@ -1,6 +1,7 @@
 // A test's own worker program: the production activities composed with observers that SIGKILL this
 // process at FAULT_CRASH_AT (once: FAULT_MARKER records that it happened), or make an activity fail
-// at FAULT_FAIL_AT on every attempt. Started by startFaultWorkers below through the real worker pool.
+// at FAULT_FAIL_AT on every attempt, or hold at FAULT_HOLD_AT (once) until the test creates the file
+// FAULT_RELEASE. Started by startFaultWorkers below through the real worker pool.
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createActivities } from '../../activities/index.ts';
@@ -10,11 +11,15 @@ import { startWorkerPool, type WorkerPool } from '../../src/temporal/workerPool.
 
 export type CrashPoint = 'batch-mid' | 'commit-after-publish' | 'commit-between-delta-logs';
 export type FailPoint = 'batch-fails' | 'commit-fails';
+export type HoldPoint = 'commit-start';
+
+/** The file a held worker creates when it reaches its hold point (the test then acts and releases it). */
+export const heldMarker = (release: string): string => `${release}.reached`;
 
 /** Worker processes running this program against `address`; their output lines are collected. */
 export async function startFaultWorkers(
   address: string,
-  fault: { crashAt?: CrashPoint; marker?: string; failAt?: FailPoint },
+  fault: { crashAt?: CrashPoint; marker?: string; failAt?: FailPoint; holdAt?: HoldPoint; release?: string },
   count = 1,
 ): Promise<{ pool: WorkerPool; lines: string[] }> {
   const lines: string[] = [];
@@ -22,6 +27,8 @@ export async function startFaultWorkers(
   if (fault.crashAt) env.FAULT_CRASH_AT = fault.crashAt;
   if (fault.marker) env.FAULT_MARKER = fault.marker;
   if (fault.failAt) env.FAULT_FAIL_AT = fault.failAt;
+  if (fault.holdAt) env.FAULT_HOLD_AT = fault.holdAt;
+  if (fault.release) env.FAULT_RELEASE = fault.release;
   const pool = startWorkerPool({
     count,
     address,
@@ -45,6 +52,15 @@ function fail(point: FailPoint): void {
   if (process.env.FAULT_FAIL_AT === point) throw new Error(`injected failure at ${point} (every attempt)`);
 }
 
+/** Blocks this worker (the whole process, as a stalled disk or a paused VM would) until the release file exists. */
+function hold(point: HoldPoint): void {
+  const release = process.env.FAULT_RELEASE;
+  if (process.env.FAULT_HOLD_AT !== point || !release || existsSync(heldMarker(release))) return;
+  writeFileSync(heldMarker(release), `${point} ${new Date().toISOString()}\n`);
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  while (!existsSync(release)) Atomics.wait(sleeper, 0, 0, 100);
+}
+
 // Run as a program (by the pool): be a worker.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await runWorker(
@@ -57,6 +73,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
         if (progress.step === 'publishing part files') crash('commit-after-publish');
         if (progress.step === 'writing Delta logs' && progress.done === 2) crash('commit-between-delta-logs');
         if (progress.step === 'reading batch results') fail('commit-fails');
+        if (progress.step === 'reading batch results' && progress.done === 1) hold('commit-start');
       },
     }),
   );

@@ -1,6 +1,6 @@
 // S3 output against a real S3-compatible server (versitygw) on 127.0.0.1, through @aws-sdk/client-s3.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,6 +9,7 @@ import type { DevServer } from '../../src/temporal/devServer.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
 import { assertCommittedLayout, assertUniquePatients, datasetHash } from '../helpers/datasetChecks.ts';
 import { duckdb } from '../helpers/duckdb.ts';
+import { heldMarker, startFaultWorkers } from '../helpers/faultWorker.ts';
 import { S3_SECRET_KEY, startTestS3, type TestS3 } from '../helpers/s3Server.ts';
 import { startTestTemporal } from '../helpers/servers.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -125,20 +126,30 @@ describe('S3 output', () => {
   it('S3 down for 60 s from the start of the commit: the progress line says so, then the run commits, identical rows', async () => {
     const bucketDir = s3.createBucket('commit-outage');
     const dataset = join(bucketDir, 'ds');
-    const run = startCli(['generate', ...RUN, '--out', 's3://commit-outage/ds', '--workers', '1'], env);
-    // Four batches of two: once all four results are staged, the next request is the commit's.
-    const batchResults = () => allFiles(join(dataset, '_staging')).filter((f) => /batch-\d{6}\.json$/.test(f)).length;
-    await waitFor('every batch staged', () => batchResults() === 4, 120_000);
-    await s3.stop();
-    const stoppedAt = Date.now();
-    await waitFor('the progress line', () => /waiting for storage: /.test(run.output().stderr), 55_000);
-    await new Promise((r) => setTimeout(r, Math.max(0, 60_000 - (Date.now() - stoppedAt))));
-    assert.equal(existsSync(join(dataset, '_manifest.json')), false, 'nothing committed while S3 was down');
-    await s3.restart();
-    const result = await run.done;
-    assert.equal(result.code, 0, result.stderr);
-    assertCommittedLayout(dataset);
-    assert.deepEqual(await datasetHash(db, dataset), localReference);
+    // The test's worker stops at the commit's first step until S3 is down, so the outage surely
+    // covers the commit (stopping S3 when the last batch is staged raced a fast commit).
+    const release = join(mkdtempSync(join(tmpdir(), 'commit-outage-')), 'release');
+    const workers = await startFaultWorkers(temporal.address, { holdAt: 'commit-start', release });
+    try {
+      const run = startCli(['generate', ...RUN, '--out', 's3://commit-outage/ds', '--workers', '0'], env);
+      await waitFor('the commit started', () => existsSync(heldMarker(release)), 120_000);
+      await s3.stop();
+      const stoppedAt = Date.now();
+      writeFileSync(release, '');
+      try {
+        await waitFor('the progress line', () => /waiting for storage: /.test(run.output().stderr), 55_000);
+        await new Promise((r) => setTimeout(r, Math.max(0, 60_000 - (Date.now() - stoppedAt))));
+        assert.equal(existsSync(join(dataset, '_manifest.json')), false, 'nothing committed while S3 was down');
+      } finally {
+        await s3.restart();
+      }
+      const result = await run.done;
+      assert.equal(result.code, 0, result.stderr);
+      assertCommittedLayout(dataset);
+      assert.deepEqual(await datasetHash(db, dataset), localReference);
+    } finally {
+      await workers.pool.stop();
+    }
   });
 
   it('bad S3 locations: one clear line, exit 2, nothing written', async () => {
