@@ -22,7 +22,8 @@ import { cutWindows } from '../src/dataset/windows.ts';
 import { Rk4Integrator, type ModelInputs } from '../src/physiology/glucoseInsulin.ts';
 import { simulatePatient, RK4_SUBSTEPS_PER_MINUTE } from '../src/simulation/simulatePatient.ts';
 import { LocalStore } from '../src/storage/localStore.ts';
-import { encodeParquet } from '../src/storage/parquetEncoding.ts';
+import { writeParquet } from '../src/storage/duckdbParquet.ts';
+import { encodeParquet as encodeWithParquetWasm } from './parquetWasmEncoder.ts';
 import { PROJECT_ROOT } from '../src/temporal/devServer.ts';
 import { baselineRoot, DEFAULT_BASELINE } from './benchBaseline.ts';
 import { deltaLogBench } from './benchDeltaLog.ts';
@@ -134,9 +135,10 @@ async function stageCosts(patients: number): Promise<Record<string, number>> {
   );
   const batches = await timeseriesBatches(config, patients);
   const schema = runTimeseriesSchema(config);
-  const start = performance.now();
-  const bytes = await encodeParquet(schema, batches, 'bench');
-  const encoding = (performance.now() - start) / patientDays;
+  // CPU of every thread (DuckDB encodes on a thread of its own), per patient-day.
+  await writeParquet(schema, batches.slice(0, 1), 'bench'); // the first call opens DuckDB
+  let bytes: Uint8Array = new Uint8Array();
+  const encoding = (await cpuMs(async () => void (bytes = await writeParquet(schema, batches, 'bench')))) / patientDays;
   const store = new LocalStore(mkdtempSync(join(tmpdir(), 'bench-store-')));
   const writeStart = performance.now();
   await store.put('part.parquet', bytes);
@@ -149,6 +151,46 @@ async function stageCosts(patients: number): Promise<Record<string, number>> {
     windowsAndLabels: windows,
     parquetEncoding: encoding,
     storeWrite,
+  };
+}
+
+/** Core-milliseconds (user + system, all threads of this process) spent in `work`. */
+async function cpuMs(work: () => Promise<void>): Promise<number> {
+  const before = process.cpuUsage();
+  await work();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+}
+
+/**
+ * The product's encoder (DuckDB) against the one it replaced (parquet-wasm, schema 4), on the
+ * same rows of the project's own patients: core-ms per patient-day and bytes.
+ */
+async function encoderComparison(patients: number): Promise<Record<string, number>> {
+  const config: RunConfig = { ...DEFAULT_CONFIG, numPatients: patients, batchSize: patients };
+  const patientDays = (patients * simulatedMinutes(config)) / 1440;
+  const batches = await timeseriesBatches(config, patients);
+  const schema = runTimeseriesSchema(config);
+  await encodeWithParquetWasm(schema, batches.slice(0, 1), 'bench');
+  await writeParquet(schema, batches.slice(0, 1), 'bench');
+  const figures = { duckdbCoreMs: [] as number[], parquetWasmCoreMs: [] as number[], duckdbBytes: 0, parquetWasmBytes: 0 };
+  // Alternated, three times each: the median of each.
+  for (let round = 0; round < 3; round++) {
+    figures.parquetWasmCoreMs.push(
+      await cpuMs(async () => void (figures.parquetWasmBytes = (await encodeWithParquetWasm(schema, batches, 'bench')).length)),
+    );
+    figures.duckdbCoreMs.push(await cpuMs(async () => void (figures.duckdbBytes = (await writeParquet(schema, batches, 'bench')).length)));
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[1]!;
+  const duckdb = median(figures.duckdbCoreMs) / patientDays;
+  const parquetWasm = median(figures.parquetWasmCoreMs) / patientDays;
+  return {
+    patients,
+    duckdbCoreMsPerPatientDay: duckdb,
+    parquetWasmCoreMsPerPatientDay: parquetWasm,
+    ratio: duckdb / parquetWasm,
+    duckdbBytesPerPatientDay: figures.duckdbBytes / patientDays,
+    parquetWasmBytesPerPatientDay: figures.parquetWasmBytes / patientDays,
   };
 }
 
@@ -174,8 +216,8 @@ async function timeseriesBatches(config: RunConfig, patients: number): Promise<R
   const spec = { config, firstPatientIndex: 0, start: 0, end: patients, splitCodes: new Uint8Array(patients) };
   await buildBatchTables(
     spec,
-    async (_split, rows) => void batches.push(rows),
-    async () => {},
+    async (_split, patients) => void batches.push(...patients),
+    () => {},
   );
   return batches;
 }
@@ -265,7 +307,7 @@ async function writerComparison(
   const batches = await timeseriesBatches({ ...config, numPatients: patients }, patients);
   const schema = runTimeseriesSchema(config);
   let start = performance.now();
-  const ours = await encodeParquet(schema, batches, 'bench');
+  const ours = await writeParquet(schema, batches, 'bench');
   const oursSeconds = (performance.now() - start) / 1000;
   const exact = batches.reduce((s, b) => s + b.numRows, 0);
 
@@ -376,6 +418,7 @@ results.stagesCoreMsPerPatientDay = await stageCosts(quick ? 10 : 50);
 const patientDays = quick ? 100 : 3000;
 const stageSum = Object.values(results.stagesCoreMsPerPatientDay as Record<string, number>).reduce((a, b) => a + b, 0);
 (results.stagesCoreMsPerPatientDay as Record<string, number>).orchestrationAndStartUp = (run.coreSeconds * 1000) / patientDays - stageSum;
+results.encoders = await encoderComparison(quick ? 10 : 50);
 results.writerComparison = await writerComparison(quick ? 10_000 : 100_000);
 const small = quick ? 100 : 1000;
 const large = quick ? 300 : 10_000;
@@ -393,6 +436,7 @@ writeFileSync(join(PROJECT_ROOT, 'bench-results.json'), JSON.stringify(results, 
 
 const f = (v: number, d = 1) => v.toFixed(d);
 const w = results.writerComparison as Awaited<ReturnType<typeof writerComparison>>;
+const e = results.encoders as Record<string, number>;
 const s = results.scaling as { coreSecondsPerPatientRatio: number; peakRssRatio: number };
 const lines = [
   `| measure | value |`,
@@ -419,7 +463,10 @@ const lines = [
   ...Object.entries(results.stagesCoreMsPerPatientDay as Record<string, number>).map(
     ([k, v]) => `| ${k} | ${f(v, 2)} core-ms / patient-day |`,
   ),
-  `| writer, ${w.rows.toLocaleString('en-US')} rows: ours vs parquetjs-lite (GZIP) | ` +
+  `| Parquet encoding, core-ms per patient-day: DuckDB (this commit) vs parquet-wasm (the encoder before) | ` +
+    `${f(e.duckdbCoreMsPerPatientDay, 2)} vs ${f(e.parquetWasmCoreMsPerPatientDay, 2)} (${f(e.ratio, 2)}×); ` +
+    `${f(e.duckdbBytesPerPatientDay / 1e3)} kB vs ${f(e.parquetWasmBytesPerPatientDay / 1e3)} kB per patient-day |`,
+  `| writer, ${w.rows.toLocaleString('en-US')} rows: ours (DuckDB) vs parquetjs-lite (GZIP) | ` +
     `${f(w.oursSeconds, 2)} s vs ${f(w.parquetjsSeconds, 2)} s (${f(w.parquetjsSeconds / w.oursSeconds)}× ` +
     `faster); ${f(w.oursBytes / 1e6, 2)} MB vs ${f(w.parquetjsBytes / 1e6, 2)} MB ` +
     `(${f(w.parquetjsBytes / w.oursBytes, 2)}× smaller) |`,
