@@ -83,6 +83,13 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
+        // DuckDB's Parquet writer allocates and frees a row group's buffers (~180 MB) for every
+        // file. One libuv thread runs every COPY and one glibc arena serves all threads, so freed
+        // memory is reused instead of parked in another thread's arena. Measured on the default
+        // run: each worker's peak RSS ~570 → ~400 MB, CPU unchanged. (A worker runs one activity
+        // at a time: nothing else waits for that libuv thread.)
+        UV_THREADPOOL_SIZE: '1',
+        MALLOC_ARENA_MAX: '1',
         ...process.env,
         ...options.env,
         TEMPORAL_ADDRESS: options.address,
