@@ -298,6 +298,32 @@ function oref0CallMicroseconds(calls: number): number {
   return ((performance.now() - start) * 1000) / calls;
 }
 
+/** Per table: row counts of two datasets and the rows (as a multiset) found in one and not the other. */
+async function sameRows(
+  dataset: string,
+  baseline: string,
+): Promise<{ table: string; rows: number; baselineRows: number; differing: number }[]> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await (await DuckDBInstance.create()).connect();
+  const value = async (sql: string) => Number((await db.runAndReadAll(sql)).getRows()[0]![0]);
+  const figures = [];
+  for (const table of ['patient_demographics', 'timeseries_features_train', 'timeseries_features_val', 'timeseries_features_test']) {
+    const read = (root: string) => `read_parquet('${root}/${table}.parquet/*.parquet')`;
+    const hasTimestamp = table !== 'patient_demographics';
+    const select = (root: string) =>
+      hasTimestamp ? `SELECT * EXCLUDE (timestamp), epoch_ms(timestamp) AS t FROM ${read(root)}` : `SELECT * FROM ${read(root)}`;
+    figures.push({
+      table,
+      rows: await value(`SELECT count(*) FROM ${read(dataset)}`),
+      baselineRows: await value(`SELECT count(*) FROM ${read(baseline)}`),
+      differing:
+        (await value(`SELECT count(*) FROM (${select(dataset)} EXCEPT ALL ${select(baseline)})`)) +
+        (await value(`SELECT count(*) FROM (${select(baseline)} EXCEPT ALL ${select(dataset)})`)),
+    });
+  }
+  return figures;
+}
+
 /** Our writer against parquetjs-lite (GZIP) on the same rows. */
 async function writerComparison(
   rows: number,
@@ -341,6 +367,26 @@ async function writerComparison(
   await writer.close();
   const parquetjsSeconds = (performance.now() - start) / 1000;
   return { rows: exact, oursSeconds, oursBytes: ours.length, parquetjsSeconds, parquetjsBytes: statSync(path).size };
+}
+
+if (process.argv.includes('--same-rows')) {
+  // Every table of the dataset this commit writes against the one REF writes (same arguments),
+  // compared row by row in DuckDB with the timestamp as epoch milliseconds.
+  const ref = flagText('--same-rows', 'HEAD~1');
+  const args = quick ? ['--patients', '100', '--days', '1'] : [];
+  const { root, sha } = baselineRoot(ref);
+  const theirs = await measureRun(args, root);
+  const ours = await measureRun(args);
+  const figures = await sameRows(ours.out, theirs.out);
+  const lines = [
+    `| table (${args.join(' ') || 'the default run'}) | rows here | rows at ${ref} (${sha.slice(0, 9)}) | rows of one not in the other |`,
+    `|---|---:|---:|---:|`,
+    ...figures.map((t) => `| ${t.table} | ${t.rows} | ${t.baselineRows} | ${t.differing} |`),
+  ];
+  process.stdout.write(`\n${lines.join('\n')}\n`);
+  rmSync(ours.out, { recursive: true, force: true });
+  rmSync(theirs.out, { recursive: true, force: true });
+  process.exit(figures.every((t) => t.differing === 0 && t.rows === t.baselineRows) ? 0 : 1);
 }
 
 if (process.argv.includes('--delta-log')) {
