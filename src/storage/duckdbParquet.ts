@@ -24,13 +24,14 @@ const VECTOR_ROWS = 2048;
 /**
  * Rows per row group. DuckDB holds a whole row group, and then its encoded pages, before writing
  * it, so this sets the writer's memory: measured per worker, ~180 MB at 61,440 rows and ~300 MB
- * at 122,880 (88 columns). Smaller groups repeat each column's dictionary more often: the default
- * run's output is 256 MB at 61,440 rows, 261 MB at 40,960 (zstd 1).
+ * at 122,880 (88 columns). Smaller groups repeat each column's dictionary more often (the
+ * adults-on-pens default run: 267 MB at 61,440 rows, ~2 % more at 40,960).
  */
 const ROW_GROUP_ROWS = 61_440;
 /**
- * zstd level 1: level 3 (DuckDB's default) writes ~4 % less (246 vs 256 MB for the default run)
- * for ~4 % more CPU of the whole run; level 6 ~40 % more encoding CPU (measured).
+ * zstd level 1. Level 3 (DuckDB's default) writes 258 instead of 267 MB, but in the same bench run
+ * took the run's CPU from 0.59× to 0.63× of the baseline's and the encoding from 0.27× to 0.34×
+ * of parquet-wasm's; level 6 costs ~40 % more encoding CPU again (measured).
  */
 const ZSTD_LEVEL = 1;
 /** DuckDB's own cap (a limit, not a reservation): a 61,440-row group of 88 columns needs well under it. */
