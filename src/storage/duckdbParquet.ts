@@ -13,7 +13,7 @@ import {
   type DuckDBType,
 } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,15 +85,37 @@ function database(): Promise<DuckDBConnection> {
 
 /**
  * Where DuckDB writes a file before its bytes go to the store (which makes it visible atomically):
- * a private directory, removed when the process exits.
+ * a private directory named after this process, removed when it exits. A worker killed mid-file
+ * cannot remove its own, so the first file of every process removes those of processes gone.
  */
 function scratchPath(fileNumber: number): string {
   if (!scratchDir) {
-    const dir = mkdtempSync(join(tmpdir(), 'twin-parquet-'));
+    removeScratchOfDeadProcesses();
+    const dir = mkdtempSync(join(tmpdir(), `${SCRATCH_PREFIX}${process.pid}-`));
     scratchDir = dir;
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
   return join(scratchDir, `${fileNumber}.parquet`);
+}
+
+const SCRATCH_PREFIX = 'twin-parquet-';
+
+function removeScratchOfDeadProcesses(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = Number(/^twin-parquet-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || processAlive(pid)) continue;
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function duckdbType(field: Field): DuckDBType {

@@ -1,7 +1,8 @@
 // The product's Parquet writer (DuckDB) against the one it replaced (parquet-wasm, kept for the
 // bench): the same rows, read back by DuckDB, whatever the encoder; errors keep their identity.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -36,7 +37,13 @@ const differingRows = async (a: string, b: string, timestamp: boolean) => {
   );
 };
 
+// What a worker killed mid-file leaves: its scratch directory (a process that has exited).
+const deadPid = spawnSync('true').pid!;
+const staleScratch = join(tmpdir(), `twin-parquet-${deadPid}-stale`);
+
 before(async () => {
+  mkdirSync(staleScratch, { recursive: true });
+  writeFileSync(join(staleScratch, '1.parquet'), 'half a file');
   db = await duckdb();
   patients = [];
   const tables = await buildBatchTables(
@@ -85,6 +92,10 @@ describe('the DuckDB Parquet writer', () => {
       (await rows(db, `DESCRIBE SELECT * FROM ${empty}`)).map((r) => r[0]),
       schema.fields.map((f) => f.name),
     );
+  });
+
+  it('removes the scratch directory of a process that is gone (a worker killed mid-file)', () => {
+    assert.equal(existsSync(staleScratch), false);
   });
 
   it('an error raised while rows are produced rejects the write with that error, and the next write works', async () => {
