@@ -199,6 +199,12 @@ describe('scale-out', () => {
       assertCommittedLayout(out);
     } finally {
       await connection.close();
+      // Group A is still running if the test failed before killing it: a leftover process would
+      // keep this test file (and the suite) waiting.
+      if (groupA.child.exitCode === null && groupA.child.signalCode === null) {
+        process.kill(-groupA.child.pid!, 'SIGKILL');
+        await groupA.done;
+      }
       groupB.child.kill('SIGTERM');
       await groupB.done;
     }

@@ -23,12 +23,14 @@ export async function startFaultWorkers(
   count = 1,
 ): Promise<{ pool: WorkerPool; lines: string[] }> {
   const lines: string[] = [];
-  const env: Record<string, string> = {};
-  if (fault.crashAt) env.FAULT_CRASH_AT = fault.crashAt;
-  if (fault.marker) env.FAULT_MARKER = fault.marker;
-  if (fault.failAt) env.FAULT_FAIL_AT = fault.failAt;
-  if (fault.holdAt) env.FAULT_HOLD_AT = fault.holdAt;
-  if (fault.release) env.FAULT_RELEASE = fault.release;
+  const named = {
+    FAULT_CRASH_AT: fault.crashAt,
+    FAULT_MARKER: fault.marker,
+    FAULT_FAIL_AT: fault.failAt,
+    FAULT_HOLD_AT: fault.holdAt,
+    FAULT_RELEASE: fault.release,
+  };
+  const env = Object.fromEntries(Object.entries(named).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const pool = startWorkerPool({
     count,
     address,
@@ -72,8 +74,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       afterCommitStep: (progress) => {
         if (progress.step === 'publishing part files') crash('commit-after-publish');
         if (progress.step === 'writing Delta logs' && progress.done === 2) crash('commit-between-delta-logs');
-        if (progress.step === 'reading batch results') fail('commit-fails');
-        if (progress.step === 'reading batch results' && progress.done === 1) hold('commit-start');
+        if (progress.step === 'reading batch results') {
+          fail('commit-fails');
+          if (progress.done === 1) hold('commit-start');
+        }
       },
     }),
   );
