@@ -2,7 +2,6 @@
 // Built by createActivities with their dependencies injected (as Temporal's samples do): the
 // production worker takes the defaults; a test composes its own worker with its own observers.
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ConfigError, omittedInheritedKeys, validateRunConfig } from '../src/config/config.ts';
 import type { BatchStats } from '../src/dataset/batchStats.ts';
 import { abandonRun } from '../src/pipeline/abandon.ts';
@@ -134,11 +133,11 @@ export function createActivities(overrides: Partial<ActivityDependencies> = {}) 
   async function simulateBatchUnchecked(request: { plan: RunPlan; batchIndex: number }): Promise<BatchStats> {
     const context = Context.current();
     const startedAt = Date.now();
-    const result = await stageBatch(deps.openStore(request.plan.location), request.plan, request.batchIndex, async (done) => {
+    // Runs inside the encoder's pull of the next patient. The event loop turns between the
+    // encoder's pulls, so the SDK sends these heartbeats and sees a cancellation meanwhile.
+    const result = await stageBatch(deps.openStore(request.plan.location), request.plan, request.batchIndex, (done) => {
       context.heartbeat({ batchIndex: request.batchIndex, patientsDone: done });
       deps.afterPatient?.(request.batchIndex, done);
-      // Let the SDK send heartbeats and see cancellation between patients.
-      await yieldToEventLoop();
       if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason ?? new Error('cancelled');
     });
     log.info('batch staged', {

@@ -22,7 +22,8 @@ import { cutWindows } from '../src/dataset/windows.ts';
 import { Rk4Integrator, type ModelInputs } from '../src/physiology/glucoseInsulin.ts';
 import { simulatePatient, RK4_SUBSTEPS_PER_MINUTE } from '../src/simulation/simulatePatient.ts';
 import { LocalStore } from '../src/storage/localStore.ts';
-import { encodeParquet } from '../src/storage/parquetEncoding.ts';
+import { writeParquet } from '../src/storage/duckdbParquet.ts';
+import { encodeParquet as encodeWithParquetWasm } from './parquetWasmEncoder.ts';
 import { PROJECT_ROOT } from '../src/temporal/devServer.ts';
 import { baselineRoot, DEFAULT_BASELINE } from './benchBaseline.ts';
 import { deltaLogBench } from './benchDeltaLog.ts';
@@ -134,9 +135,10 @@ async function stageCosts(patients: number): Promise<Record<string, number>> {
   );
   const batches = await timeseriesBatches(config, patients);
   const schema = runTimeseriesSchema(config);
-  const start = performance.now();
-  const bytes = await encodeParquet(schema, batches, 'bench');
-  const encoding = (performance.now() - start) / patientDays;
+  // CPU of every thread (DuckDB encodes on a thread of its own), per patient-day.
+  await writeParquet(schema, batches.slice(0, 1), 'bench'); // the first call opens DuckDB
+  let bytes: Uint8Array = new Uint8Array();
+  const encoding = (await cpuMs(async () => void (bytes = await writeParquet(schema, batches, 'bench')))) / patientDays;
   const store = new LocalStore(mkdtempSync(join(tmpdir(), 'bench-store-')));
   const writeStart = performance.now();
   await store.put('part.parquet', bytes);
@@ -149,6 +151,46 @@ async function stageCosts(patients: number): Promise<Record<string, number>> {
     windowsAndLabels: windows,
     parquetEncoding: encoding,
     storeWrite,
+  };
+}
+
+/** Core-milliseconds (user + system, all threads of this process) spent in `work`. */
+async function cpuMs(work: () => Promise<void>): Promise<number> {
+  const before = process.cpuUsage();
+  await work();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+}
+
+/**
+ * The product's encoder (DuckDB) against the one it replaced (parquet-wasm, schema 4), on the
+ * same rows of the project's own patients: core-ms per patient-day and bytes.
+ */
+async function encoderComparison(patients: number): Promise<Record<string, number>> {
+  const config: RunConfig = { ...DEFAULT_CONFIG, numPatients: patients, batchSize: patients };
+  const patientDays = (patients * simulatedMinutes(config)) / 1440;
+  const batches = await timeseriesBatches(config, patients);
+  const schema = runTimeseriesSchema(config);
+  await encodeWithParquetWasm(schema, batches.slice(0, 1), 'bench');
+  await writeParquet(schema, batches.slice(0, 1), 'bench');
+  const figures = { duckdbCoreMs: [] as number[], parquetWasmCoreMs: [] as number[], duckdbBytes: 0, parquetWasmBytes: 0 };
+  // Alternated, three times each: the median of each.
+  for (let round = 0; round < 3; round++) {
+    figures.parquetWasmCoreMs.push(
+      await cpuMs(async () => void (figures.parquetWasmBytes = (await encodeWithParquetWasm(schema, batches, 'bench')).length)),
+    );
+    figures.duckdbCoreMs.push(await cpuMs(async () => void (figures.duckdbBytes = (await writeParquet(schema, batches, 'bench')).length)));
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[1]!;
+  const duckdb = median(figures.duckdbCoreMs) / patientDays;
+  const parquetWasm = median(figures.parquetWasmCoreMs) / patientDays;
+  return {
+    patients,
+    duckdbCoreMsPerPatientDay: duckdb,
+    parquetWasmCoreMsPerPatientDay: parquetWasm,
+    ratio: duckdb / parquetWasm,
+    duckdbBytesPerPatientDay: figures.duckdbBytes / patientDays,
+    parquetWasmBytesPerPatientDay: figures.parquetWasmBytes / patientDays,
   };
 }
 
@@ -174,8 +216,8 @@ async function timeseriesBatches(config: RunConfig, patients: number): Promise<R
   const spec = { config, firstPatientIndex: 0, start: 0, end: patients, splitCodes: new Uint8Array(patients) };
   await buildBatchTables(
     spec,
-    async (_split, rows) => void batches.push(rows),
-    async () => {},
+    async (_split, patients) => void batches.push(...patients),
+    () => {},
   );
   return batches;
 }
@@ -256,6 +298,32 @@ function oref0CallMicroseconds(calls: number): number {
   return ((performance.now() - start) * 1000) / calls;
 }
 
+/** Per table: row counts of two datasets and the rows (as a multiset) found in one and not the other. */
+async function sameRows(
+  dataset: string,
+  baseline: string,
+): Promise<{ table: string; rows: number; baselineRows: number; differing: number }[]> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await (await DuckDBInstance.create()).connect();
+  const value = async (sql: string) => Number((await db.runAndReadAll(sql)).getRows()[0]![0]);
+  const figures = [];
+  for (const table of ['patient_demographics', 'timeseries_features_train', 'timeseries_features_val', 'timeseries_features_test']) {
+    const read = (root: string) => `read_parquet('${root}/${table}.parquet/*.parquet')`;
+    const hasTimestamp = table !== 'patient_demographics';
+    const select = (root: string) =>
+      hasTimestamp ? `SELECT * EXCLUDE (timestamp), epoch_ms(timestamp) AS t FROM ${read(root)}` : `SELECT * FROM ${read(root)}`;
+    figures.push({
+      table,
+      rows: await value(`SELECT count(*) FROM ${read(dataset)}`),
+      baselineRows: await value(`SELECT count(*) FROM ${read(baseline)}`),
+      differing:
+        (await value(`SELECT count(*) FROM (${select(dataset)} EXCEPT ALL ${select(baseline)})`)) +
+        (await value(`SELECT count(*) FROM (${select(baseline)} EXCEPT ALL ${select(dataset)})`)),
+    });
+  }
+  return figures;
+}
+
 /** Our writer against parquetjs-lite (GZIP) on the same rows. */
 async function writerComparison(
   rows: number,
@@ -265,7 +333,7 @@ async function writerComparison(
   const batches = await timeseriesBatches({ ...config, numPatients: patients }, patients);
   const schema = runTimeseriesSchema(config);
   let start = performance.now();
-  const ours = await encodeParquet(schema, batches, 'bench');
+  const ours = await writeParquet(schema, batches, 'bench');
   const oursSeconds = (performance.now() - start) / 1000;
   const exact = batches.reduce((s, b) => s + b.numRows, 0);
 
@@ -299,6 +367,26 @@ async function writerComparison(
   await writer.close();
   const parquetjsSeconds = (performance.now() - start) / 1000;
   return { rows: exact, oursSeconds, oursBytes: ours.length, parquetjsSeconds, parquetjsBytes: statSync(path).size };
+}
+
+if (process.argv.includes('--same-rows')) {
+  // Every table of the dataset this commit writes against the one REF writes (same arguments),
+  // compared row by row in DuckDB with the timestamp as epoch milliseconds.
+  const ref = flagText('--same-rows', 'HEAD~1');
+  const args = quick ? ['--patients', '100', '--days', '1'] : [];
+  const { root, sha } = baselineRoot(ref);
+  const theirs = await measureRun(args, root);
+  const ours = await measureRun(args);
+  const figures = await sameRows(ours.out, theirs.out);
+  const lines = [
+    `| table (${args.join(' ') || 'the default run'}) | rows here | rows at ${ref} (${sha.slice(0, 9)}) | rows of one not in the other |`,
+    `|---|---:|---:|---:|`,
+    ...figures.map((t) => `| ${t.table} | ${t.rows} | ${t.baselineRows} | ${t.differing} |`),
+  ];
+  process.stdout.write(`\n${lines.join('\n')}\n`);
+  rmSync(ours.out, { recursive: true, force: true });
+  rmSync(theirs.out, { recursive: true, force: true });
+  process.exit(figures.every((t) => t.differing === 0 && t.rows === t.baselineRows) ? 0 : 1);
 }
 
 if (process.argv.includes('--delta-log')) {
@@ -376,6 +464,7 @@ results.stagesCoreMsPerPatientDay = await stageCosts(quick ? 10 : 50);
 const patientDays = quick ? 100 : 3000;
 const stageSum = Object.values(results.stagesCoreMsPerPatientDay as Record<string, number>).reduce((a, b) => a + b, 0);
 (results.stagesCoreMsPerPatientDay as Record<string, number>).orchestrationAndStartUp = (run.coreSeconds * 1000) / patientDays - stageSum;
+results.encoders = await encoderComparison(quick ? 10 : 50);
 results.writerComparison = await writerComparison(quick ? 10_000 : 100_000);
 const small = quick ? 100 : 1000;
 const large = quick ? 300 : 10_000;
@@ -393,6 +482,7 @@ writeFileSync(join(PROJECT_ROOT, 'bench-results.json'), JSON.stringify(results, 
 
 const f = (v: number, d = 1) => v.toFixed(d);
 const w = results.writerComparison as Awaited<ReturnType<typeof writerComparison>>;
+const e = results.encoders as Record<string, number>;
 const s = results.scaling as { coreSecondsPerPatientRatio: number; peakRssRatio: number };
 const lines = [
   `| measure | value |`,
@@ -419,7 +509,10 @@ const lines = [
   ...Object.entries(results.stagesCoreMsPerPatientDay as Record<string, number>).map(
     ([k, v]) => `| ${k} | ${f(v, 2)} core-ms / patient-day |`,
   ),
-  `| writer, ${w.rows.toLocaleString('en-US')} rows: ours vs parquetjs-lite (GZIP) | ` +
+  `| Parquet encoding, core-ms per patient-day: DuckDB (this commit) vs parquet-wasm (the encoder before) | ` +
+    `${f(e.duckdbCoreMsPerPatientDay, 2)} vs ${f(e.parquetWasmCoreMsPerPatientDay, 2)} (${f(e.ratio, 2)}×); ` +
+    `${f(e.duckdbBytesPerPatientDay / 1e3)} kB vs ${f(e.parquetWasmBytesPerPatientDay / 1e3)} kB per patient-day |`,
+  `| writer, ${w.rows.toLocaleString('en-US')} rows: ours (DuckDB) vs parquetjs-lite (GZIP) | ` +
     `${f(w.oursSeconds, 2)} s vs ${f(w.parquetjsSeconds, 2)} s (${f(w.parquetjsSeconds / w.oursSeconds)}× ` +
     `faster); ${f(w.oursBytes / 1e6, 2)} MB vs ${f(w.parquetjsBytes / 1e6, 2)} MB ` +
     `(${f(w.parquetjsBytes / w.oursBytes, 2)}× smaller) |`,

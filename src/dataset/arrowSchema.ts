@@ -4,7 +4,7 @@ import type { RunConfig } from '../config/config.ts';
 import { horizonLabelColumns, horizonTargetColumns } from './horizons.ts';
 
 /** Bumped whenever the output contract changes (docs/SCHEMA.md "Schema versions"). */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** What each schema version brought, for messages that refuse an append across versions. */
 export const SCHEMA_CHANGES: Record<number, string> = {
@@ -12,6 +12,7 @@ export const SCHEMA_CHANGES: Record<number, string> = {
   2: 'forecast targets and early-warning labels per horizon',
   3: "therapies mdi/pump/aid and age groups: demographics 'therapy' values and a new 'age_group' column",
   4: 'a CGM with sensor sessions, drift and artefacts; opt-in null glucose during gaps (--cgm-gaps) and blood_glucose_mgdl (--with-truth)',
+  5: 'Parquet written by DuckDB: timestamp in microseconds (still a UTC instant) and every column declared OPTIONAL',
 };
 
 /** Demographics columns: the contract's nine first, then the modeller's extras (README documents each). */

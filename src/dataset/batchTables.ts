@@ -29,8 +29,12 @@ export interface BatchTables {
   summary: SummaryStats;
 }
 
-/** Takes one patient's time-series rows (one record batch) for its split's table; splits arrive one after another. */
-export type RowSink = (split: Split, rows: RecordBatch) => Promise<void>;
+/**
+ * Writes one split's time-series rows: `patients` yields one record batch per patient, simulated only
+ * when the writer pulls it, so a streaming writer holds one patient at a time. The writer reads
+ * every batch before it resolves. Splits arrive one after another.
+ */
+export type SplitWriter = (split: Split, patients: Iterable<RecordBatch>) => Promise<void>;
 
 /** Which patients a batch holds: offsets [start, end) of its run, and every run patient's split. */
 export interface BatchSpec {
@@ -44,17 +48,17 @@ export interface BatchSpec {
 }
 
 /**
- * Simulates the batch's patients one at a time and hands each patient's windows to `sink`, so only
- * one patient's rows are ever held. Patients come split by split (all of the batch's train
- * patients, then val, then test; in batch order within a split), so a writer needs only one part
- * file open at a time. Each patient depends only on the seed and its index, so the order changes
- * no value; demographics and the summary are put back in batch order. `afterPatient` is awaited
- * after each patient so the caller can heartbeat and let the event loop breathe.
+ * Simulates the batch's patients one at a time as `writeSplit` pulls them, so only one patient's
+ * rows are ever held. Patients come split by split (all of the batch's train patients, then val,
+ * then test; in batch order within a split), so a writer needs only one part file open at a time.
+ * Each patient depends only on the seed and its index, so the order changes no value; demographics
+ * and the summary are put back in batch order. `afterPatient` runs after each patient (inside the
+ * writer's pull): the caller heartbeats there, and throws to stop the batch.
  */
 export async function buildBatchTables(
   batch: BatchSpec,
-  sink: RowSink,
-  afterPatient: (done: number) => Promise<void>,
+  writeSplit: SplitWriter,
+  afterPatient: (done: number) => void,
 ): Promise<BatchTables> {
   const { config, start, end, splitCodes } = batch;
   const visibleMinutes = simulatedMinutes(config);
@@ -64,9 +68,8 @@ export async function buildBatchTables(
   const patients: { profile: PatientProfile; split: Split; metrics: CgmMetrics; summary: SummaryStats }[] = [];
   const stats = emptyStats(timeseriesLabelNames(config.forecastHorizonsMinutes).length);
 
-  for (const split of SPLITS) {
-    for (let offset = start; offset < end; offset++) {
-      if (SPLITS[splitCodes[offset]!] !== split) continue;
+  function* patientRows(offsets: number[], split: Split): Generator<RecordBatch> {
+    for (const offset of offsets) {
       const patientIndex = batch.firstPatientIndex + offset;
       const profile = drawPatientProfile(config.randomSeed, patientIndex, config);
       const series = simulatePatient(config.randomSeed, profile, totalMinutes, { cgmDevice: config.cgmDevice });
@@ -104,7 +107,7 @@ export async function buildBatchTables(
           fields[i + 2]!.nullable ? nullableFloatData(fields[i + 2]!, column as Float64Array) : typedData(fields[i + 2]!, column),
         ),
       ];
-      await sink(split, recordBatch(schema, children, windows.rows));
+      yield recordBatch(schema, children, windows.rows);
 
       stats.patients++;
       stats.patientsPerSplit[split]++;
@@ -114,8 +117,18 @@ export async function buildBatchTables(
         for (let row = 0; row < column.length; row++) positives += column[row]!;
         stats.labelCounts[split][l]! += positives;
       });
-      await afterPatient(stats.patients);
+      afterPatient(stats.patients);
     }
+  }
+
+  for (const split of SPLITS) {
+    const offsets: number[] = [];
+    for (let offset = start; offset < end; offset++) if (SPLITS[splitCodes[offset]!] === split) offsets.push(offset);
+    if (offsets.length === 0) continue;
+    const before = stats.patients;
+    await writeSplit(split, patientRows(offsets, split));
+    if (stats.patients - before !== offsets.length)
+      throw new Error(`the ${split} writer stopped after ${stats.patients - before} of ${offsets.length} patients`);
   }
   // Sums added in batch order: the same floating-point result as adding patient by patient.
   const summary = patients.reduce((sum, patient) => mergeSummaries(sum, patient.summary), emptySummary());

@@ -16,7 +16,7 @@ import {
 } from '../storage/layout.ts';
 import { readManifest, writeManifest, type Manifest, type ManifestRun } from '../storage/manifest.ts';
 import { getText, type ObjectStore } from '../storage/objectStore.ts';
-import { encodeParquet } from '../storage/parquetEncoding.ts';
+import { writeParquet } from '../storage/duckdbParquet.ts';
 import { mapBounded } from '../util/mapBounded.ts';
 import { GENERATOR } from '../version.ts';
 import { rollDeltaLogsForward } from './deltaCommit.ts';
@@ -99,7 +99,7 @@ export async function commitRun(
 
 /** A zero-row part with the table's schema, staged like the others (its bytes are the same on a retry). */
 async function stageEmptyPart(store: ObjectStore, plan: RunPlan, table: TableName): Promise<StagedFile> {
-  const bytes = await encodeParquet(tableSchema(table, plan.config), [], GENERATOR);
+  const bytes = await writeParquet(tableSchema(table, plan.config), [], GENERATOR);
   const fileName = emptyPartFileName(plan.runSeq, plan.runId);
   await store.put(stagedPartKey(plan.runId, table, fileName), bytes);
   return { table, fileName, rows: 0, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };

@@ -5,7 +5,7 @@ import { buildBatchTables } from '../dataset/batchTables.ts';
 import { runSplits, type Split } from '../dataset/splits.ts';
 import { batchResultKey, partFileName, stagedPartKey, TABLES, timeseriesTable, type TableName } from '../storage/layout.ts';
 import type { ObjectStore } from '../storage/objectStore.ts';
-import { encodeParquet, ParquetStreamEncoder } from '../storage/parquetEncoding.ts';
+import { writeParquet } from '../storage/duckdbParquet.ts';
 import { GENERATOR } from '../version.ts';
 import { FileBounds } from './fileBounds.ts';
 import { batchRange, type BatchResult, type RunPlan, type StagedFile } from './runPlan.ts';
@@ -15,7 +15,7 @@ export async function stageBatch(
   store: ObjectStore,
   plan: RunPlan,
   batchIndex: number,
-  afterPatient: (done: number) => Promise<void>,
+  afterPatient: (done: number) => void,
 ): Promise<BatchResult> {
   const { config } = plan;
   const [start, end] = batchRange(plan, batchIndex);
@@ -28,28 +28,30 @@ export async function stageBatch(
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     files.push({ table, fileName, rows, bytes: bytes.length, sha256, bounds: bounds.bounds() });
   };
-  // Patients arrive split by split: one streaming encoder open at a time, its file staged as soon
-  // as its split is done. A split with no patient in this batch gets no part file.
-  let open: { split: Split; encoder: ParquetStreamEncoder; bounds: FileBounds } | undefined;
-  const finishOpen = async () => {
-    if (open) await stage(timeseriesTable(open.split), await open.encoder.finish(), open.encoder.rows, open.bounds);
-    open = undefined;
+  // Patients arrive split by split: one file written at a time, simulated as the encoder pulls
+  // them, staged as soon as its split is done. A split with no patient in this batch gets no part file.
+  const writeSplit = async (split: Split, patients: Iterable<RecordBatch>) => {
+    const bounds = new FileBounds();
+    let rows = 0;
+    const observed = (function* () {
+      for (const batch of patients) {
+        bounds.observe(batch);
+        rows += batch.numRows;
+        yield batch;
+      }
+    })();
+    await stage(timeseriesTable(split), await writeParquet(schema, observed, GENERATOR), rows, bounds);
   };
-  const sink = async (split: Split, rows: RecordBatch) => {
-    if (open?.split !== split) {
-      await finishOpen();
-      open = { split, encoder: new ParquetStreamEncoder(schema, GENERATOR), bounds: new FileBounds() };
-    }
-    open.bounds.observe(rows);
-    await open.encoder.write(rows);
-  };
-  const tables = await buildBatchTables({ config, firstPatientIndex: plan.firstPatientIndex, start, end, splitCodes }, sink, afterPatient);
-  await finishOpen();
+  const tables = await buildBatchTables(
+    { config, firstPatientIndex: plan.firstPatientIndex, start, end, splitCodes },
+    writeSplit,
+    afterPatient,
+  );
   const demographicsBounds = new FileBounds();
   demographicsBounds.observe(tables.demographics);
   await stage(
     'patient_demographics',
-    await encodeParquet(demographicsSchema, [tables.demographics], GENERATOR),
+    await writeParquet(demographicsSchema, [tables.demographics], GENERATOR),
     tables.demographics.numRows,
     demographicsBounds,
   );

@@ -181,8 +181,8 @@ describe('gaps in the tables (--cgm-gaps)', () => {
     const runConfig = { ...config, ...overrides };
     await buildBatchTables(
       { config: runConfig, firstPatientIndex: 0, start: 0, end: 2, splitCodes: Uint8Array.from([SPLIT_CODE.train, SPLIT_CODE.train]) },
-      async (_, rows) => void batches.push(rows),
-      async () => {},
+      async (_, patients) => void batches.push(...patients),
+      () => {},
     );
     return batches;
   };

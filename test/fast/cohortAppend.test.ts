@@ -38,7 +38,7 @@ describe('appending to a dataset: cohort mixes and schema versions', () => {
       () => refuseSchemaChange(older, { ...DEFAULT_CONFIG }, '/data/twins'),
       (error: unknown) =>
         error instanceof ConfigError &&
-        /\/data\/twins holds schema version 2 .*writes version 4 .*cgm-gaps.*another --out, or replace this dataset with --no-append/.test(
+        /\/data\/twins holds schema version 2 .*writes version 5 .*microseconds.*another --out, or replace this dataset with --no-append/.test(
           error.message,
         ) &&
         !error.message.includes('\n'),

@@ -76,7 +76,7 @@ describe('cohorts of therapies and age groups, through the real Temporal server'
     );
     assert.ok((await scalar(db, `SELECT max(weight_kg) FROM ${demographics(mixed)} WHERE age_group = 'child'`)) < 80);
     const manifest = JSON.parse(readFileSync(join(mixed, '_manifest.json'), 'utf8'));
-    assert.equal(manifest.schemaVersion, 4);
+    assert.equal(manifest.schemaVersion, 5);
     assert.deepEqual(manifest.runs[0].config.therapyMix, { mdi: 0.34, pump: 0.33, aid: 0.33 });
     const card = readFileSync(join(mixed, 'DATASET_CARD.md'), 'utf8');
     assert.match(card, /\| aid \| child \| \d+ \| ~\d+ %/);

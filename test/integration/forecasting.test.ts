@@ -83,7 +83,7 @@ describe('forecasting columns (--horizons, default 30,60)', () => {
     assert.deepEqual(await columnsOf(withHorizons), [...ORIGINAL_82, ...FORECASTING_6]);
     assert.deepEqual(await columnsOf(without), ORIGINAL_82);
     const manifest = JSON.parse(readFileSync(join(withHorizons, '_manifest.json'), 'utf8'));
-    assert.equal(manifest.schemaVersion, 4);
+    assert.equal(manifest.schemaVersion, 5);
     assert.deepEqual(manifest.runs[0].config.forecastHorizonsMinutes, [30, 60]);
     assert.ok('label_hypoglycemia_within_60min' in manifest.labelCounts.train);
   });

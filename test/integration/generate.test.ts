@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -72,7 +73,7 @@ describe('generate through the real Temporal server and worker processes', () =>
     assert.match(log, /worker 1/);
     assert.match(log, /batch staged/);
     const manifest = JSON.parse(readFileSync(join(a, '_manifest.json'), 'utf8'));
-    assert.equal(manifest.schemaVersion, 4);
+    assert.equal(manifest.schemaVersion, 5);
     assert.equal(manifest.runs.length, 1);
     assert.equal(manifest.totals.patient_demographics.rows, 6);
   });
@@ -80,7 +81,7 @@ describe('generate through the real Temporal server and worker processes', () =>
   it('has exactly the contract schema, types and nullability (read by DuckDB)', async () => {
     const file = join(a, 'timeseries_features_train.parquet', partFilesIn(join(a, 'timeseries_features_train.parquet'))[0]!);
     const columns = (
-      await rows(db, `SELECT name, type, logical_type, repetition_type, num_children FROM parquet_schema('${file}')`)
+      await rows(db, `SELECT name, type, logical_type, repetition_type, num_children, converted_type FROM parquet_schema('${file}')`)
     ).filter((r) => r[4] === null || Number(r[4]) === 0);
     assert.deepEqual(
       columns.map((r) => r[0]),
@@ -105,13 +106,14 @@ describe('generate through the real Temporal server and worker processes', () =>
         ],
       ],
     );
-    for (const [name, type, logical, repetition] of columns) {
-      assert.equal(repetition, 'REQUIRED', `${name} must not be nullable`);
-      if (name === 'patient_id') assert.match(String(logical), /String/);
+    for (const [name, type, logical, repetition, , converted] of columns) {
+      assert.equal(repetition, 'OPTIONAL', `${name}: DuckDB declares every column OPTIONAL (schema 5)`);
+      // DuckDB marks strings with the UTF8 converted type (every reader maps it to a string).
+      if (name === 'patient_id') assert.equal(converted, 'UTF8');
       else if (name === 'timestamp') {
         assert.equal(type, 'INT64');
         assert.match(String(logical), /isAdjustedToUTC=1/);
-        assert.match(String(logical), /MILLIS=MilliSeconds\(\), MICROS=<null>, NANOS=<null>/);
+        assert.match(String(logical), /MILLIS=<null>, MICROS=MicroSeconds\(\), NANOS=<null>/);
       } else if (String(name).startsWith('label_')) assert.equal(type, 'INT32');
       else assert.equal(type, 'DOUBLE', String(name));
     }
@@ -202,6 +204,32 @@ describe('generate through the real Temporal server and worker processes', () =>
       assert.equal(await scalar(db, `SELECT count(*) FROM (SELECT * FROM ${x} EXCEPT ALL SELECT * FROM ${y})`), 0, table);
       assert.equal(await scalar(db, `SELECT count(*) FROM (SELECT * FROM ${y} EXCEPT ALL SELECT * FROM ${x})`), 0, table);
     }
+  });
+
+  it('an append to a dataset of the previous schema version (4, millisecond timestamps) is refused, nothing written', async () => {
+    const older = join(root, 'older-schema');
+    cpSync(b, older, { recursive: true });
+    const manifestPath = join(older, '_manifest.json');
+    writeFileSync(manifestPath, JSON.stringify({ ...JSON.parse(readFileSync(manifestPath, 'utf8')), schemaVersion: 4 }));
+    const snapshot = () =>
+      readdirSync(older, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map(
+          (entry) =>
+            `${join(entry.parentPath, entry.name)} ${createHash('sha256')
+              .update(readFileSync(join(entry.parentPath, entry.name)))
+              .digest('hex')}`,
+        )
+        .sort();
+    const before = snapshot();
+    const refused = await runCli(small(older, ['--workers', '1']), env);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+    assert.match(
+      refused.stderr,
+      /holds schema version 4 .*writes version 5 .*microseconds.*another --out, or replace this dataset with --no-append/,
+    );
+    assert.deepEqual(snapshot(), before);
   });
 
   it('a second run appends new, unique patients; --no-append replaces them', async () => {

@@ -55,6 +55,17 @@ train = spark.read.parquet(os.path.join(dataset, "timeseries_features_train.parq
 val = spark.read.parquet(os.path.join(dataset, "timeseries_features_val.parquet"))
 result["spark_types"] = {f.name: f.dataType.simpleString() for f in train.schema.fields}
 result["spark_nullable"] = {f.name: f.nullable for f in train.schema.fields}
+# The first window's instant as epoch milliseconds in every reader: a UTC instant reads the same
+# everywhere (Spark's unix_millis refuses a TIMESTAMP_NTZ column).
+train_path = os.path.join(dataset, "timeseries_features_train.parquet")
+result["first_instant_ms"] = {
+    "pandas": int(pd.read_parquet(train_path, columns=["timestamp"])["timestamp"].min().value // 1_000_000),
+    "pyarrow": min(ds.dataset(train_path, format="parquet").to_table(columns=["timestamp"]).column("timestamp").cast("int64").to_pylist()) // 1000,
+    "polars": pl.scan_parquet(f"{train_path}/*.parquet").select(pl.col("timestamp").min().dt.epoch("ms")).collect().item(),
+    "duckdb": duckdb.sql(f"SELECT epoch_ms(min(timestamp)) FROM read_parquet('{train_path}/*.parquet')").fetchall()[0][0],
+    "spark": train.selectExpr("unix_millis(min(timestamp))").first()[0],
+}
+result["duckdb_timestamp_type"] = duckdb.sql(f"SELECT typeof(min(timestamp)) FROM read_parquet('{train_path}/*.parquet')").fetchall()[0][0]
 result["spark_counts"] = {t: spark.read.parquet(os.path.join(dataset, f"{t}.parquet")).count() for t in tables}
 
 train_full = train.join(demographics, on="patient_id", how="left")

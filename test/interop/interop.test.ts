@@ -10,6 +10,7 @@ import type { DevServer } from '../../src/temporal/devServer.ts';
 import { PROJECT_ROOT, runCli } from '../helpers/cli.ts';
 import { runPython } from '../helpers/python.ts';
 import { startTestTemporal } from '../helpers/servers.ts';
+import { SIMULATION_START_EPOCH_MS } from '../../src/simulation/scenario.ts';
 
 let server: DevServer;
 let dataset: string;
@@ -20,6 +21,8 @@ let result: {
   spark_types: Record<string, string>;
   spark_nullable: Record<string, boolean>;
   spark_counts: Record<string, number>;
+  first_instant_ms: Record<string, number>;
+  duckdb_timestamp_type: string;
   rf_rmse_mgdl: number;
   rf_predictions: number;
   gbt_predictions: number;
@@ -106,15 +109,22 @@ describe('interop with the Python data stack', () => {
 
   it('pyarrow, pandas and Polars see the same types', () => {
     const arrow = result.types.timeseries_features_train!.pyarrow!;
-    assert.equal(arrow.timestamp, 'timestamp[ms, tz=UTC]');
+    assert.equal(arrow.timestamp, 'timestamp[us, tz=UTC]');
     assert.equal(arrow.feature_t0_glucose_mgdl, 'double');
     assert.equal(arrow.label_fall_risk, 'int32');
     const polars = result.types.timeseries_features_train!.polars!;
-    assert.match(polars.timestamp!, /Datetime\(time_unit='ms', time_zone='UTC'\)/);
+    assert.match(polars.timestamp!, /Datetime\(time_unit='us', time_zone='UTC'\)/);
     assert.equal(polars.label_fall_risk, 'Int32');
     const pandas = result.types.timeseries_features_train!.pandas!;
-    assert.match(pandas.timestamp!, /datetime64\[ms, UTC\]/);
+    assert.match(pandas.timestamp!, /datetime64\[us, UTC\]/);
     assert.equal(pandas.label_fall_risk, 'int32');
+  });
+
+  it('the timestamp is one UTC instant in every reader: the first window ends at 00:04 UTC on the start day', () => {
+    // The interop dataset's windows are 5 minutes long: the first ends 4 minutes after the simulation starts.
+    const expected = SIMULATION_START_EPOCH_MS + 4 * 60_000;
+    assert.deepEqual(result.first_instant_ms, { pandas: expected, pyarrow: expected, polars: expected, duckdb: expected, spark: expected });
+    assert.equal(result.duckdb_timestamp_type, 'TIMESTAMP WITH TIME ZONE');
   });
 
   it('MLlib: VectorAssembler + RandomForestRegressor on target_glucose_mgdl and GBTClassifier on label_hypoglycemia_risk train and predict', () => {
@@ -134,7 +144,7 @@ describe('interop with the Python data stack', () => {
       assert.equal(gaps.spark[column], pandasNulls, `${column}: Spark`);
       if (!glucose(column)) assert.equal(pandasNulls, 0, `${column} holds nulls`);
       else nullsSeen += pandasNulls;
-      assert.equal(gaps.arrow_nullable[column], glucose(column), `${column}: declared nullable in the file`);
+      assert.equal(gaps.arrow_nullable[column], true, `${column}: declared OPTIONAL in the file (schema 5)`);
     }
     assert.ok(
       gaps.pandas.feature_t0_glucose_mgdl! > 0 && gaps.pandas.feature_t0_glucose_mgdl! < 0.2 * gaps.rows,
