@@ -151,7 +151,7 @@ describe('schedules', () => {
 
 describe('scale-out', () => {
   it('two worker groups share one run; killing one group leaves the other to finish it identically', async () => {
-    const args = ['--patients', '12', '--days', '0.4', '--batch-size', '2', '--seed', '5'];
+    const args = ['--patients', '12', '--days', '2', '--batch-size', '2', '--seed', '5'];
     const reference = join(root, 'scale-reference');
     const ref = await runCli(['generate', ...args, '--out', reference, '--workers', '2'], env);
     assert.equal(ref.code, 0, ref.stderr);
@@ -161,9 +161,17 @@ describe('scale-out', () => {
     const groupB = startCli(['worker', '--workers', '1', '--verbose'], env);
     const connection = await Connection.connect({ address: server.address });
     try {
+      // The run starts once both groups' workers poll, and a batch is long enough (2 patient-days, ~1 s)
+      // that one worker cannot take all six before the other takes one: with 0.4-day batches (0.1 s
+      // each) one group's worker once staged every batch while the other's was still starting.
+      await waitFor(
+        'both groups polling',
+        () => [groupA, groupB].every((group) => /polling diabetic-twin-dataset/.test(group.output().stderr)),
+        60_000,
+      );
       const input = JSON.stringify({
         numPatients: 12,
-        simulationDaysPerPatient: 0.4,
+        simulationDaysPerPatient: 2,
         windowSizeMinutes: 5,
         outputDir: out,
         trainSplit: 0.7,
