@@ -47,11 +47,20 @@ export async function runWorker(activities: DatasetActivities): Promise<void> {
   const target = temporalTarget();
   const connection = await connectWhenServerIsUp(target);
   const bundlePath = process.env.DIABETIC_TWIN_WORKFLOW_BUNDLE;
+  // A pool runs the workflow code in its first process only: the others skip the workflow thread
+  // and its copy of the bundle. Every pool, including one started by `worker` elsewhere, has such
+  // a process, and a pool restarts a process that dies, so workflow tasks always find a worker.
+  const workflows =
+    process.env.DIABETIC_TWIN_ACTIVITIES_ONLY === '1'
+      ? {}
+      : bundlePath
+        ? { workflowBundle: { codePath: bundlePath } }
+        : { workflowsPath: join(PROJECT_ROOT, 'workflows/index.ts') };
   const worker = await Worker.create({
     connection,
     namespace: target.namespace,
     taskQueue: TASK_QUEUE,
-    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: join(PROJECT_ROOT, 'workflows/index.ts') }),
+    ...workflows,
     activities,
     // One batch per process: each process is pinned to one core.
     maxConcurrentActivityTaskExecutions: 1,

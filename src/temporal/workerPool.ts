@@ -76,19 +76,23 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const launch = (slot: number) => {
     const core = ((options.firstCore ?? 0) + slot) % cores;
     const label = `${options.labelPrefix ?? 'worker'} ${slot + 1}${pinned ? ` core ${core}` : ''}`;
-    const nodeArgs = workerCommandArgs(options.entry);
+    // A worker has one core: V8's parallel and concurrent garbage collection would only make its
+    // helper threads take turns with the JavaScript thread on it, and synchronise with it on top
+    // (measured in the default run: helper threads took ~2.4 core-s per worker with V8's defaults,
+    // ~1.2 with the collector on the JavaScript thread, which itself did not grow by the difference).
+    const nodeArgs = ['--single-threaded-gc', ...workerCommandArgs(options.entry)];
     const command = pinned ? TASKSET : process.execPath;
     const args = pinned ? ['-c', String(core), process.execPath, ...nodeArgs] : nodeArgs;
     const child = spawn(command, args, {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
-        // DuckDB's Parquet writer allocates and frees a row group's buffers (~180 MB) for every
-        // file, on whichever libuv thread runs the COPY: one glibc arena for all threads lets the
-        // next file reuse what the last one freed (measured: the default run's tree peak ~130 MB
-        // lower). One libuv thread would save ~100 MB more per worker, but such a worker hung once
-        // in CI before finishing a batch: the COPY holds that thread while it waits for the
-        // JavaScript thread, which can itself wait for a file read queued behind the COPY.
+        // DuckDB's Parquet writer allocates and frees a row group's buffers for every file on the
+        // libuv thread that runs the COPY, and each thread keeps what it freed for itself: one libuv
+        // thread and one glibc arena let every file reuse what the last one freed (measured: the
+        // default run's tree peak ~230 MB lower). Nothing waits on that thread while a COPY runs:
+        // the rows it pulls are produced synchronously on the JavaScript thread.
+        UV_THREADPOOL_SIZE: '1',
         MALLOC_ARENA_MAX: '1',
         ...process.env,
         ...options.env,
@@ -96,6 +100,7 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
         DIABETIC_TWIN_WORKFLOW_BUNDLE: options.bundlePath,
         DIABETIC_TWIN_WORKER_LABEL: label,
         DIABETIC_TWIN_PARENT_PID: String(process.pid),
+        DIABETIC_TWIN_ACTIVITIES_ONLY: slot === 0 ? '0' : '1',
       },
     });
     processes[slot] = child;
