@@ -21,6 +21,7 @@ import { Float64, Int32, TimestampMillisecond, Utf8, type Data, type Field, type
 
 /** DuckDB's standard vector size: the most rows a table function returns per call. */
 const VECTOR_ROWS = 2048;
+const TWO_TO_32 = 2 ** 32;
 /**
  * Rows per row group. DuckDB holds a whole row group, and then its encoded pages, before writing
  * it, so this sets the writer's memory: measured per worker, ~180 MB at 61,440 rows and ~300 MB
@@ -176,7 +177,8 @@ class BatchReader {
   private batch: RecordBatch | undefined;
   private position = 0;
   private columns: Data[] = [];
-  private readonly microseconds = new BigInt64Array(VECTOR_ROWS);
+  /** Little-endian int64 microseconds as (low, high) 32-bit halves. */
+  private readonly microsecondHalves = new Uint32Array(VECTOR_ROWS * 2);
   private readonly allValid = new Uint8Array(VECTOR_ROWS / 8).fill(0xff);
   private readonly decoder = new TextDecoder();
 
@@ -207,9 +209,18 @@ class BatchReader {
   private copyColumn(vector: duckdb.Vector, field: Field, data: Data, start: number, count: number): void {
     if (field.type instanceof Utf8) return this.copyStrings(vector, data, start, count);
     if (field.type instanceof TimestampMillisecond) {
+      // ms → µs on the int64s' 32-bit halves as doubles: exact below 2^53 µs (year 2255), and
+      // no BigInt is allocated per row (reading a BigInt64Array would allocate one per value).
       const millis = data.values as BigInt64Array;
-      for (let row = 0; row < count; row++) this.microseconds[row] = millis[start + row]! * 1000n;
-      duckdb.copy_data_to_vector(vector, 0, this.microseconds.buffer, 0, count * 8);
+      const halves = new Uint32Array(millis.buffer, millis.byteOffset + start * 8, count * 2);
+      const out = this.microsecondHalves;
+      for (let row = 0; row < count; row++) {
+        const micros = (halves[2 * row + 1]! * TWO_TO_32 + halves[2 * row]!) * 1000;
+        const high = Math.floor(micros / TWO_TO_32);
+        out[2 * row] = micros - high * TWO_TO_32;
+        out[2 * row + 1] = high;
+      }
+      duckdb.copy_data_to_vector(vector, 0, out.buffer, 0, count * 8);
       return;
     }
     const values = data.values as Float64Array | Int32Array;
