@@ -444,20 +444,36 @@ const defaultArgs = quick ? ['--patients', '100', '--days', '1'] : [];
 const run = await measureRun(defaultArgs);
 rmSync(run.out, { recursive: true, force: true });
 results.defaultRun = { args: defaultArgs.join(' ') || '(defaults: 1000 patients × 3 days)', ...run, out: undefined };
-// The cohort of schema version 2 (adults on pens), in the same session: what the mix costs.
+// The cohort of schema version 2 (adults on pens) and the baseline commit's default run (that cohort),
+// alternated --pairs times (3 by default): a machine's speed drifts by ±15 % within minutes here, so
+// each pair gives a ratio and the table shows their median and range.
 const adultsOnPensArgs = [...defaultArgs, '--therapy-mix', 'mdi:1', '--age-mix', 'adult:1'];
-const adultsOnPens = await measureRun(adultsOnPensArgs);
-rmSync(adultsOnPens.out, { recursive: true, force: true });
-results.adultsOnPensRun = { args: adultsOnPensArgs.join(' '), ...adultsOnPens, out: undefined };
-// The baseline commit's default run, right after this commit's like-for-like one (its cohort: adults on pens).
 const baselineRef = process.argv.includes('--no-baseline') ? undefined : flagText('--baseline', DEFAULT_BASELINE);
-let baseline: (RunMeasure & { bytes: number; ref: string; sha: string }) | undefined;
-if (baselineRef) {
-  const { root, sha } = baselineRoot(baselineRef);
-  const { out, ...figures } = await measureRun(defaultArgs, root);
+const pairs = flagValue('--pairs', quick ? 1 : 3);
+type Measured = RunMeasure & { bytes: number };
+const adultsOnPensRuns: Measured[] = [];
+const baselineRuns: Measured[] = [];
+const measureAndRemove = async (args: string[], root?: string): Promise<Measured> => {
+  const { out, ...figures } = await measureRun(args, root);
   rmSync(out, { recursive: true, force: true });
-  baseline = { ...figures, ref: baselineRef, sha };
-  results.baselineRun = baseline;
+  return figures;
+};
+const baselineCheckout = baselineRef ? baselineRoot(baselineRef) : undefined;
+for (let pair = 0; pair < pairs; pair++) {
+  adultsOnPensRuns.push(await measureAndRemove(adultsOnPensArgs));
+  if (baselineCheckout) baselineRuns.push(await measureAndRemove(defaultArgs, baselineCheckout.root));
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const adultsOnPens = adultsOnPensRuns[0]!;
+results.adultsOnPensRuns = { args: adultsOnPensArgs.join(' '), runs: adultsOnPensRuns };
+let baseline: (Measured & { ref: string; sha: string }) | undefined;
+let ratios: { wall: number[]; cpu: number[]; peak: number[] } | undefined;
+if (baselineRef && baselineCheckout) {
+  baseline = { ...baselineRuns[0]!, ref: baselineRef, sha: baselineCheckout.sha };
+  results.baselineRuns = { ref: baselineRef, sha: baselineCheckout.sha, runs: baselineRuns };
+  const ratio = (key: keyof RunMeasure) => adultsOnPensRuns.map((run, i) => run[key] / baselineRuns[i]![key]);
+  ratios = { wall: ratio('wallSeconds'), cpu: ratio('coreSeconds'), peak: ratio('peakRssMb') };
+  results.likeForLikeRatios = ratios;
 }
 results.controllers = controllerCosts(quick ? 10 : 60, quick ? 1 : 3);
 results.stagesCoreMsPerPatientDay = await stageCosts(quick ? 10 : 50);
@@ -491,17 +507,24 @@ const lines = [
   `| default run: CPU, all processes | ${f(run.coreSeconds)} core-s |`,
   `| default run: peak RSS, whole tree | ${f(run.peakRssMb / 1024, 2)} GB |`,
   `| default run: output | ${f(run.bytes / 1e6)} MB |`,
-  `| same run with --therapy-mix mdi:1 --age-mix adult:1: wall, CPU, peak RSS, output | ` +
-    `${f(adultsOnPens.wallSeconds)} s, ${f(adultsOnPens.coreSeconds)} core-s, ` +
-    `${f(adultsOnPens.peakRssMb / 1024, 2)} GB, ${f(adultsOnPens.bytes / 1e6)} MB |`,
-  ...(baseline
+  ...adultsOnPensRuns.map(
+    (run, i) =>
+      `| same run with --therapy-mix mdi:1 --age-mix adult:1${pairs > 1 ? ` (pair ${i + 1})` : ''}: wall, CPU, peak RSS, output | ` +
+      `${f(run.wallSeconds)} s, ${f(run.coreSeconds)} core-s, ${f(run.peakRssMb / 1024, 2)} GB, ${f(run.bytes / 1e6)} MB |`,
+  ),
+  ...(baseline && ratios
     ? [
-        `| baseline ${baseline.ref} (${baseline.sha.slice(0, 9)}), its default run: wall, CPU, peak RSS, output | ` +
-          `${f(baseline.wallSeconds)} s, ${f(baseline.coreSeconds)} core-s, ${f(baseline.peakRssMb / 1024, 2)} GB, ` +
-          `${f(baseline.bytes / 1e6)} MB |`,
-        `| this commit like for like (adults on pens) ÷ baseline: wall, CPU, peak RSS | ` +
-          `${f(adultsOnPens.wallSeconds / baseline.wallSeconds, 2)}×, ${f(adultsOnPens.coreSeconds / baseline.coreSeconds, 2)}×, ` +
-          `${f(adultsOnPens.peakRssMb / baseline.peakRssMb, 2)}× |`,
+        ...baselineRuns.map(
+          (run, i) =>
+            `| baseline ${baseline.ref} (${baseline.sha.slice(0, 9)}), its default run${pairs > 1 ? ` (pair ${i + 1})` : ''}: ` +
+            `wall, CPU, peak RSS, output | ${f(run.wallSeconds)} s, ${f(run.coreSeconds)} core-s, ` +
+            `${f(run.peakRssMb / 1024, 2)} GB, ${f(run.bytes / 1e6)} MB |`,
+        ),
+        `| this commit like for like (adults on pens) ÷ baseline, median (range) of ${pairs} pair${pairs > 1 ? 's' : ''}: wall, CPU, peak RSS | ` +
+          (['wall', 'cpu', 'peak'] as const)
+            .map((key) => `${f(median(ratios![key]), 2)}× (${f(Math.min(...ratios![key]), 2)}–${f(Math.max(...ratios![key]), 2)})`)
+            .join(', ') +
+          ' |',
       ]
     : []),
   `| default mix minus adults on pens: CPU per patient-day | ${f(((run.coreSeconds - adultsOnPens.coreSeconds) * 1000) / patientDays, 2)} core-ms |`,
