@@ -38,14 +38,17 @@ export const formatBytes = (bytes: number) =>
  * Returns a stop function. Quiet shows nothing; a non-terminal gets a line every 10 s.
  */
 export function showProgress(handle: WorkflowHandle, log: RunLog, options: { quiet: boolean }): () => Promise<void> {
-  const interactive = process.stderr.isTTY && !options.quiet;
+  // Quiet shows nothing, so it asks nothing: each poll is a query answered by a worker and a
+  // describe, twice a second, for the whole run.
+  if (options.quiet) return async () => {};
+  const interactive = process.stderr.isTTY;
   const bar = new cliProgress.SingleBar(
     {
       format: ' {bar} {percentage}% | {phase} | {detail} | ETA {etaText}',
       barsize: 28,
       hideCursor: true,
       stream: process.stderr,
-      noTTYOutput: !interactive && !options.quiet,
+      noTTYOutput: !interactive,
       notTTYSchedule: 10_000,
       etaBuffer: 20,
     },
@@ -71,7 +74,6 @@ export function showProgress(handle: WorkflowHandle, log: RunLog, options: { qui
             `${formatBytes(progress.bytes)}`,
         etaText: eta(commit ? `commit ${commit.step}` : progress.phase, value, total),
       };
-      if (options.quiet) return;
       if (!started && total > 0) {
         bar.start(total, value, payload);
         // Warnings printed while the bar is on screen: clear the bar's line first; it redraws on the next update.
