@@ -25,6 +25,7 @@ import { LocalStore } from '../src/storage/localStore.ts';
 import { writeParquet } from '../src/storage/duckdbParquet.ts';
 import { encodeParquet as encodeWithParquetWasm } from './parquetWasmEncoder.ts';
 import { PROJECT_ROOT } from '../src/temporal/devServer.ts';
+import { quantile } from '../src/realism/realismBands.ts';
 import { baselineRoot, DEFAULT_BASELINE } from './benchBaseline.ts';
 import { deltaLogBench } from './benchDeltaLog.ts';
 import { scaleBench, type RunMeasure } from './benchScale.ts';
@@ -181,9 +182,8 @@ async function encoderComparison(patients: number): Promise<Record<string, numbe
     );
     figures.duckdbCoreMs.push(await cpuMs(async () => void (figures.duckdbBytes = (await writeParquet(schema, batches, 'bench')).length)));
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[1]!;
-  const duckdb = median(figures.duckdbCoreMs) / patientDays;
-  const parquetWasm = median(figures.parquetWasmCoreMs) / patientDays;
+  const duckdb = quantile(figures.duckdbCoreMs, 0.5) / patientDays;
+  const parquetWasm = quantile(figures.parquetWasmCoreMs, 0.5) / patientDays;
   return {
     patients,
     duckdbCoreMsPerPatientDay: duckdb,
@@ -441,38 +441,33 @@ const results: Record<string, unknown> = {
   measuredAt: new Date().toISOString(),
 };
 const defaultArgs = quick ? ['--patients', '100', '--days', '1'] : [];
-const run = await measureRun(defaultArgs);
-rmSync(run.out, { recursive: true, force: true });
-results.defaultRun = { args: defaultArgs.join(' ') || '(defaults: 1000 patients × 3 days)', ...run, out: undefined };
-// The cohort of schema version 2 (adults on pens) and the baseline commit's default run (that cohort),
-// alternated --pairs times (3 by default): a machine's speed drifts by ±15 % within minutes here, so
-// each pair gives a ratio and the table shows their median and range.
-const adultsOnPensArgs = [...defaultArgs, '--therapy-mix', 'mdi:1', '--age-mix', 'adult:1'];
-const baselineRef = process.argv.includes('--no-baseline') ? undefined : flagText('--baseline', DEFAULT_BASELINE);
-const pairs = flagValue('--pairs', quick ? 1 : 3);
 type Measured = RunMeasure & { bytes: number };
-const adultsOnPensRuns: Measured[] = [];
-const baselineRuns: Measured[] = [];
 const measureAndRemove = async (args: string[], root?: string): Promise<Measured> => {
   const { out, ...figures } = await measureRun(args, root);
   rmSync(out, { recursive: true, force: true });
   return figures;
 };
-const baselineCheckout = baselineRef ? baselineRoot(baselineRef) : undefined;
+const run = await measureAndRemove(defaultArgs);
+results.defaultRun = { args: defaultArgs.join(' ') || '(defaults: 1000 patients × 3 days)', ...run };
+// The cohort of schema version 2 (adults on pens) and the baseline commit's default run (that cohort),
+// alternated --pairs times (3 by default): a machine's speed drifts by ±15 % within minutes here, so
+// each pair gives a ratio and the table shows their median and range.
+const adultsOnPensArgs = [...defaultArgs, '--therapy-mix', 'mdi:1', '--age-mix', 'adult:1'];
+const baselineRef = process.argv.includes('--no-baseline') ? undefined : flagText('--baseline', DEFAULT_BASELINE);
+const baseline = baselineRef ? { ref: baselineRef, ...baselineRoot(baselineRef) } : undefined;
+const pairs = flagValue('--pairs', quick ? 1 : 3);
+const adultsOnPensRuns: Measured[] = [];
+const baselineRuns: Measured[] = [];
 for (let pair = 0; pair < pairs; pair++) {
   adultsOnPensRuns.push(await measureAndRemove(adultsOnPensArgs));
-  if (baselineCheckout) baselineRuns.push(await measureAndRemove(defaultArgs, baselineCheckout.root));
+  if (baseline) baselineRuns.push(await measureAndRemove(defaultArgs, baseline.root));
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const adultsOnPens = adultsOnPensRuns[0]!;
 results.adultsOnPensRuns = { args: adultsOnPensArgs.join(' '), runs: adultsOnPensRuns };
-let baseline: (Measured & { ref: string; sha: string }) | undefined;
-let ratios: { wall: number[]; cpu: number[]; peak: number[] } | undefined;
-if (baselineRef && baselineCheckout) {
-  baseline = { ...baselineRuns[0]!, ref: baselineRef, sha: baselineCheckout.sha };
-  results.baselineRuns = { ref: baselineRef, sha: baselineCheckout.sha, runs: baselineRuns };
-  const ratio = (key: keyof RunMeasure) => adultsOnPensRuns.map((run, i) => run[key] / baselineRuns[i]![key]);
-  ratios = { wall: ratio('wallSeconds'), cpu: ratio('coreSeconds'), peak: ratio('peakRssMb') };
+const ratio = (key: keyof RunMeasure) => adultsOnPensRuns.map((run, i) => run[key] / baselineRuns[i]![key]);
+const ratios = baseline ? { wall: ratio('wallSeconds'), cpu: ratio('coreSeconds'), peak: ratio('peakRssMb') } : undefined;
+if (baseline) {
+  results.baselineRuns = { ref: baseline.ref, sha: baseline.sha, runs: baselineRuns };
   results.likeForLikeRatios = ratios;
 }
 results.controllers = controllerCosts(quick ? 10 : 60, quick ? 1 : 3);
@@ -522,7 +517,7 @@ const lines = [
         ),
         `| this commit like for like (adults on pens) ÷ baseline, median (range) of ${pairs} pair${pairs > 1 ? 's' : ''}: wall, CPU, peak RSS | ` +
           (['wall', 'cpu', 'peak'] as const)
-            .map((key) => `${f(median(ratios![key]), 2)}× (${f(Math.min(...ratios![key]), 2)}–${f(Math.max(...ratios![key]), 2)})`)
+            .map((key) => `${f(quantile(ratios[key], 0.5), 2)}× (${f(Math.min(...ratios[key]), 2)}–${f(Math.max(...ratios[key]), 2)})`)
             .join(', ') +
           ' |',
       ]

@@ -42,6 +42,7 @@ let connection: Promise<DuckDBConnection> | undefined;
 /** Files being written, by the number the table function is called with. */
 const readers = new Map<number, BatchReader>();
 let scratchDir: string | undefined;
+const SCRATCH_PREFIX = 'twin-parquet-';
 let fileCounter = 0;
 /** One COPY at a time per process (DuckDB has one thread here anyway). */
 let queue: Promise<unknown> = Promise.resolve();
@@ -99,11 +100,10 @@ function scratchPath(fileNumber: number): string {
   return join(scratchDir, `${fileNumber}.parquet`);
 }
 
-const SCRATCH_PREFIX = 'twin-parquet-';
-
 function removeScratchOfDeadProcesses(): void {
   for (const name of readdirSync(tmpdir())) {
-    const pid = Number(/^twin-parquet-(\d+)-/.exec(name)?.[1]);
+    if (!name.startsWith(SCRATCH_PREFIX)) continue;
+    const pid = Number(name.slice(SCRATCH_PREFIX.length).split('-')[0]);
     if (!pid || pid === process.pid || processAlive(pid)) continue;
     rmSync(join(tmpdir(), name), { recursive: true, force: true });
   }

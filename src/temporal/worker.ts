@@ -50,17 +50,15 @@ export async function runWorker(activities: DatasetActivities): Promise<void> {
   // A pool runs the workflow code in its first process only: the others skip the workflow thread
   // and its copy of the bundle. Every pool, including one started by `worker` elsewhere, has such
   // a process, and a pool restarts a process that dies, so workflow tasks always find a worker.
-  const workflows =
-    process.env.DIABETIC_TWIN_ACTIVITIES_ONLY === '1'
-      ? {}
-      : bundlePath
-        ? { workflowBundle: { codePath: bundlePath } }
-        : { workflowsPath: join(PROJECT_ROOT, 'workflows/index.ts') };
+  const runsWorkflows = process.env.DIABETIC_TWIN_ACTIVITIES_ONLY !== '1';
+  const workflowCode = bundlePath
+    ? { workflowBundle: { codePath: bundlePath } }
+    : { workflowsPath: join(PROJECT_ROOT, 'workflows/index.ts') };
   const worker = await Worker.create({
     connection,
     namespace: target.namespace,
     taskQueue: TASK_QUEUE,
-    ...workflows,
+    ...(runsWorkflows ? workflowCode : {}),
     activities,
     // One batch per process: each process is pinned to one core.
     maxConcurrentActivityTaskExecutions: 1,
