@@ -114,14 +114,43 @@ export function addPatientToSummary(
     let sum = 0;
     for (let m = 0; m < minutes; m++) sum += a[m]!;
     summary.signalSums[i]! += sum;
-    for (let j = i; j < n; j++) {
+    // Four partners per pass over `a` (a quarter of its reads); each product still adds up minute by
+    // minute in its own accumulator, so every sum is the same number as one pair at a time.
+    let j = i;
+    for (; j + 3 < n; j += 4) {
+      const b0 = signals[j]!,
+        b1 = signals[j + 1]!,
+        b2 = signals[j + 2]!,
+        b3 = signals[j + 3]!;
+      let cross0 = 0,
+        cross1 = 0,
+        cross2 = 0,
+        cross3 = 0;
+      for (let m = 0; m < minutes; m++) {
+        const value = a[m]!;
+        cross0 += value * b0[m]!;
+        cross1 += value * b1[m]!;
+        cross2 += value * b2[m]!;
+        cross3 += value * b3[m]!;
+      }
+      addCrossSum(summary, n, i, j, cross0);
+      addCrossSum(summary, n, i, j + 1, cross1);
+      addCrossSum(summary, n, i, j + 2, cross2);
+      addCrossSum(summary, n, i, j + 3, cross3);
+    }
+    for (; j < n; j++) {
       const b = signals[j]!;
       let cross = 0;
       for (let m = 0; m < minutes; m++) cross += a[m]! * b[m]!;
-      summary.signalCrossSums[i * n + j]! += cross;
-      if (j !== i) summary.signalCrossSums[j * n + i]! += cross;
+      addCrossSum(summary, n, i, j, cross);
     }
   }
+}
+
+/** Adds Σ aᵢ·aⱼ to both halves of the symmetric cross-sum matrix. */
+function addCrossSum(summary: SummaryStats, n: number, i: number, j: number, cross: number): void {
+  summary.signalCrossSums[i * n + j]! += cross;
+  if (j !== i) summary.signalCrossSums[j * n + i]! += cross;
 }
 
 /**

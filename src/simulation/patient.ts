@@ -32,6 +32,16 @@ const LATE_EXERCISE_FROM_INTENSITY = 0.35;
 const LATE_EXERCISE_GAIN = 10;
 const LATE_EXERCISE_MAX_RISE = 0.6;
 
+/**
+ * The circadian shapes of insulin sensitivity, by minute of the day: Gaussian bumps 1.5 h wide at
+ * 06:00 (the dawn phenomenon, a fall) and 02:00 (the small hours, a rise). The same for everyone
+ * (each person scales them), so worked out once instead of two exponentials every minute.
+ */
+const circadianBump = (centreHour: number) =>
+  Float64Array.from({ length: 1440 }, (_, minuteOfDay) => Math.exp(-(((minuteOfDay / 60 - centreHour) / 1.5) ** 2)));
+const DAWN_SHAPE = circadianBump(6);
+const SMALL_HOURS_SHAPE = circadianBump(2);
+
 export class PatientBody {
   /** Fraction of heart-rate reserve the current activity demands (first-order, ~2 min). */
   intensity: number;
@@ -140,9 +150,9 @@ export class PatientBody {
     inputs.carbIntakeMgPerMin = eatenGrams * 1000;
     inputs.insulinPmolPerKgPerMin = (basalUnitsPerMin + bolusUnits) * this.unitsPerMinToPmolPerKgPerMin;
     this.logSensitivity = this.logSensitivity * this.sensitivityDecay + this.sensitivityKick * this.rng.normal();
-    const hourOfDay = (minute % 1440) / 60;
-    const dawn = habits.dawnPhenomenon * Math.exp(-(((hourOfDay - 6) / 1.5) ** 2));
-    const smallHours = habits.nocturnalSensitivityRise * Math.exp(-(((hourOfDay - 2) / 1.5) ** 2));
+    const minuteOfDay = minute % 1440;
+    const dawn = habits.dawnPhenomenon * DAWN_SHAPE[minuteOfDay]!;
+    const smallHours = habits.nocturnalSensitivityRise * SMALL_HOURS_SHAPE[minuteOfDay]!;
     const afterExercise = Math.min(LATE_EXERCISE_MAX_RISE, LATE_EXERCISE_GAIN * this.lateExerciseEffect());
     inputs.insulinSensitivityMultiplier =
       Math.exp(Math.max(-0.7, Math.min(0.5, this.logSensitivity))) * (1 - dawn) * (1 + smallHours) * (1 + afterExercise);

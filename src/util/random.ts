@@ -13,23 +13,36 @@ export interface RandomStream {
  * on the seed and its global index, never on batch size, worker count or execution order.
  */
 export function randomStream(seed: number, patientIndex: number, purpose: string): RandomStream {
-  const uniform = seedrandom.alea(`${seed}|${patientIndex}|${purpose}`);
-  let spareNormal: number | null = null;
-  return {
-    uniform: () => uniform(),
-    normal: () => {
-      if (spareNormal !== null) {
-        const value = spareNormal;
-        spareNormal = null;
-        return value;
-      }
-      // Box–Muller; 1 - u keeps log away from 0.
-      const radius = Math.sqrt(-2 * Math.log(1 - uniform()));
-      const angle = 2 * Math.PI * uniform();
-      spareNormal = radius * Math.sin(angle);
-      return radius * Math.cos(angle);
-    },
-  };
+  return new AleaStream(seedrandom.alea(`${seed}|${patientIndex}|${purpose}`));
+}
+
+/**
+ * Normals by Box–Muller, two per pair of uniforms. A class rather than a closure: the spare normal
+ * lives in a number field (a closure's `number | null` boxed a fresh heap number for every pair,
+ * and the simulation draws ~15 normals a minute).
+ */
+class AleaStream implements RandomStream {
+  private spareNormal = 0;
+  private hasSpareNormal = false;
+
+  constructor(private readonly next: () => number) {}
+
+  uniform(): number {
+    return this.next();
+  }
+
+  normal(): number {
+    if (this.hasSpareNormal) {
+      this.hasSpareNormal = false;
+      return this.spareNormal;
+    }
+    // 1 - u keeps log away from 0.
+    const radius = Math.sqrt(-2 * Math.log(1 - this.next()));
+    const angle = 2 * Math.PI * this.next();
+    this.spareNormal = radius * Math.sin(angle);
+    this.hasSpareNormal = true;
+    return radius * Math.cos(angle);
+  }
 }
 
 export function normalBetween(rng: RandomStream, mean: number, sd: number, min: number, max: number): number {
