@@ -35,6 +35,16 @@ const ROW_GROUP_ROWS = 61_440;
  * against 0.27–0.30×); level 3 cost more again, and level 6 ~40 % more than 3 (measured).
  */
 const ZSTD_LEVEL = 2;
+/**
+ * At most 4,000 distinct values in a column chunk's dictionary. The timestamp (one value per minute
+ * of a patient's days, shared by every patient: ~4,300 in a row group of a 3-day run) is then stored
+ * as plain int64s, which zstd packs into ~0.09 MB where its dictionary took ~0.27 (of ~12.7 MB for
+ * 50 patients); every simulated signal keeps its dictionary (in the default cohort none has 4,000
+ * distinct values in a row group). Measured: 1.4 % smaller files, ~3 % fewer instructions encoding.
+ * Format version 2 would delta-encode the timestamp instead, but it also byte-stream-splits any
+ * double column over the limit (the --with-truth glucose), which Spark 4's reader refuses.
+ */
+const DICTIONARY_LIMIT = 4000;
 /** DuckDB's own cap (a limit, not a reservation): a 61,440-row group of 88 columns needs well under it. */
 const MEMORY_LIMIT = '256MB';
 
@@ -155,7 +165,7 @@ async function copyToParquet(schema: Schema, batches: Iterable<RecordBatch>, gen
       // the Delta log's patient_id and timestamp ranges instead.
       const result = await db.runAndReadAll(
         `COPY (FROM twin_rows(${fileNumber})) TO ${sqlText(path)} (FORMAT parquet, COMPRESSION zstd, ` +
-          `COMPRESSION_LEVEL ${ZSTD_LEVEL}, ROW_GROUP_SIZE ${ROW_GROUP_ROWS}, WRITE_BLOOM_FILTER false, KV_METADATA {generator: ${sqlText(generator)}})`,
+          `COMPRESSION_LEVEL ${ZSTD_LEVEL}, ROW_GROUP_SIZE ${ROW_GROUP_ROWS}, DICTIONARY_SIZE_LIMIT ${DICTIONARY_LIMIT}, WRITE_BLOOM_FILTER false, KV_METADATA {generator: ${sqlText(generator)}})`,
       );
       copied = Number(result.getRows()[0]?.[0] ?? -1);
     } catch (error) {
