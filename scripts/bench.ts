@@ -492,8 +492,8 @@ for (let pair = 0; pair < scalePairs; pair++) {
   });
 }
 results.scaling = {
-  small: small,
-  large: large,
+  small,
+  large,
   runs: scaleRuns,
   coreSecondsPerPatientRatios: scaleRuns.map((r) => r.large.coreSeconds / large / (r.small.coreSeconds / small)),
   peakRssRatios: scaleRuns.map((r) => r.large.peakRssMb / r.small.peakRssMb),

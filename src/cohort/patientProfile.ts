@@ -8,6 +8,7 @@ import {
   usualSleepHours,
 } from './paediatricNorms.ts';
 import { AGE_GROUPS, AGE_RANGE, THERAPIES, type AgeGroup, type CohortMix, type Therapy } from '../domain/cohort.ts';
+import { circadianBump, DAWN_HOUR, SMALL_HOURS_HOUR } from '../physiology/circadian.ts';
 import type { GlucoseInsulinParameters } from '../physiology/glucoseInsulin.ts';
 import { solveSteadyState } from '../physiology/steadyState.ts';
 import { normalBetween, randomStream, uniformBetween, type RandomStream } from '../util/random.ts';
@@ -309,8 +310,8 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
 
 /**
  * Hourly basal rates (U/h, 0.05 U/h steps) with the given daily mean: the insulin the body needs
- * at each hour is inversely proportional to its sensitivity then (patient.ts: the dawn phenomenon
- * around 06:00, a rise in sensitivity around 02:00), matched to the power `titration`.
+ * at each hour is inversely proportional to its sensitivity then (physiology/circadian.ts: the dawn
+ * phenomenon around 06:00, a rise in sensitivity around 02:00), matched to the power `titration`.
  */
 export function basalProfile(
   meanUnitsPerHour: number,
@@ -320,8 +321,8 @@ export function basalProfile(
 ): number[] {
   const need = Array.from({ length: 24 }, (_, hour) => {
     const h = hour + 0.5;
-    const dawn = dawnPhenomenon * Math.exp(-(((h - 6) / 1.5) ** 2));
-    const smallHours = nocturnalSensitivityRise * Math.exp(-(((h - 2) / 1.5) ** 2));
+    const dawn = dawnPhenomenon * circadianBump(h, DAWN_HOUR);
+    const smallHours = nocturnalSensitivityRise * circadianBump(h, SMALL_HOURS_HOUR);
     return (1 / ((1 - dawn) * (1 + smallHours))) ** titration;
   });
   const meanNeed = need.reduce((a, b) => a + b, 0) / 24;

@@ -11,6 +11,7 @@ import {
   plasmaGlucoseMgdl,
   type ModelInputs,
 } from '../physiology/glucoseInsulin.ts';
+import { circadianBumpByMinute, DAWN_HOUR, SMALL_HOURS_HOUR } from '../physiology/circadian.ts';
 import * as wear from '../physiology/wearables.ts';
 import type { RandomStream } from '../util/random.ts';
 
@@ -32,15 +33,9 @@ const LATE_EXERCISE_FROM_INTENSITY = 0.35;
 const LATE_EXERCISE_GAIN = 10;
 const LATE_EXERCISE_MAX_RISE = 0.6;
 
-/**
- * The circadian shapes of insulin sensitivity, by minute of the day: Gaussian bumps 1.5 h wide at
- * 06:00 (the dawn phenomenon, a fall) and 02:00 (the small hours, a rise). The same for everyone
- * (each person scales them), so worked out once instead of two exponentials every minute.
- */
-const circadianBump = (centreHour: number) =>
-  Float64Array.from({ length: 1440 }, (_, minuteOfDay) => Math.exp(-(((minuteOfDay / 60 - centreHour) / 1.5) ** 2)));
-const DAWN_SHAPE = circadianBump(6);
-const SMALL_HOURS_SHAPE = circadianBump(2);
+/** The dawn and small-hours sensitivity bumps by minute of the day (physiology/circadian.ts). */
+const DAWN_SHAPE = circadianBumpByMinute(DAWN_HOUR);
+const SMALL_HOURS_SHAPE = circadianBumpByMinute(SMALL_HOURS_HOUR);
 
 export class PatientBody {
   /** Fraction of heart-rate reserve the current activity demands (first-order, ~2 min). */
