@@ -3,8 +3,8 @@
 import { SensorState, type CgmDevice } from '../domain/cgm.ts';
 import { hypoEpisodeStarts } from '../dataset/cgmMetrics.ts';
 import { addSensorAccuracy, emptySensorAccuracy, type SensorAccuracy } from '../dataset/summaryStats.ts';
-import { CGM_DEVICE_SPECS } from '../physiology/cgmDevices.ts';
-import type { SensorTrace } from '../simulation/cgm.ts';
+import { CGM_DEVICE_SPECS } from '../simulation/sensor/index.ts';
+import type { SensorTrace } from '../simulation/sensor/index.ts';
 
 /** Night for the nocturnal share: episodes starting 00:00–06:00 (Baumann et al., ADA 2022). */
 const NIGHT_END_MINUTE = 360;

@@ -8,7 +8,7 @@ import { formatMix } from '../config/config.ts';
 import { AGE_GROUPS, THERAPIES } from '../domain/cohort.ts';
 import { forecastTailMinutes, horizonLabelColumns, horizonTargetColumns } from '../dataset/horizons.ts';
 import { GENERATOR } from '../version.ts';
-import { CGM_DEVICE_SPECS } from '../physiology/cgmDevices.ts';
+import { CGM_DEVICE_SPECS } from '../simulation/sensor/index.ts';
 import { baselineTables, markdownTable } from './baselines.ts';
 import type { ReportData } from './reportData.ts';
 

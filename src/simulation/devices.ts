@@ -1,4 +1,4 @@
-// The wrist wearable (the CGM is cgm.ts): heart rate (PPG, with motion artefacts), HRV, QT,
+// The wrist wearable (the CGM is sensor/): heart rate (PPG, with motion artefacts), HRV, QT,
 // breathing, SpO₂, skin temperature, EDA, steps and acceleration. Each reading is what the sensor reports, at its precision.
 import type { PatientProfile } from '../cohort/patientProfile.ts';
 import { F } from '../domain/features.ts';

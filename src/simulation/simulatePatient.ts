@@ -1,6 +1,7 @@
 // One patient's life, minute by minute, read like the physical system (simglucose's split): the
 // scenario says what the person plans to do, the devices measure the body, the controller (the
-// person's therapy decisions) acts on what the CGM shows, the patient's body moves on.
+// person's therapy decisions) acts on what the CGM shows, the patient's body moves on. The controller
+// and the CGM are chosen by name from registries (controllers/index.ts, sensor/index.ts).
 import type { PatientProfile } from '../cohort/patientProfile.ts';
 import { ActivityKind } from '../domain/activity.ts';
 import type { Therapy } from '../domain/cohort.ts';
@@ -8,7 +9,7 @@ import { F, FEATURE_NAMES } from '../domain/features.ts';
 import { randomStream } from '../util/random.ts';
 import { createController, personStreams, type TherapyTimeline } from './controllers/index.ts';
 import type { CgmDevice } from '../domain/cgm.ts';
-import { CgmSensor, sensorStreams, type SensorTrace } from './cgm.ts';
+import { cgmSensors, type SensorTrace } from './sensor/index.ts';
 import { WristWearable } from './devices.ts';
 import { PatientBody } from './patient.ts';
 import { planSchedule } from './scenario.ts';
@@ -32,10 +33,10 @@ const round = (value: number, step: number) => Math.round(value / step) * step;
 export interface SimulationOptions {
   /** Override the RK4 sub-steps (tests compare against a fine-step reference). */
   subStepsPerMinute?: number;
-  /** Another therapy for the same person and life (a paired in-silico trial); default the profile's own. */
-  therapy?: Therapy;
-  /** The CGM worn (default libre3). */
-  cgmDevice?: CgmDevice;
+  /** Another therapy for the same person and life (a paired in-silico trial), or a controller a user registered in `therapyControllers`; default the profile's own. */
+  therapy?: Therapy | string;
+  /** The CGM worn (default libre3), or a sensor a user registered in `cgmSensors`. */
+  cgmDevice?: CgmDevice | string;
 }
 
 /** Simulates `totalMinutes` of one patient's life. Deterministic in (seed, patient index). */
@@ -50,7 +51,7 @@ export function simulatePatient(
   // the CGM's error, the wearable's noise. None depends on the therapy.
   const index = profile.patientIndex;
   const asleepMinutes = scenario.kind.map((kind) => (kind === ActivityKind.Sleep ? 1 : 0));
-  const cgm = new CgmSensor(sensorStreams(randomSeed, index), options.cgmDevice ?? 'libre3', totalMinutes, asleepMinutes);
+  const cgm = cgmSensors.get(options.cgmDevice ?? 'libre3')({ randomSeed, patientIndex: index, totalMinutes, asleep: asleepMinutes });
   const wearable = new WristWearable(profile, randomStream(randomSeed, index, 'wearable'));
   const body = new PatientBody(
     profile,

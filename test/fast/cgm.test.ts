@@ -9,7 +9,7 @@ import { buildBatchTables } from '../../src/dataset/batchTables.ts';
 import { sustainedEpisodeMask } from '../../src/dataset/horizons.ts';
 import { hyperglycemiaRisk, hypoglycemiaRisk, labelWindows, type LabelInputs } from '../../src/dataset/labels.ts';
 import { SPLIT_CODE } from '../../src/dataset/splits.ts';
-import { CGM_DEVICE_SPECS } from '../../src/physiology/cgmDevices.ts';
+import { CGM_DEVICE_SPECS } from '../../src/simulation/sensor/deviceSpecs.ts';
 import {
   G6_MEAN_PARAMETERS,
   ar2AtShorterStep,
@@ -18,8 +18,8 @@ import {
   calibrationGain,
   compressionArtefactMgdl,
   drawSensorErrorParameters,
-} from '../../src/physiology/cgmError.ts';
-import { CgmSensor, sensorStreams } from '../../src/simulation/cgm.ts';
+} from '../../src/simulation/sensor/errorModel.ts';
+import { ModelledCgm, sensorStreams } from '../../src/simulation/sensor/modelledCgm.ts';
 import { randomStream } from '../../src/util/random.ts';
 
 /** Mean, variance and lag-1/2 autocorrelation of a long AR(2) draw. */
@@ -110,7 +110,7 @@ describe('the CGM a person wears', () => {
   it('each device changes sensors at its wear length (or earlier) and warms each new one up for its warm-up time', () => {
     for (const device of CGM_DEVICES) {
       const spec = CGM_DEVICE_SPECS[device];
-      const sensor = new CgmSensor(sensorStreams(5, 1), device, minutes, awake);
+      const sensor = new ModelledCgm(sensorStreams(5, 1), device, minutes, awake);
       const { state, sensorStarts } = sensor.trace;
       assert.ok(sensorStarts.length >= Math.floor(days / spec.wearDays), `${device}: ${sensorStarts.length} sensors in ${days} days`);
       for (const start of sensorStarts) {
@@ -128,8 +128,8 @@ describe('the CGM a person wears', () => {
     const asleep = new Uint8Array(minutes);
     for (let day = 0; day < days; day++) asleep.fill(1, day * 1440, day * 1440 + 480);
     for (const device of CGM_DEVICES) {
-      const short = new CgmSensor(sensorStreams(5, 3), device, 4320, asleep.subarray(0, 4320));
-      const long = new CgmSensor(sensorStreams(5, 3), device, 4320 + 74, asleep.subarray(0, 4320 + 74));
+      const short = new ModelledCgm(sensorStreams(5, 3), device, 4320, asleep.subarray(0, 4320));
+      const long = new ModelledCgm(sensorStreams(5, 3), device, 4320 + 74, asleep.subarray(0, 4320 + 74));
       assert.deepEqual(long.trace.state.subarray(0, 4320), short.trace.state, device);
       assert.deepEqual(long.trace.compressionMgdl.subarray(0, 4320), short.trace.compressionMgdl, device);
       for (let m = 0; m < 4320; m++) assert.equal(long.read(m, 120 + (m % 50)), short.read(m, 120 + (m % 50)), `${device} minute ${m}`);
@@ -137,8 +137,8 @@ describe('the CGM a person wears', () => {
   });
 
   it('a 5-minute device holds its reading for 5 minutes; a 1-minute device reads every minute', () => {
-    const g6 = new CgmSensor(sensorStreams(5, 2), 'g6', 600, new Uint8Array(600));
-    const libre = new CgmSensor(sensorStreams(5, 2), 'libre3', 600, new Uint8Array(600));
+    const g6 = new ModelledCgm(sensorStreams(5, 2), 'g6', 600, new Uint8Array(600));
+    const libre = new ModelledCgm(sensorStreams(5, 2), 'libre3', 600, new Uint8Array(600));
     const g6Readings: number[] = [];
     const libreReadings: number[] = [];
     for (let m = 0; m < 600; m++) {
@@ -162,7 +162,7 @@ describe('the CGM a person wears', () => {
     for (let day = 0; day < days; day++) asleep.fill(1, day * 1440, day * 1440 + 480); // 00:00–08:00
     let events = 0;
     for (let person = 0; person < 30; person++) {
-      const { compressionMgdl, compressionStarts } = new CgmSensor(sensorStreams(9, person), 'libre3', minutes, asleep).trace;
+      const { compressionMgdl, compressionStarts } = new ModelledCgm(sensorStreams(9, person), 'libre3', minutes, asleep).trace;
       events += compressionStarts.length;
       for (const start of compressionStarts) assert.equal(asleep[start], 1);
       // Pressure can last past waking by at most the longest event (2 h) and its fade (5 time constants).

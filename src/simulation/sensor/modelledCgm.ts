@@ -1,14 +1,15 @@
 // The CGM a person wears: sensors changed at the device's wear length (the stay starts somewhere
 // inside the first one), some ending early, each warming up without readings, each with its own
-// calibration drift and AR(2) noise (physiology/cgmError.ts), false lows when the person lies on
+// calibration drift and AR(2) noise (errorModel.ts), false lows when the person lies on
 // the sensor at night, and signal loss between sensor and phone. Everything is drawn from the
 // patient's sensor streams when the sensor is made, so it is the same whatever the dataset keeps;
 // each part draws from its own stream, in time order, so a longer stay (the forecasting tail)
 // changes nothing in the minutes a shorter one has.
-import { SensorState, type CgmDevice } from '../domain/cgm.ts';
-import { CGM_DEVICE_SPECS, type CgmDeviceSpec } from '../physiology/cgmDevices.ts';
-import { ar2AtShorterStep, calibrationGain, compressionArtefactMgdl, drawSensorErrorParameters } from '../physiology/cgmError.ts';
-import { bernoulli, randomStream, type RandomStream } from '../util/random.ts';
+import { SensorState, type CgmDevice } from '../../domain/cgm.ts';
+import { CGM_DEVICE_SPECS, type CgmDeviceSpec } from './deviceSpecs.ts';
+import { ar2AtShorterStep, calibrationGain, compressionArtefactMgdl, drawSensorErrorParameters } from './errorModel.ts';
+import { bernoulli, randomStream, type RandomStream } from '../../util/random.ts';
+import type { CgmSensor, SensorTrace } from './types.ts';
 
 /** Range commercial CGMs report, mg/dL. */
 export const CGM_MIN_MGDL = 40;
@@ -62,19 +63,6 @@ const LONG_GAP_MEDIAN_MIN = 45;
 const LONG_GAP_LOG_SD = 0.8;
 const LONG_GAP_MAX_MIN = 360;
 
-/** What the sensor did each minute of the stay. */
-export interface SensorTrace {
-  state: Uint8Array;
-  /** Days since the sensor whose error applies was inserted. */
-  dayOfWear: Float32Array;
-  /** The compression artefact in the reading, mg/dL (≤ 0). */
-  compressionMgdl: Float32Array;
-  /** Minutes at which a new sensor was inserted. */
-  sensorStarts: number[];
-  /** Minutes at which the person began lying on the sensor. */
-  compressionStarts: number[];
-}
-
 interface Session {
   start: number;
   /** First minute after the sensor stopped (worn out or failed). */
@@ -127,12 +115,12 @@ function planSessions(rng: RandomStream, spec: CgmDeviceSpec, totalMinutes: numb
 const logNormal = (rng: RandomStream, median: number, logSd: number) => median * Math.exp(logSd * rng.normal());
 
 /**
- * A CGM over one stay. `asleep` marks the minutes the person sleeps (compression lows happen then,
+ * A modelled CGM (Libre 3, G7, G6 by their specs) over one stay. `asleep` marks the minutes the person sleeps (compression lows happen then,
  * signal loss less often). read() gives the value the sensor records for the minute (as stored
  * after the app back-fills signal loss; a warm-up or failure bridged by the next sensor, as if worn
  * overlapping); hasReading() whether the person and their controller saw a reading then.
  */
-export class CgmSensor {
+export class ModelledCgm implements CgmSensor {
   readonly trace: SensorTrace;
   private readonly gain: Float64Array;
   private readonly offsetMgdl: Float64Array;

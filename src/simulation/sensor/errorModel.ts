@@ -6,7 +6,7 @@
 // Each sensor draws its own (a0, a1, a2, b0, φ1, φ2, σw) from the population distribution the
 // paper fitted to 79 G6 traces (mean and covariance below; ReplayBG's sensors/Vettoretti19CGM.py
 // uses the same figures).
-import type { RandomStream } from '../util/random.ts';
+import type { RandomStream } from '../../util/random.ts';
 
 export interface SensorErrorParameters {
   a0: number;

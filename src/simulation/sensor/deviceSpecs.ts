@@ -1,6 +1,6 @@
 // What each CGM device does: how often it reads, how long a sensor is worn, how long a new one
-// warms up, and how its error compares with the G6 population of Vettoretti 2019 (cgmError.ts).
-import type { CgmDevice } from '../domain/cgm.ts';
+// warms up, and how its error compares with the G6 population of Vettoretti 2019 (errorModel.ts).
+import type { CgmDevice } from '../../domain/cgm.ts';
 
 export interface CgmDeviceSpec {
   /** Minutes between readings; in between, the minute series holds the latest reading (as an app shows it). */
