@@ -3,8 +3,8 @@
 const LAYERS = [
   ['src/cli', 'src/temporal', 'activities', 'workflows'], // adapters: commands, Temporal
   ['src/pipeline'], // plan, stage, commit, abandon
-  ['src/report', 'src/realism', 'src/trial'], // readers of committed data (card, report, realism) and the paired trial
-  ['src/storage'], // stores, layout, manifest, Parquet encoding
+  ['src/report', 'src/realism', 'src/trial', 'src/fidelity'], // readers of committed data (card, report, realism, fidelity against real people) and the paired trial
+  ['src/storage', 'src/real'], // stores, layout, manifest, Parquet encoding; readers of real datasets
   ['src/dataset'], // windows, targets, labels, splits, Arrow schema
   ['src/simulation'], // scenario, controller, the minute loop
   ['src/cohort'], // patient profiles

@@ -3,6 +3,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { Command, CommanderError } from 'commander';
 import { registerCancel } from './commands/cancel.ts';
 import { registerEvaluate } from './commands/evaluate.ts';
+import { registerFidelity } from './commands/fidelity.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerRealism } from './commands/realism.ts';
 import { registerResume } from './commands/resume.ts';
@@ -26,6 +27,7 @@ for (const register of [
   registerRealism,
   registerTrial,
   registerEvaluate,
+  registerFidelity,
   registerResume,
   registerStatus,
   registerCancel,

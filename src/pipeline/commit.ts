@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseEvaluation } from '../report/baselines.ts';
 import { datasetCard } from '../report/datasetCard.ts';
+import { parseFidelity } from '../report/fidelityTables.ts';
 import { htmlReport } from '../report/htmlReport.ts';
 import { reportData } from '../report/reportData.ts';
 import {
@@ -8,6 +9,7 @@ import {
   DATASET_CARD_KEY,
   emptyPartFileName,
   EVALUATION_KEY,
+  FIDELITY_KEY,
   REPORT_KEY,
   stagedPartKey,
   stagingRunPrefix,
@@ -126,13 +128,17 @@ async function finishCommit(
   await releaseLease(store, plan.runId);
 }
 
-/** DATASET_CARD.md and report.html, rewritten at every commit (and by `evaluate`) from the manifest and evaluation.json. */
+/** DATASET_CARD.md and report.html, rewritten at every commit (and by `evaluate`, `fidelity`) from the manifest, evaluation.json and fidelity.json. */
 export async function writeHumanSummaries(store: ObjectStore, manifest: Manifest): Promise<void> {
   let card: string;
   let report: string;
   try {
-    // The Baselines section survives later commits (marked stale once the dataset has grown).
-    const data = reportData(manifest, parseEvaluation(await getText(store, EVALUATION_KEY)));
+    // The Baselines and Against real people sections survive later commits (marked stale once the dataset has grown).
+    const data = reportData(
+      manifest,
+      parseEvaluation(await getText(store, EVALUATION_KEY)),
+      parseFidelity(await getText(store, FIDELITY_KEY)),
+    );
     card = datasetCard(data, store.location);
     report = await htmlReport(data, store.location);
   } catch (error) {

@@ -9,6 +9,15 @@ import { AGE_GROUPS, THERAPIES } from '../domain/cohort.ts';
 import { forecastTailMinutes, horizonLabelColumns, horizonTargetColumns } from '../dataset/horizons.ts';
 import { GENERATOR } from '../version.ts';
 import { CGM_DEVICE_SPECS } from '../simulation/sensor/index.ts';
+import {
+  FIDELITY_HEADER,
+  FIDELITY_NOT_MEASURED,
+  fidelityCitations,
+  fidelityHeadlines,
+  fidelityIntro,
+  fidelityMetricRows,
+  fidelityStaleNote,
+} from './fidelityTables.ts';
 import { baselineTables, markdownTable } from './baselines.ts';
 import type { ReportData } from './reportData.ts';
 
@@ -173,6 +182,20 @@ export function datasetCard(data: ReportData, location: string): string {
     lines.push(...markdownTable(tables.labelHeader, tables.labelRows));
     lines.push('');
   }
+  lines.push('## Against real people');
+  lines.push('');
+  if (data.fidelity) {
+    const stale = fidelityStaleNote(data.fidelity, manifest);
+    if (stale) lines.push(`> **${stale}**`, '');
+    lines.push(fidelityIntro(data.fidelity));
+    lines.push('');
+    lines.push(...markdownTable(FIDELITY_HEADER, fidelityMetricRows(data.fidelity.metrics)));
+    lines.push('');
+    for (const line of fidelityHeadlines(data.fidelity)) lines.push(`- ${line}`);
+    lines.push('');
+    lines.push(`Real data: ${fidelityCitations(data.fidelity).join('; ')}.`);
+  } else lines.push(FIDELITY_NOT_MEASURED);
+  lines.push('');
   lines.push('## Cohort');
   lines.push('');
   lines.push(

@@ -9,6 +9,15 @@ import { SensorState } from '../domain/cgm.ts';
 import { GENERATOR } from '../version.ts';
 import { baselineTables, type BaselineTables } from './baselines.ts';
 import type { ReportData } from './reportData.ts';
+import {
+  FIDELITY_HEADER,
+  FIDELITY_NOT_MEASURED,
+  fidelityCitations,
+  fidelityHeadlines,
+  fidelityIntro,
+  fidelityMetricRows,
+  fidelityStaleNote,
+} from './fidelityTables.ts';
 
 type Option = Parameters<ReturnType<typeof Echarts.init>['setOption']>[0];
 
@@ -361,6 +370,101 @@ ${htmlTable(tables.labelHeader, tables.labelRows)}
 </section>`;
 }
 
+const REAL_COLOUR = '#d9480f';
+const GENERATED_COLOUR = '#1c7ed6';
+
+/** Two lines (real, generated) over a shared x axis. */
+function pairedLines(
+  title: string,
+  x: (number | string)[],
+  real: (number | null)[] | null,
+  generated: (number | null)[] | null,
+  xName: string,
+  yName: string,
+  width = 480,
+): string {
+  return svgChart(
+    {
+      title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
+      legend: { top: 26, data: ['real', 'generated'] },
+      grid: { left: 60, right: 20, top: 64, bottom: 46 },
+      xAxis: { type: 'category', name: xName, nameLocation: 'middle', nameGap: 28, data: x.map(String) },
+      yAxis: { type: 'value', name: yName, scale: true },
+      series: [
+        ...(real ? [{ name: 'real', type: 'line' as const, showSymbol: false, color: REAL_COLOUR, data: real }] : []),
+        ...(generated ? [{ name: 'generated', type: 'line' as const, showSymbol: false, color: GENERATED_COLOUR, data: generated }] : []),
+      ],
+    },
+    width,
+    300,
+  );
+}
+
+/** Per-segment values of a metric on both sides, as overlaid shares per bin. */
+function overlaidDistribution(name: string, values: { real: number[]; synthetic: number[] }): string {
+  const all = [...values.real, ...values.synthetic];
+  if (all.length === 0) return '';
+  const lo = Math.min(...all),
+    hi = Math.max(...all);
+  const bins = 20,
+    width = (hi - lo) / bins || 1;
+  const shares = (v: number[]) => {
+    const counts = new Array<number>(bins).fill(0);
+    for (const x of v) counts[Math.min(bins - 1, Math.floor((x - lo) / width))]!++;
+    return counts.map((c) => (v.length ? Math.round((1000 * c) / v.length) / 10 : 0));
+  };
+  const centres = Array.from({ length: bins }, (_, i) => (lo + (i + 0.5) * width).toPrecision(3));
+  return svgChart(
+    {
+      title: { text: name, left: 'center', textStyle: { fontSize: 13 } },
+      legend: { top: 22, data: ['real', 'generated'] },
+      grid: { left: 44, right: 12, top: 56, bottom: 30 },
+      xAxis: { type: 'category', data: centres },
+      yAxis: { type: 'value', name: '% of segments' },
+      series: [
+        { name: 'real', type: 'bar', barGap: '0%', color: REAL_COLOUR, data: shares(values.real) },
+        { name: 'generated', type: 'bar', color: GENERATED_COLOUR, data: shares(values.synthetic) },
+      ],
+    },
+    320,
+    230,
+  );
+}
+
+/** The Against real people section: what fidelity.json holds, or how to measure it. */
+function fidelitySection(data: ReportData): string {
+  const report = data.fidelity;
+  if (!report) return `<section id="fidelity"><h2>Against real people</h2><p>${escapeHtml(FIDELITY_NOT_MEASURED)}</p></section>`;
+  const stale = fidelityStaleNote(report, data.manifest);
+  const p = report.pictures;
+  const hours = Array.from({ length: 24 }, (_, h) => h);
+  const times = Array.from(
+    { length: 288 },
+    (_, i) => `${String(Math.floor(i / 12)).padStart(2, '0')}:${String((i % 12) * 5).padStart(2, '0')}`,
+  );
+  const figure = (id: string, svg: string, caption: string) =>
+    svg ? `<figure id="${id}">${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>` : '';
+  return `<section id="fidelity">
+<h2>Against real people</h2>
+${stale ? `<p class="note">${escapeHtml(stale)}</p>` : ''}
+<p>${escapeHtml(fidelityIntro(report))}</p>
+${htmlTable(FIDELITY_HEADER, fidelityMetricRows(report.metrics))}
+<ul>${fidelityHeadlines(report)
+    .map((line) => `<li>${escapeHtml(line)}</li>`)
+    .join('')}</ul>
+<div class="row">
+${figure('fidelity-acf', pairedLines('Autocorrelation of glucose', p.autocorrelation.lagMinutes, p.autocorrelation.real, p.autocorrelation.synthetic, 'lag (min)', 'r'), 'Median over people: how fast glucose forgets its past.')}
+${figure('fidelity-change', pairedLines('5-minute change of glucose', p.change5.binMgdl, p.change5.real, p.change5.synthetic, 'mg/dL', 'share'), 'Share of 5-minute changes by size.')}
+</div>
+<div class="row">${Object.entries(p.distributions)
+    .map(([name, values]) => figure(`fidelity-dist-${name}`, overlaidDistribution(name, values), ''))
+    .join('')}</div>
+${p.heartRateByHour.real || p.heartRateByHour.synthetic ? figure('fidelity-hr', pairedLines('Heart rate by hour of day', hours, p.heartRateByHour.real, p.heartRateByHour.synthetic, 'hour', 'bpm', 760), 'Median heart rate per hour.') : ''}
+${figure('fidelity-days', pairedLines('A real and a generated day', times, p.exampleDays.real?.mgdl ?? null, p.exampleDays.synthetic.mgdl, 'time of day', 'mg/dL', 960), p.exampleDays.real ? `Real: ${p.exampleDays.real.source} person ${p.exampleDays.real.person}; generated: ${p.exampleDays.synthetic.person}.` : `Generated: ${p.exampleDays.synthetic.person}.`)}
+<p>Real data: ${escapeHtml(fidelityCitations(report).join('; '))}.</p>
+</section>`;
+}
+
 /** report.html: a self-contained page (inline SVG drawn by ECharts, inline CSS, no scripts, no network). */
 export async function htmlReport(data: ReportData, location: string): Promise<string> {
   echarts ??= await import('echarts');
@@ -434,6 +538,7 @@ ${figures
   .map((f) => `<figure id="${f.id}">${f.svg}<figcaption>${f.caption}</figcaption></figure>`)
   .join('\n')}
 ${baselinesSection(data)}
+${fidelitySection(data)}
 </body>
 </html>
 `;

@@ -8,6 +8,7 @@ import { emptySummary, mergeSummaries, type SummaryStats } from '../dataset/summ
 import { simulatePatient, type PatientSeries } from '../simulation/simulatePatient.ts';
 import type { Manifest } from '../storage/manifest.ts';
 import type { Evaluation } from './baselines.ts';
+import type { FidelityReport } from '../fidelity/runFidelity.ts';
 
 /** What the dataset card and the report are drawn from: the manifest, its summaries, one example patient. */
 export interface ReportData {
@@ -18,6 +19,8 @@ export interface ReportData {
   labelNames: string[];
   /** The baseline scoreboard (evaluation.json), when `npm run evaluate` has run. */
   evaluation?: Evaluation;
+  /** The comparison with real people (fidelity.json), when `npm run fidelity` has run. */
+  fidelity?: FidelityReport;
   summary: SummaryStats;
   example: { profile: PatientProfile; series: PatientSeries; firstMinute: number; minutes: number };
   /** The example patient over a week with the dataset's CGM (schema ≥ 4): sensor changes, warm-ups, compression lows. */
@@ -27,7 +30,7 @@ export interface ReportData {
 /** The report's patient-week. */
 export const EXAMPLE_WEEK_MINUTES = 7 * 1440;
 
-export function reportData(manifest: Manifest, evaluation?: Evaluation): ReportData {
+export function reportData(manifest: Manifest, evaluation?: Evaluation, fidelity?: FidelityReport): ReportData {
   const summary = manifest.runs.reduce((total, run) => (run.summary ? mergeSummaries(total, run.summary) : total), emptySummary());
   // Re-simulating is exact (seed + index determine a patient) and cheaper than reading rows back.
   const run = manifest.runs[manifest.runs.length - 1]!;
@@ -49,6 +52,7 @@ export function reportData(manifest: Manifest, evaluation?: Evaluation): ReportD
     horizons,
     labelNames: timeseriesLabelNames(horizons),
     evaluation,
+    fidelity,
     summary,
     example: { profile, series, firstMinute, minutes },
     ...(cgmDevice && { exampleWeek: exampleWeek(run.config.randomSeed, run.firstPatientIndex, run.numPatients, mix, cgmDevice) }),

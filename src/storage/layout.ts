@@ -14,6 +14,8 @@ export const DATASET_CARD_KEY = 'DATASET_CARD.md';
 export const REPORT_KEY = 'report.html';
 /** Written by `npm run evaluate`; the card and report show it as their Baselines section. */
 export const EVALUATION_KEY = 'evaluation.json';
+/** What `npm run fidelity` measured against real people (src/fidelity/). */
+export const FIDELITY_KEY = 'fidelity.json';
 /** Written by `npm run realism`. */
 export const REALISM_REPORT_KEY = 'realism_report.json';
 
@@ -59,7 +61,16 @@ export function runLogFileName(startedAt: Date): string {
 export function isDatasetEntry(name: string): boolean {
   return (
     TABLES.some((t) => name === tableDirectory(t)) ||
-    [MANIFEST_KEY, SUCCESS_KEY, STAGING_PREFIX, 'DATASET_CARD.md', 'report.html', REALISM_REPORT_KEY, EVALUATION_KEY].includes(name) ||
+    [
+      MANIFEST_KEY,
+      SUCCESS_KEY,
+      STAGING_PREFIX,
+      'DATASET_CARD.md',
+      'report.html',
+      REALISM_REPORT_KEY,
+      EVALUATION_KEY,
+      FIDELITY_KEY,
+    ].includes(name) ||
     /^ml_dataset_generation_\d{8}_\d{6}\.log$/.test(name) ||
     /^_manifest\.json\..*\.tmp$/.test(name)
   );
