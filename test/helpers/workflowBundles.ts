@@ -1,7 +1,7 @@
 // The workflow bundled with small limits (test/helpers/smallLimits.ts in place of
 // workflows/limits.ts), for tests and recorded histories that exercise continue-as-new.
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import webpack from 'webpack';
 import { PROJECT_ROOT } from '../../src/temporal/devServer.ts';
@@ -30,6 +30,8 @@ export function smallLimitsBundlePath(): Promise<string> {
     if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
     const path = join(dir, `workflow-bundle-small-limits-${process.pid}.js`);
     writeFileSync(path, code);
+    // One per test process, removed when it ends: they no longer pile up in .cache.
+    process.once('exit', () => rmSync(path, { force: true }));
     return path;
   })();
   return cached;
