@@ -1,5 +1,6 @@
 // Layers point one way (docs: README "Architecture"). Each entry may import only itself and the
-// entries after it; `npm test` runs this check (scripts/test.sh) before any test.
+// entries after it; `npm test` runs this check (scripts/test.sh) before any test, with
+// scripts/folderCycles.mjs: no two folders import each other, even inside one entry.
 const LAYERS = [
   ['src/cli', 'src/temporal', 'activities', 'workflows'], // adapters: commands, Temporal
   ['src/pipeline'], // plan, stage, commit, abandon

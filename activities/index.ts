@@ -13,12 +13,15 @@ import { stageBatch } from '../src/pipeline/stage.ts';
 import type { ObjectStore } from '../src/storage/objectStore.ts';
 import { normaliseOutputLocation, openStore as openStoreAt } from '../src/storage/openStore.ts';
 import { isStorageError, STORAGE_FAILURE_TYPE } from '../src/storage/storageErrors.ts';
-import { leaseHolderState } from '../src/temporal/leaseHolder.ts';
+import type { Client } from '@temporalio/client';
+import type { HolderState, Lease } from '../src/pipeline/lease.ts';
 
-/** What the activities use from outside; every field has a production default or is optional. */
+/** What the activities use from outside: the lease holder lookup is given by the worker; the rest has a production default or is optional. */
 export interface ActivityDependencies {
   /** The dataset's store at a normalised location (a local directory or an s3:// URI). */
   openStore: (location: string) => ObjectStore;
+  /** Whether the workflow holding a dataset's lease still runs, asked of Temporal (src/temporal/leaseHolder.ts). */
+  leaseHolderState: (client: Client, holder: Lease) => Promise<HolderState>;
   /** Called after each patient of a batch is simulated, before the heartbeat yields. */
   afterPatient?: (batchIndex: number, patientsDone: number) => void;
   /** Called after each request of a commit (a batch result read, a part published, a log written). */
@@ -80,8 +83,8 @@ function retryOrEnd(error: unknown, what: string, location: string): never {
 }
 
 /** The activities a worker registers: plan a run, simulate a batch, commit, abandon. */
-export function createActivities(overrides: Partial<ActivityDependencies> = {}) {
-  const deps: ActivityDependencies = { openStore: openStoreAt, ...overrides };
+export function createActivities(dependencies: Pick<ActivityDependencies, 'leaseHolderState'> & Partial<ActivityDependencies>) {
+  const deps: ActivityDependencies = { openStore: openStoreAt, ...dependencies };
 
   async function planDatasetRun(request: { config: unknown; runId: string; workflowId: string; startedAt: string }): Promise<RunPlan> {
     try {
@@ -98,7 +101,7 @@ export function createActivities(overrides: Partial<ActivityDependencies> = {}) 
         request,
         omittedInheritedKeys(request.config),
         {
-          holderState: (holder) => leaseHolderState(Context.current().client, holder),
+          holderState: (holder) => deps.leaseHolderState(Context.current().client, holder),
           onTakeover: (stale) =>
             log.warn(
               `took over the lease of ${location} from run ${stale.runId} (workflow ${stale.workflowId}, since ${stale.startedAt}): ` +

@@ -10,6 +10,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
 import proto from '@temporalio/proto';
 import { PROJECT_ROOT, startDevServer } from '../src/temporal/devServer.ts';
+import { leaseHolderState } from '../src/temporal/leaseHolder.ts';
 import { workflowBundlePath } from '../src/temporal/workflowBundle.ts';
 import { freePort } from '../test/helpers/servers.ts';
 import { smallLimitsBundlePath } from '../test/helpers/workflowBundles.ts';
@@ -25,7 +26,7 @@ const workerWith = async (codePath: string) =>
     connection: await NativeConnection.connect({ address: server.address }),
     taskQueue: TASK_QUEUE,
     workflowBundle: { codePath },
-    activities: createActivities(),
+    activities: createActivities({ leaseHolderState }),
     maxConcurrentActivityTaskExecutions: 2,
   });
 const dataset = (name: string) => join(mkdtempSync(join(tmpdir(), 'record-')), name);

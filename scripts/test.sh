@@ -8,12 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 fast=false
 if [ "${1:-}" = "--fast" ]; then fast=true; shift; fi
-# Types first, then lint and formatting, then the layering (no cycles, layers only point down):
+# Types first, then lint and formatting, then the layering (no cycles of modules or of folders, layers only point down):
 # any of them fails the run before a server starts.
 npx tsc --noEmit -p .
 npx eslint .
 npx prettier --check --log-level warn .
 npx depcruise src activities workflows --config .dependency-cruiser.cjs
+node scripts/folderCycles.mjs src activities workflows
 files=(test/fast/*.test.ts)
 if [ "$fast" = false ]; then
   bash scripts/ensure-test-tools.sh

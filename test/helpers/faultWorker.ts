@@ -5,6 +5,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createActivities } from '../../activities/index.ts';
+import { leaseHolderState } from '../../src/temporal/leaseHolder.ts';
 import { runWorker } from '../../src/temporal/worker.ts';
 import { workflowBundlePath } from '../../src/temporal/workflowBundle.ts';
 import { startWorkerPool, type WorkerPool } from '../../src/temporal/workerPool.ts';
@@ -67,6 +68,7 @@ function hold(point: HoldPoint): void {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await runWorker(
     createActivities({
+      leaseHolderState,
       afterPatient: (batchIndex, patientsDone) => {
         if (patientsDone === 2) crash('batch-mid');
         if (batchIndex === 1 && patientsDone === 1) fail('batch-fails');
