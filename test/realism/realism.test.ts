@@ -14,6 +14,8 @@ import { addToSensorStudy, emptySensorStudy, sensorStudyReport } from '../../src
 import { ActivityKind } from '../../src/domain/activity.ts';
 
 const MINUTES = 3 * 1440;
+/** How many bands each list holds today: a list that loses one fails here instead of losing its test. */
+const EXPECTED = { realismBands: 2, cgmChecks: 9, effectBands: 3 };
 
 describe('realism of the default cohort (150 patients × 3 days, seed 42)', () => {
   const metrics: CgmMetrics[] = [];
@@ -31,6 +33,13 @@ describe('realism of the default cohort (150 patients × 3 days, seed 42)', () =
     windows += MINUTES - 5;
   }
 
+  it('every band is checked (a list that empties would drop its tests silently)', () => {
+    assert.equal(REALISM_BANDS.length, EXPECTED.realismBands);
+    assert.equal(cgmChecks.length, EXPECTED.cgmChecks);
+    assert.equal(LABEL_NAMES.length, 6);
+    assert.equal(windows, 150 * (MINUTES - 5));
+  });
+
   for (const band of REALISM_BANDS) {
     it(`${band.label}: cohort median in [${band.min.toFixed(2)}, ${band.max.toFixed(2)}] (${band.source})`, () => {
       const median = quantile(
@@ -43,7 +52,8 @@ describe('realism of the default cohort (150 patients × 3 days, seed 42)', () =
 
   // The night-time share of hypo episodes needs more patients than these (npm run realism has 400); the rest is held here.
   const cgm = sensorStudyReport(sensors);
-  for (const check of cgm.checks.filter((c) => c.band && !c.label.includes('00:00'))) {
+  const cgmChecks = cgm.checks.filter((c) => c.band && !c.label.includes('00:00'));
+  for (const check of cgmChecks) {
     it(`CGM: ${check.label} in [${check.band![0]}, ${check.band![1]}]`, () => {
       assert.ok(check.ok, `${check.value.toFixed(3)}`);
     });
@@ -82,6 +92,11 @@ describe(`realism per therapy × age group (${MIN_PATIENTS_PER_CELL} people per 
   }
   const groups = judgeGroups(patients);
 
+  it('every therapy × age cell and every trial effect is checked', () => {
+    assert.equal(groups.cells.length, THERAPIES.length * AGE_GROUPS.length);
+    assert.equal(EFFECT_BANDS.length, EXPECTED.effectBands);
+  });
+
   for (const cell of groups.cells) {
     it(`${cell.therapy} ${cell.ageGroup}: ${cell.checks.map((c) => `${c.metric} in [${c.min}, ${c.max}]`).join(', ') || 'reported (no band)'}`, () => {
       assert.equal(cell.patients, MIN_PATIENTS_PER_CELL);
@@ -104,6 +119,7 @@ describe(`realism per therapy × age group (${MIN_PATIENTS_PER_CELL} people per 
         .slice(0, 60)
         .map((p) => ({ ...p, metrics: { ...p.metrics, timeInRangePct: 0 } })),
     );
+    assert.ok(few.cells.length > 0, 'the adult cells are reported');
     assert.ok(few.cells.every((cell) => !cell.judged) && few.allHold);
   });
 
