@@ -27,7 +27,11 @@ export async function connectClient(
   return { connection, client: new Client({ connection, namespace: target.namespace }) };
 }
 
-export async function openSession(log: RunLog, options: { startServer: boolean; workers: number }): Promise<Session> {
+/** `workersElsewhere`: with no worker here, say how to start them (generate and resume with --workers 0). */
+export async function openSession(
+  log: RunLog,
+  options: { startServer: boolean; workers: number; workersElsewhere?: boolean },
+): Promise<Session> {
   const target = temporalTarget();
   let startEmbedded = false;
   if (target.configured) {
@@ -61,6 +65,11 @@ export async function openSession(log: RunLog, options: { startServer: boolean; 
     throw error;
   }
   if (workers) log.logger.info(`started ${options.workers} worker process(es)${workers.pinned ? ', each pinned to one core' : ''}`);
+  else if (options.workersElsewhere)
+    log.logger.warn(
+      `no worker runs here (--workers 0): the run waits for workers started elsewhere with ` +
+        `\`TEMPORAL_ADDRESS=${target.address} npm run worker\` (on machines that reach this server and the output location)`,
+    );
   return {
     target,
     client,

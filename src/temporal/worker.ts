@@ -7,6 +7,9 @@ import type { DatasetActivities } from '../../activities/index.ts';
 import { TASK_QUEUE, temporalTarget } from './connection.ts';
 import { PROJECT_ROOT } from '../util/projectRoot.ts';
 
+/** What @temporalio/worker logs when a worker registers activities only. */
+export const NO_WORKFLOWS_WARNING = 'No workflows registered, not polling for workflow tasks';
+
 /** How long a starting worker waits for its Temporal server to accept connections. */
 const SERVER_WAIT_MS = 30_000;
 
@@ -29,8 +32,14 @@ async function connectWhenServerIsUp(target: ReturnType<typeof temporalTarget>):
 /** Runs this process as a worker until it is told to stop (a signal, or its parent CLI gone). */
 export async function runWorker(activities: DatasetActivities): Promise<void> {
   const label = process.env.DIABETIC_TWIN_WORKER_LABEL ?? `worker pid ${process.pid}`;
+  // A pool runs the workflow code in its first process only: the others skip the workflow thread
+  // and its copy of the bundle. Every pool, including one started by `worker` elsewhere, has such
+  // a process, and a pool restarts a process that dies, so workflow tasks always find a worker.
+  const runsWorkflows = process.env.DIABETIC_TWIN_ACTIVITIES_ONLY !== '1';
   Runtime.install({
     logger: new DefaultLogger('INFO', (entry: LogEntry) => {
+      // The SDK warns when a worker registers no workflows: here that is the design, not a fault.
+      if (!runsWorkflows && entry.message === NO_WORKFLOWS_WARNING) return;
       const meta = entry.meta
         ? Object.entries(entry.meta).filter(
             ([k]) => !['sdkComponent', 'taskQueue', 'namespace', 'workflowType', 'taskToken', 'isLocal'].includes(k),
@@ -47,10 +56,6 @@ export async function runWorker(activities: DatasetActivities): Promise<void> {
   const target = temporalTarget();
   const connection = await connectWhenServerIsUp(target);
   const bundlePath = process.env.DIABETIC_TWIN_WORKFLOW_BUNDLE;
-  // A pool runs the workflow code in its first process only: the others skip the workflow thread
-  // and its copy of the bundle. Every pool, including one started by `worker` elsewhere, has such
-  // a process, and a pool restarts a process that dies, so workflow tasks always find a worker.
-  const runsWorkflows = process.env.DIABETIC_TWIN_ACTIVITIES_ONLY !== '1';
   const workflowCode = bundlePath
     ? { workflowBundle: { codePath: bundlePath } }
     : { workflowsPath: join(PROJECT_ROOT, 'workflows/index.ts') };

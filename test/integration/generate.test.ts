@@ -56,6 +56,8 @@ describe('generate through the real Temporal server and worker processes', () =>
     const result = await runCli(small(a, ['--workers', '2', '--batch-size', '4']), env);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /6 patients \(index 0–5\)/);
+    // A quiet run: the second worker runs activities only, by design, and says nothing about it.
+    assert.doesNotMatch(result.stderr, /\bWARN\b|No workflows registered/, result.stderr);
     const entries = readdirSync(a).sort();
     const logs = entries.filter((e) => /^ml_dataset_generation_\d{8}_\d{6}\.log$/.test(e));
     assert.equal(logs.length, 1);
@@ -497,12 +499,24 @@ describe('generate through the real Temporal server and worker processes', () =>
     assert.match(runLog(terminated), new RegExp(`took over the lease of .* from run ${stale.runId} \\(workflow ${stale.workflowId}`));
   });
 
+  it('--workers 0 says how to start workers elsewhere, then waits for them', async () => {
+    const run = startCli(['generate', '--patients', '2', '--days', '0.1', '--out', join(root, 'elsewhere'), '--workers', '0'], env);
+    try {
+      await waitFor('the hint', () => /no worker runs here \(--workers 0\)/.test(run.output().stderr), 30_000);
+      assert.match(run.output().stderr, new RegExp(`TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS.replace(/\./g, '\\.')} npm run worker`));
+    } finally {
+      process.kill(-run.child.pid!, 'SIGINT');
+      await run.done;
+    }
+  });
+
   it('starts its own embedded dev server when no address is configured', async () => {
     const e = join(root, 'e');
     const { port, env: embedded } = await embeddedServerEnv();
     const result = await runCli(['generate', '--patients', '2', '--days', '0.1', '--out', e, '--workers', '1'], embedded);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, new RegExp(`started embedded Temporal dev server on 127.0.0.1:${port}`));
+    assert.doesNotMatch(result.stderr, /\bWARN\b/, 'a first run prints no warning');
     assert.equal(await scalar(db, `SELECT count(*) FROM ${tableGlob(e, 'patient_demographics')}`), 2);
   });
 

@@ -62,7 +62,7 @@ export async function generate(flags: GenerateFlags & OutputFlags): Promise<numb
   const startedAtMs = Date.now();
   let session: Session | undefined;
   try {
-    session = await openSession(log, { startServer: true, workers });
+    session = await openSession(log, { startServer: true, workers, workersElsewhere: workers === 0 });
     const workflowId = workflowIdFor(location);
     let handle;
     try {

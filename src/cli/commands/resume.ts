@@ -34,7 +34,7 @@ export async function resume(flags: { out: string; workers?: string } & OutputFl
   const log = createRunLog(flags);
   let session: Session | undefined;
   try {
-    session = await openSession(log, { startServer: true, workers });
+    session = await openSession(log, { startServer: true, workers, workersElsewhere: workers === 0 });
     const handle = session.client.workflow.getHandle((await datasetWorkflowId(location)).workflowId);
     let description;
     try {
