@@ -22,8 +22,24 @@ export interface CgmMetrics {
 /** Episode: at least 15 consecutive minutes below 70, ended by 15 minutes at or above 70 (consensus definition). */
 const EPISODE_MIN_MINUTES = 15;
 
-export function cgmMetrics(glucose: ArrayLike<number>): CgmMetrics {
-  const minutes = glucose.length;
+/** The consensus thresholds: below 54, below 70, above 180, above 250 (in range: 70–180 inclusive), in one unit. */
+export type RangeThresholds = readonly [below54: number, below70: number, above180: number, above250: number];
+export const MGDL_THRESHOLDS: RangeThresholds = [54, 70, 180, 250];
+
+export interface RangeCounts {
+  readings: number;
+  inRange: number;
+  below70: number;
+  below54: number;
+  above180: number;
+  above250: number;
+  mean: number;
+  /** Population SD of the readings. */
+  sd: number;
+}
+
+/** Readings in each consensus range, and their mean and SD (NaN readings left out); thresholds in the values' unit. */
+export function rangeCounts(glucose: ArrayLike<number>, [b54, b70, a180, a250]: RangeThresholds = MGDL_THRESHOLDS): RangeCounts {
   let n = 0,
     inRange = 0,
     below70 = 0,
@@ -32,20 +48,25 @@ export function cgmMetrics(glucose: ArrayLike<number>): CgmMetrics {
     above250 = 0,
     sum = 0,
     sumSq = 0;
-  for (let i = 0; i < minutes; i++) {
+  for (let i = 0; i < glucose.length; i++) {
     const g = glucose[i]!;
     if (Number.isNaN(g)) continue;
     n++;
-    if (g >= 70 && g <= 180) inRange++;
-    if (g < 70) below70++;
-    if (g < 54) below54++;
-    if (g > 180) above180++;
-    if (g > 250) above250++;
+    if (g >= b70 && g <= a180) inRange++;
+    if (g < b70) below70++;
+    if (g < b54) below54++;
+    if (g > a180) above180++;
+    if (g > a250) above250++;
     sum += g;
     sumSq += g * g;
   }
   const mean = sum / n;
-  const sd = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+  return { readings: n, inRange, below70, below54, above180, above250, mean, sd: Math.sqrt(Math.max(0, sumSq / n - mean * mean)) };
+}
+
+export function cgmMetrics(glucose: ArrayLike<number>): CgmMetrics {
+  const minutes = glucose.length;
+  const { readings: n, inRange, below70, below54, above180, above250, mean, sd } = rangeCounts(glucose);
 
   const episodes = hypoEpisodeStarts(glucose).length;
 

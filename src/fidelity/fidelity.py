@@ -357,18 +357,19 @@ def main(work):
     synth_series = [s for s in series if s["side"] == "synthetic"]
     started = time.time()
     log(f"discriminator: {len(real_series)} real and {len(synth_series)} generated people with 5-minute dynamics")
-    result["discriminator"] = discriminate(real_series, synth_series, glucose, seed) if real_series else None
-    for source in sources:
-        subset = [s for s in real_series if s["source"] == source]
-        result["perSource"][source]["discriminator"] = discriminate(subset, synth_series, glucose, seed) if len(subset) >= 2 else None
+    def pooled_and_per_source(name, measure):
+        """The measure on every real person, then on each set's people (a set needs two)."""
+        result[name] = measure(real_series, synth_series, glucose, seed) if real_series else None
+        for source in sources:
+            subset = [s for s in real_series if s["source"] == source]
+            result["perSource"][source][name] = measure(subset, synth_series, glucose, seed) if len(subset) >= 2 else None
+
+    pooled_and_per_source("discriminator", discriminate)
     timings["discriminator"] = time.time() - started
 
     started = time.time()
     log("forecasting: persistence, trained on generated (TSTR), trained on other real people (TRTR)")
-    result["forecasting"] = forecasting(real_series, synth_series, glucose, seed) if real_series else None
-    for source in sources:
-        subset = [s for s in real_series if s["source"] == source]
-        result["perSource"][source]["forecasting"] = forecasting(subset, synth_series, glucose, seed) if len(subset) >= 2 else None
+    pooled_and_per_source("forecasting", forecasting)
     timings["forecasting"] = time.time() - started
 
     started = time.time()

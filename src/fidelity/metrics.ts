@@ -4,12 +4,13 @@
 // episodes and their nocturnal share by the project's own rule (dataset/cgmMetrics.ts), and the
 // dynamics: sd5, the SD of the change between consecutive observed 5-minute readings, and
 // acf30/acf60, the Pearson correlation of observed readings 30 and 60 minutes apart.
+import { MGDL_THRESHOLDS, rangeCounts, type RangeThresholds } from '../dataset/cgmMetrics.ts';
 import type { GlucoseUnit } from '../real/types.ts';
 import { heldMinutes, hypoEpisodeStarts, SLOT_MINUTES, SLOTS_PER_DAY, type GridSeries } from './series.ts';
 
 /** Consensus thresholds in each unit: [below54, below70, above180, above250]. */
-const THRESHOLDS: Record<GlucoseUnit, [number, number, number, number]> = {
-  'mg/dL': [54, 70, 180, 250],
+const THRESHOLDS: Record<GlucoseUnit, RangeThresholds> = {
+  'mg/dL': MGDL_THRESHOLDS,
   'mmol/L': [3.0, 3.9, 10.0, 13.9],
 };
 /** Level-1 episodes starting 00:00–06:00 are nocturnal (consensus). */
@@ -142,37 +143,19 @@ const count = (array: Float64Array | undefined, from: number, to: number) => {
 };
 
 export function segmentMetrics({ series, from, to }: Segment): SegmentMetrics {
-  const [b54, b70, a180, a250] = THRESHOLDS[series.unit];
   const source = series.glucose.subarray(from, to);
   const mgdl = series.commonMgdl.subarray(from, to);
-  let n = 0,
-    inRange = 0,
-    below70 = 0,
-    below54 = 0,
-    above180 = 0,
-    above250 = 0,
-    total = 0,
-    totalSq = 0,
-    lowRisk = 0,
+  // Ranges on the set's own values and unit; mean, CV and risk in mg/dL on the common grid.
+  const { readings: n, inRange, below70, below54, above180, above250 } = rangeCounts(source, THRESHOLDS[series.unit]);
+  const { mean, sd } = rangeCounts(mgdl);
+  let lowRisk = 0,
     highRisk = 0;
-  for (let i = 0; i < source.length; i++) {
-    const g = source[i]!;
-    if (Number.isNaN(g)) continue;
-    n++;
-    if (g >= b70 && g <= a180) inRange++;
-    if (g < b70) below70++;
-    if (g < b54) below54++;
-    if (g > a180) above180++;
-    if (g > a250) above250++;
-    const m = mgdl[i]!;
-    total += m;
-    totalSq += m * m;
+  for (const m of mgdl) {
+    if (Number.isNaN(m)) continue;
     const f = bgRiskScale(m);
     if (f < 0) lowRisk += 10 * f * f;
     else highRisk += 10 * f * f;
   }
-  const mean = total / n;
-  const sd = Math.sqrt(Math.max(0, (totalSq - n * mean * mean) / Math.max(1, n - 1)));
   const days = ((to - from) * SLOT_MINUTES) / 1440;
 
   const minutes = heldMinutes(mgdl, series.intervalMinutes);
