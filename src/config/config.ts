@@ -15,11 +15,11 @@ export const DEFAULT_CONFIG: Readonly<RunConfig> = {
   appendMode: true,
   // Forecasting horizons (OhioT1DM BGLP scores 30 and 60 min): targets and early-warning labels.
   forecastHorizonsMinutes: [30, 60] as number[],
-  // Cohort mix (README "Cohort", docs/PHYSIOLOGY.md): pump-delivered insulin (pump + AID) 65 %, as
+  // Cohort mix (docs/COMMANDS.md "Why these defaults", docs/PHYSIOLOGY.md): pump-delivered insulin (pump + AID) 65 %, as
   // the T1D Exchange registry's 63 % pump use (Foster et al. 2019); 30 % under 18.
   therapyMix: { mdi: 0.35, pump: 0.25, aid: 0.4 } as TherapyMix,
   ageMix: { child: 0.15, adolescent: 0.15, adult: 0.7 } as AgeMix,
-  // The CGM (README "CGM"): a one-minute device, so every minute window holds a fresh reading.
+  // The CGM (docs/COMMANDS.md "Why these defaults"): a one-minute device, so every minute window holds a fresh reading.
   cgmDevice: 'libre3' as CgmDevice,
   cgmGaps: false,
   withTruth: false,

@@ -15,7 +15,7 @@ export const SCHEMA_CHANGES: Record<number, string> = {
   5: 'Parquet written by DuckDB: timestamp in microseconds (still a UTC instant) and every column declared OPTIONAL',
 };
 
-/** Demographics columns: the contract's nine first, then the modeller's extras (README documents each). */
+/** Demographics columns: the contract's nine first, then the modeller's extras (docs/SCHEMA.md documents each). */
 export const DEMOGRAPHICS_COLUMNS = [
   { name: 'patient_id', type: 'utf8' },
   { name: 'age', type: 'int32' },

@@ -1,4 +1,4 @@
-/** The CGM devices a cohort can wear (README "CGM"): Abbott FreeStyle Libre 3, Dexcom G7, Dexcom G6. */
+/** The CGM devices a cohort can wear (docs/PHYSIOLOGY.md §9): Abbott FreeStyle Libre 3, Dexcom G7, Dexcom G6. */
 export const CGM_DEVICES = ['libre3', 'g7', 'g6'] as const;
 export type CgmDevice = (typeof CGM_DEVICES)[number];
 

@@ -1,4 +1,4 @@
-/** The therapies a simulated person can be on (README "Cohort"). */
+/** The therapies a simulated person can be on (docs/PHYSIOLOGY.md §1). */
 export const THERAPIES = ['mdi', 'pump', 'aid'] as const;
 export type Therapy = (typeof THERAPIES)[number];
 

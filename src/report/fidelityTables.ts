@@ -124,4 +124,4 @@ export function fidelityStaleNote(report: FidelityReport, manifest: Manifest): s
 
 export const FIDELITY_NOT_MEASURED =
   'Not measured. `npm run fidelity -- --in DATASET --real t1d-uom=PATH` compares this dataset with real people ' +
-  '(T1D-UOM, HUPA-UCM, OhioT1DM or any CSV of CGM readings; README "Against real people").';
+  '(T1D-UOM, HUPA-UCM, OhioT1DM or any CSV of CGM readings; docs/FIDELITY.md of the generator says how).';

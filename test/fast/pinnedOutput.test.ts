@@ -2,7 +2,7 @@
 // the CGM's gaps and the true glucose, on a 1-minute and a 5-minute sensor) hashed table by table
 // and compared with the values below. Any change to a number the generator writes fails here; a
 // deliberate model change updates these hashes and bumps the package version in the same commit
-// (README "Reproducibility").
+// (docs/DEVELOPMENT.md, "Pinned expected output").
 import assert from 'node:assert/strict';
 import { createHash, type Hash } from 'node:crypto';
 import { describe, it } from 'node:test';
