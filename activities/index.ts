@@ -2,17 +2,18 @@
 // Built by createActivities with their dependencies injected (as Temporal's samples do): the
 // production worker takes the defaults; a test composes its own worker with its own observers.
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
-import { ConfigError, omittedInheritedKeys, validateRunConfig } from '../src/config/config.ts';
+import { ConfigError, omittedInheritedKeys, validateRunConfig, type RunConfig } from '../src/config/config.ts';
 import type { BatchStats } from '../src/dataset/batchStats.ts';
 import { abandonRun } from '../src/pipeline/abandon.ts';
-import { commitRun, type CommitProgress, type CommitSummary } from '../src/pipeline/commit.ts';
+import { commitRun, CommitUnfinishedError, type CommitProgress, type CommitSummary } from '../src/pipeline/commit.ts';
 import { PermanentRunError } from '../src/pipeline/errors.ts';
 import { planRun } from '../src/pipeline/plan.ts';
 import type { RunPlan } from '../src/pipeline/runPlan.ts';
 import { stageBatch } from '../src/pipeline/stage.ts';
 import type { ObjectStore } from '../src/storage/objectStore.ts';
 import { normaliseOutputLocation, openStore as openStoreAt } from '../src/storage/openStore.ts';
-import { isStorageError, STORAGE_FAILURE_TYPE } from '../src/storage/storageErrors.ts';
+import { STORAGE_FAILURE_TYPE, STORAGE_NEEDS_PERSON_TYPE, STORAGE_PATIENCE_TYPE } from '../src/storage/storageErrors.ts';
+import { judgeStorageFailure, type StorageWait } from './storageFailures.ts';
 import type { Client } from '@temporalio/client';
 import type { HolderState, Lease } from '../src/pipeline/lease.ts';
 
@@ -35,61 +36,87 @@ export interface ActivityDependencies {
  */
 export const MAX_ATTEMPTS_BEYOND_STORAGE = 4;
 
+/** The commit's steps before its manifest is written: a cancel may stop it there. */
+const PRE_MANIFEST_STEPS = new Set(['reading batch results', 'publishing part files']);
+
 /** Config errors and refusals end the run at once. */
 function endIfFinal(error: unknown): void {
   if (error instanceof ConfigError || error instanceof PermanentRunError) throw ApplicationFailure.nonRetryable(error.message, error.name);
 }
 
-/** A storage failure is retried under its own type, so the progress bar can tell an outage (retried as long as it takes) from the rest. */
-function retryIfStorage(error: unknown, message: string): void {
-  if (isStorageError(error)) throw ApplicationFailure.retryable(message, STORAGE_FAILURE_TYPE);
+/** The storage wait carried from the attempt before (its last heartbeat's details). */
+function carriedWait(): StorageWait | undefined {
+  return (Context.current().info.heartbeatDetails as { storageWait?: StorageWait } | undefined)?.storageWait;
 }
 
-/** The plan's failures: final ones end the run, anything else is retried. */
-function planFailure(error: unknown): never {
+/**
+ * A storage failure: said once per cause, retried under its class's type while its patience lasts
+ * (the progress bar shows it), and the run ends once it has lasted longer. Returns when the failure
+ * is not the storage's.
+ */
+function storageFailure(error: unknown, what: string, location: string, config: Partial<RunConfig>, details: object = {}): void {
+  const verdict = judgeStorageFailure(error, location, config, carriedWait(), Date.now());
+  if (!verdict) return;
+  if (verdict.end) {
+    log.error(`${what}: ${verdict.message}`);
+    throw ApplicationFailure.nonRetryable(verdict.message, STORAGE_PATIENCE_TYPE);
+  }
+  if (verdict.newCause) log.warn(`${what} is waiting for storage: ${verdict.message}`);
+  // Heartbeat details reach the next attempt: that is how it knows since when the storage fails.
+  Context.current().heartbeat({ ...details, storageWait: verdict.wait });
+  throw ApplicationFailure.retryable(
+    verdict.message,
+    verdict.storageClass === 'needsPerson' ? STORAGE_NEEDS_PERSON_TYPE : STORAGE_FAILURE_TYPE,
+  );
+}
+
+/** The plan's failures: final ones end the run, storage ones wait within their patience, anything else is retried. */
+function planFailure(error: unknown, location: string | undefined, config: Partial<RunConfig>): never {
   endIfFinal(error);
-  retryIfStorage(error, (error as Error).message);
+  if (location) storageFailure(error, 'the plan', location, config);
   throw error;
 }
 
-/** Storage failures that a person must act on get a message that says so; they stay retryable. */
-function explainStorageError(error: unknown, location: string): unknown {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new Error(
-      `no space left on the device holding ${location}; committed data is intact. Free space: the work is ` +
-        `retried automatically (or continue later with npm run resume -- --out ${location})`,
-    );
+/**
+ * A committed run whose tail failed is never abandoned: a storage outage is retried while its
+ * patience lasts and the retry finishes the tail; anything else (a refused write, storage that
+ * needs a person, a bug) reports the run committed with what is left, which the next commit or
+ * `resume` completes.
+ */
+function committedButUnfinished(error: CommitUnfinishedError, plan: RunPlan, details: object): CommitSummary {
+  const verdict = judgeStorageFailure(error.cause, plan.location, plan.config, carriedWait(), Date.now());
+  if (verdict?.storageClass === 'transient' && !verdict.end) {
+    if (verdict.newCause) log.warn(`the commit is waiting for storage: ${verdict.message}`);
+    Context.current().heartbeat({ ...details, storageWait: verdict.wait });
+    throw ApplicationFailure.retryable(verdict.message, STORAGE_FAILURE_TYPE);
   }
-  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
-    return new Error(`cannot write to ${location} (${code}); committed data is intact. Fix permissions: the work is retried automatically`);
-  }
-  return error;
+  const unfinished = `${error.message}; the next commit of the dataset or npm run resume finishes it`;
+  log.warn(unfinished);
+  return { ...error.summary, unfinished };
 }
 
-/** Ends the run for a failure that retries cannot fix; a storage failure (or an early attempt) is retried. */
-function retryOrEnd(error: unknown, what: string, location: string): never {
+/** Ends the run for a failure that retries cannot fix; a storage failure waits within its patience; others get a few attempts. */
+function retryOrEnd(error: unknown, what: string, plan: RunPlan, details: object = {}): never {
   endIfFinal(error);
+  storageFailure(error, what, plan.location, plan.config, details);
   const attempt = Context.current().info.attempt;
-  if (!isStorageError(error) && attempt >= MAX_ATTEMPTS_BEYOND_STORAGE) {
+  if (attempt >= MAX_ATTEMPTS_BEYOND_STORAGE) {
     const message = `${what} failed ${attempt} times: ${(error as Error)?.message ?? String(error)}`;
     log.error(message);
     throw ApplicationFailure.nonRetryable(message, 'RunFailed');
   }
-  const explained = explainStorageError(error, location);
-  log.warn(`${what} failed (will retry): ${(explained as Error).message}`);
-  retryIfStorage(error, (explained as Error).message);
-  throw explained;
+  log.warn(`${what} failed (will retry): ${(error as Error)?.message ?? String(error)}`);
+  throw error;
 }
 
-/** The activities a worker registers: plan a run, simulate a batch, commit, abandon. */
 export function createActivities(dependencies: Pick<ActivityDependencies, 'leaseHolderState'> & Partial<ActivityDependencies>) {
   const deps: ActivityDependencies = { openStore: openStoreAt, ...dependencies };
 
   async function planDatasetRun(request: { config: unknown; runId: string; workflowId: string; startedAt: string }): Promise<RunPlan> {
+    let location: string | undefined;
+    let config: RunConfig | undefined;
     try {
-      const config = validateRunConfig(request.config);
-      let location: string;
+      config = validateRunConfig(request.config);
       try {
         location = normaliseOutputLocation(config.outputDir);
       } catch (error) {
@@ -119,7 +146,7 @@ export function createActivities(dependencies: Pick<ActivityDependencies, 'lease
       });
       return plan;
     } catch (error) {
-      planFailure(error);
+      planFailure(error, location, config ?? {});
     }
   }
 
@@ -129,7 +156,7 @@ export function createActivities(dependencies: Pick<ActivityDependencies, 'lease
       return await simulateBatchUnchecked(request);
     } catch (error) {
       if (error instanceof Error && error.name === 'CancelledFailure') throw error;
-      retryOrEnd(error, `batch ${request.batchIndex}`, request.plan.location);
+      retryOrEnd(error, `batch ${request.batchIndex}`, request.plan, { batchIndex: request.batchIndex });
     }
   }
 
@@ -138,8 +165,9 @@ export function createActivities(dependencies: Pick<ActivityDependencies, 'lease
     const startedAt = Date.now();
     // Runs inside the encoder's pull of the next patient. The event loop turns between the
     // encoder's pulls, so the SDK sends these heartbeats and sees a cancellation meanwhile.
+    const storageWait = carriedWait();
     const result = await stageBatch(deps.openStore(request.plan.location), request.plan, request.batchIndex, (done) => {
-      context.heartbeat({ batchIndex: request.batchIndex, patientsDone: done });
+      context.heartbeat({ batchIndex: request.batchIndex, patientsDone: done, storageWait });
       deps.afterPatient?.(request.batchIndex, done);
       if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason ?? new Error('cancelled');
     });
@@ -157,14 +185,23 @@ export function createActivities(dependencies: Pick<ActivityDependencies, 'lease
   async function commitDatasetRun(request: { plan: RunPlan; finishedAt: string }): Promise<CommitSummary> {
     const context = Context.current();
     let summary: CommitSummary;
+    const storageWait = carriedWait();
+    let last: CommitProgress | undefined;
     try {
       summary = await commitRun(deps.openStore(request.plan.location), request.plan, request.finishedAt, (progress) => {
         // The details show in `describe` (the CLI's progress bar reads them during the commit).
-        context.heartbeat(progress);
+        last = progress;
+        context.heartbeat({ ...progress, storageWait });
         deps.afterCommitStep?.(progress);
+        // Cancelled before the manifest (reading results, publishing parts): stop, and the run is
+        // abandoned (its published parts removed). Past the manifest the commit finishes.
+        if (context.cancellationSignal.aborted && PRE_MANIFEST_STEPS.has(progress.step))
+          throw context.cancellationSignal.reason ?? new Error('cancelled');
       });
     } catch (error) {
-      retryOrEnd(error, 'commit', request.plan.location);
+      if (error instanceof Error && error.name === 'CancelledFailure') throw error;
+      if (error instanceof CommitUnfinishedError) return committedButUnfinished(error, request.plan, last ?? {});
+      retryOrEnd(error, 'commit', request.plan, last ?? {});
     }
     log.info('run committed', { runId: summary.runId, patients: summary.patients, alreadyCommitted: summary.alreadyCommitted });
     return summary;
@@ -184,7 +221,19 @@ export function createActivities(dependencies: Pick<ActivityDependencies, 'lease
       }
     }
     if (!location) return;
-    await abandonRun(deps.openStore(location), request.runId);
+    Context.current().heartbeat({ abandoning: request.runId });
+    try {
+      await abandonRun(deps.openStore(location), request.runId);
+    } catch (error) {
+      // The workflow gives the clean-up a few quick attempts only; it says why it could not finish.
+      const verdict = judgeStorageFailure(error, location, {}, undefined, Date.now());
+      if (!verdict) throw error;
+      log.warn(`the clean-up of run ${request.runId} failed: ${verdict.message}`);
+      throw ApplicationFailure.retryable(
+        verdict.message,
+        verdict.storageClass === 'needsPerson' ? STORAGE_NEEDS_PERSON_TYPE : STORAGE_FAILURE_TYPE,
+      );
+    }
     log.info('run abandoned; staging removed', { runId: request.runId });
   }
 

@@ -16,7 +16,8 @@ import { freePort } from '../test/helpers/servers.ts';
 import { smallLimitsBundlePath } from '../test/helpers/workflowBundles.ts';
 
 const TASK_QUEUE = 'record-histories';
-const out = join(PROJECT_ROOT, 'test/replay/histories');
+// HISTORIES_OUT: record elsewhere (to add one history beside the kept ones, not overwrite them).
+const out = process.env.HISTORIES_OUT ?? join(PROJECT_ROOT, 'test/replay/histories');
 process.env.DIABETIC_TWIN_STATE_DIR = mkdtempSync(join(tmpdir(), 'record-state-'));
 const server = await startDevServer({ port: await freePort() });
 const connection = await Connection.connect({ address: server.address });

@@ -7,6 +7,8 @@ import {
   continueAsNew,
   defineQuery,
   isCancellation,
+  log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -65,12 +67,34 @@ const { simulateBatch } = proxyActivities<DatasetActivities>({
   heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
-const { commitDatasetRun, abandonDatasetRun } = proxyActivities<DatasetActivities>({
+const { commitDatasetRun } = proxyActivities<DatasetActivities>({
   startToCloseTimeout: '30 minutes',
   // The commit heartbeats per file, so a crash mid-commit is retried (and finished) promptly.
   heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  // A cancel reaches a commit that has not written its manifest (it stops); one past it finishes.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
+// The clean-up gets a few quick attempts: storage it cannot reach must not hold the run open. What
+// it leaves (staging, the lease) is taken over and removed by the dataset's next run.
+const { abandonDatasetRun } = proxyActivities<DatasetActivities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '5 seconds', maximumAttempts: 3 },
+});
+
+/** The clean-up, which never fails the workflow: a failure is logged and left for the next run. */
+async function abandon(request: Parameters<typeof abandonDatasetRun>[0]): Promise<void> {
+  try {
+    await abandonDatasetRun(request);
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    log.warn('the clean-up could not reach the storage; the next run of the dataset takes over its staging and lease', {
+      runId: request.runId,
+      cause: error.cause?.message ?? error.message,
+    });
+  }
+}
 
 /** The one workflow type: `generateDataset`, one JSON argument with the camelCase config fields. */
 export async function generateDataset(config: unknown, continuation?: Continuation): Promise<GenerateResult> {
@@ -98,9 +122,7 @@ export async function generateDataset(config: unknown, continuation?: Continuati
       if (isCancellation(error)) {
         // Cancelled while planning: the plan may have taken the lease; give it back.
         progress.phase = 'cancelling';
-        await CancellationScope.nonCancellable(() =>
-          abandonDatasetRun({ outputDir: outputDirOf(config), runId: info.firstExecutionRunId }),
-        );
+        await CancellationScope.nonCancellable(() => abandon({ outputDir: outputDirOf(config), runId: info.firstExecutionRunId }));
         throw error;
       }
       // Bad input and a locked dataset are final: surface the activity's own message.
@@ -156,7 +178,7 @@ export async function generateDataset(config: unknown, continuation?: Continuati
       await CancellationScope.nonCancellable(async () => {
         // Every batch still running stops (or finishes) first: none may write after the clean-up.
         await Promise.allSettled(inFlight.values());
-        await abandonDatasetRun({ location: plan.location, runId: plan.runId });
+        await abandon({ location: plan.location, runId: plan.runId });
       });
     } else if (error instanceof ActivityFailure) {
       // A batch failed for good (the activity gave up on a failure retries cannot fix): the run
@@ -164,23 +186,33 @@ export async function generateDataset(config: unknown, continuation?: Continuati
       progress.phase = 'failing';
       await CancellationScope.nonCancellable(async () => {
         await Promise.allSettled(inFlight.values());
-        await abandonDatasetRun({ location: plan.location, runId: plan.runId });
+        await abandon({ location: plan.location, runId: plan.runId });
       });
       throw runFailure(error);
     }
     throw error;
   }
 
-  // Once committing, finish: a half-cancelled commit would leave the dataset between two states.
   progress.phase = 'committing';
   let commit: CommitSummary;
+  // Runs begun before this change kept the commit out of a cancel's reach altogether.
+  const cancellableCommit = patched('cancellable-commit');
   try {
-    commit = await CancellationScope.nonCancellable(() => commitDatasetRun({ plan, finishedAt: new Date().toISOString() }));
+    const request = { plan, finishedAt: new Date().toISOString() };
+    commit = cancellableCommit ? await commitDatasetRun(request) : await CancellationScope.nonCancellable(() => commitDatasetRun(request));
   } catch (error) {
+    if (isCancellation(error)) {
+      // Cancelled before its manifest was written (a commit past it finishes and returns): nothing was published.
+      progress.phase = 'cancelling';
+      await CancellationScope.nonCancellable(() => abandon({ location: plan.location, runId: plan.runId }));
+      throw error;
+    }
     if (!(error instanceof ActivityFailure)) throw error;
-    // Refused for good before anything was published (a conflict, a broken invariant): clean up, fail.
+    // Failed for good before its manifest was written (a conflict, a broken invariant, storage
+    // broken longer than its patience): nothing was published, so clean up and fail. A failure
+    // after the manifest never gets here: the commit reports the run committed and what is left.
     progress.phase = 'failing';
-    await CancellationScope.nonCancellable(() => abandonDatasetRun({ location: plan.location, runId: plan.runId }));
+    await CancellationScope.nonCancellable(() => abandon({ location: plan.location, runId: plan.runId }));
     throw runFailure(error);
   }
   progress.phase = 'done';

@@ -118,8 +118,10 @@ function printSummary(result: GenerateResult, log: RunLog, options: AttachOption
         bytesWritten: commit.bytesWritten,
         datasetTotals: commit.datasetTotals,
         wallSeconds,
+        ...(commit.unfinished && { warning: commit.unfinished }),
       }) + '\n',
     );
+    if (commit.unfinished) log.logger.warn(commit.unfinished);
     return;
   }
   const lines = [
@@ -139,4 +141,6 @@ function printSummary(result: GenerateResult, log: RunLog, options: AttachOption
   ];
   for (const line of lines) log.line(line);
   if (!options.quiet) process.stdout.write(lines.join('\n') + '\n');
+  // Committed all the same (exit 0): say what is left and who finishes it.
+  if (commit.unfinished) log.logger.warn(commit.unfinished);
 }

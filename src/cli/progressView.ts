@@ -4,7 +4,7 @@ import { progressQuery } from '../../workflows/generateDataset.ts';
 import type { RunLog } from '../util/logger.ts';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { CommitProgress } from '../pipeline/commit.ts';
-import { STORAGE_FAILURE_TYPE } from '../storage/storageErrors.ts';
+import { STORAGE_FAILURE_TYPE, STORAGE_NEEDS_PERSON_TYPE } from '../storage/storageErrors.ts';
 import { phaseEta } from './phaseEta.ts';
 
 type PendingActivities = Awaited<ReturnType<WorkflowHandle['describe']>>['raw']['pendingActivities'];
@@ -18,13 +18,20 @@ function commitProgress(pending: PendingActivities): CommitProgress | undefined 
   return undefined;
 }
 
-/** "waiting for storage: <reason>" while an activity is being retried after a storage failure. */
+/**
+ * "waiting for storage: <reason>" while an activity is retried after an outage, "storage needs you:
+ * <what to fix>" after a failure a person must fix (refused credentials, a missing bucket, a
+ * read-only disk): the latter first, since it will not pass by itself.
+ */
 export function storageWait(pending: PendingActivities): string | undefined {
-  for (const activity of pending ?? []) {
-    const failure = activity.lastFailure;
-    if ((activity.attempt ?? 0) > 1 && failure?.applicationFailureInfo?.type === STORAGE_FAILURE_TYPE) {
-      const reason = (failure.message ?? '').replace(/\s+/g, ' ');
-      return `waiting for storage: ${reason.length > 100 ? `${reason.slice(0, 99)}…` : reason}`;
+  const lines = { [STORAGE_NEEDS_PERSON_TYPE]: 'storage needs you', [STORAGE_FAILURE_TYPE]: 'waiting for storage' } as const;
+  for (const type of [STORAGE_NEEDS_PERSON_TYPE, STORAGE_FAILURE_TYPE] as const) {
+    for (const activity of pending ?? []) {
+      const failure = activity.lastFailure;
+      if ((activity.attempt ?? 0) > 1 && failure?.applicationFailureInfo?.type === type) {
+        const reason = (failure.message ?? '').replace(/\s+/g, ' ');
+        return `${lines[type]}: ${reason.length > 140 ? `${reason.slice(0, 139)}…` : reason}`;
+      }
     }
   }
   return undefined;

@@ -50,6 +50,14 @@ export function addRunOptions(
     )
     .option('--cgm-gaps', 'leave warm-ups, failed sensors and signal loss as nulls in the glucose columns (default: no nulls)')
     .option('--with-truth', 'add blood_glucose_mgdl, the simulated plasma glucose at t0, beside the CGM columns')
+    .option(
+      '--storage-patience <duration>',
+      `how long to wait on storage a person must fix (refused credentials, a missing bucket, a read-only disk) before the run ends: 90s, 30m, 2h… (default ${DEFAULT_CONFIG.storagePatience})`,
+    )
+    .option(
+      '--outage-patience <duration>',
+      `how long to wait on a storage outage (network, S3 5xx, a full disk) before the run ends (default ${DEFAULT_CONFIG.outagePatience})`,
+    )
     .option('--config <file>', 'JSON file with config fields (camelCase); flags override it');
 }
 
@@ -90,6 +98,8 @@ export interface GenerateFlags {
   cgmDevice?: string;
   cgmGaps?: boolean;
   withTruth?: boolean;
+  storagePatience?: string;
+  outagePatience?: string;
   workers?: string;
   append?: boolean;
   config?: string;
@@ -147,6 +157,8 @@ export function resolveRunConfig(flags: GenerateFlags): { config: RunConfig; wor
   if (flags.cgmDevice !== undefined) values.cgmDevice = flags.cgmDevice;
   if (flags.cgmGaps) values.cgmGaps = true;
   if (flags.withTruth) values.withTruth = true;
+  if (flags.storagePatience !== undefined) values.storagePatience = flags.storagePatience;
+  if (flags.outagePatience !== undefined) values.outagePatience = flags.outagePatience;
   if (flags.append === false) values.appendMode = false;
   const config = validateRunConfig(values);
   const workers = parseWorkers(flags.workers ?? fileWorkers);

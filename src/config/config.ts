@@ -23,7 +23,28 @@ export const DEFAULT_CONFIG: Readonly<RunConfig> = {
   cgmDevice: 'libre3' as CgmDevice,
   cgmGaps: false,
   withTruth: false,
+  // How long a run waits on storage before it ends (docs/OPERATIONS.md "When storage fails"):
+  // refused credentials, a missing bucket or a read-only disk do not mend themselves, and a nightly
+  // run that waits on them only blocks the next night's; 15 minutes covers a secret being rotated
+  // and someone reading the message. An outage (network, 5xx, a full disk) may pass: a day.
+  storagePatience: '15m',
+  outagePatience: '1d',
 };
+
+/** `90s`, `30m`, `2h`, `1d` (also fractions, `1.5h`): a duration from 1 second to 30 days. */
+const DURATION = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/;
+const DURATION_UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+export const MAX_PATIENCE_MS = 30 * 86_400_000;
+
+/** Milliseconds of a duration text (`90s`, `30m`, `2h`, `1d`); NaN if it is not one. */
+export function durationMs(text: string): number {
+  const match = DURATION.exec(text.trim());
+  return match ? Number(match[1]) * DURATION_UNIT_MS[match[2]!]! : Number.NaN;
+}
+const durationSchema = z.string().refine((text) => {
+  const ms = durationMs(text);
+  return ms >= 1000 && ms <= MAX_PATIENCE_MS;
+});
 
 export const MIN_HORIZON_MINUTES = 2;
 export const MAX_HORIZON_MINUTES = 720;
@@ -87,6 +108,8 @@ export const runConfigSchema = z
     cgmDevice: z.enum(CGM_DEVICES),
     cgmGaps: z.boolean(),
     withTruth: z.boolean(),
+    storagePatience: durationSchema,
+    outagePatience: durationSchema,
   })
   .strict();
 
@@ -109,6 +132,8 @@ const ALLOWED: Record<keyof RunConfig, string> = {
   cgmDevice: `one of ${CGM_DEVICES.join(', ')}`,
   cgmGaps: 'true or false',
   withTruth: 'true or false',
+  storagePatience: 'a duration from 1s to 30d, e.g. 90s, 30m, 2h, 1d',
+  outagePatience: 'a duration from 1s to 30d, e.g. 90s, 30m, 2h, 1d',
 };
 
 /** The CLI option that sets each config field, so errors speak the user's language. */
@@ -128,6 +153,8 @@ export const CLI_OPTION: Record<keyof RunConfig, string> = {
   cgmDevice: '--cgm-device',
   cgmGaps: '--cgm-gaps',
   withTruth: '--with-truth',
+  storagePatience: '--storage-patience',
+  outagePatience: '--outage-patience',
 };
 
 export class ConfigError extends Error {

@@ -6,6 +6,7 @@ import { htmlReport } from '../report/htmlReport.ts';
 import { reportData } from '../report/reportData.ts';
 import {
   batchResultKey,
+  deltaLogPrefix,
   DATASET_CARD_KEY,
   emptyPartFileName,
   EVALUATION_KEY,
@@ -14,6 +15,7 @@ import {
   stagedPartKey,
   stagingRunPrefix,
   SUCCESS_KEY,
+  TABLES,
   type TableName,
 } from '../storage/layout.ts';
 import { readManifest, writeManifest, type Manifest, type ManifestRun } from '../storage/manifest.ts';
@@ -34,7 +36,24 @@ export type CommitSummary = Pick<ManifestRun, 'runId' | 'runSeq' | 'firstPatient
   bytesWritten: number;
   datasetTotals: Manifest['totals'];
   alreadyCommitted: boolean;
+  /** Committed, but a step after the manifest failed (a Delta log entry, the card, the clean-up): what is left, finished by the next commit or `resume`. */
+  unfinished?: string;
 };
+
+/**
+ * The run is committed (its manifest is written) but a step after it failed: the next commit of
+ * the dataset, or a retried or resumed one, rolls it forward. Never a reason to abandon the run.
+ */
+export class CommitUnfinishedError extends Error {
+  constructor(
+    readonly summary: CommitSummary,
+    readonly step: string,
+    override readonly cause: unknown,
+  ) {
+    super(`run ${summary.runId} is committed, but ${step} failed: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'CommitUnfinishedError';
+  }
+}
 
 /** Requests a commit keeps in flight at once (reading batch results, publishing parts). */
 export const COMMIT_PARALLEL_REQUESTS = 32;
@@ -62,9 +81,14 @@ export async function commitRun(
   const previous = await readManifest(store);
   const committed = previous?.runs.find((r) => r.runId === plan.runId);
   if (committed && previous) {
-    await finishCommit(store, previous, plan, onProgress);
+    await finishAfterManifest(store, previous, plan, onProgress, summaryFromRun(committed, previous, true));
     return summaryFromRun(committed, previous, true);
   }
+
+  // A run before this one whose commit left its Delta log entries unfinished (committed all the
+  // same) gets them now, so every run stays one version in every table. A dataset with no log at
+  // all is one written before the logs existed: its version 0 will hold every run (finishCommit).
+  if (previous && (await hasDeltaLogs(store))) await rollDeltaLogsForward(store, previous);
 
   // Reading and publishing run a bounded number of requests at once and report every step, so a
   // large run on a slow store heartbeats from the first request to the last.
@@ -95,8 +119,29 @@ export async function commitRun(
   });
   const { manifest, run } = nextManifest(previous, plan, results, newFiles, finishedAt);
   await writeManifest(store, manifest);
-  await finishCommit(store, manifest, plan, onProgress);
+  await finishAfterManifest(store, manifest, plan, onProgress, summaryFromRun(run, manifest, false));
   return summaryFromRun(run, manifest, false);
+}
+
+/** finishCommit, whose failures are those of a committed run. */
+async function finishAfterManifest(
+  store: ObjectStore,
+  manifest: Manifest,
+  plan: RunPlan,
+  onProgress: (progress: CommitProgress) => void,
+  summary: CommitSummary,
+): Promise<void> {
+  try {
+    await finishCommit(store, manifest, plan, onProgress);
+  } catch (error) {
+    throw new CommitUnfinishedError(summary, 'finishing it (Delta logs, card and report, _SUCCESS, staging, lease)', error);
+  }
+}
+
+/** Whether any table of the dataset has a Delta log yet. */
+async function hasDeltaLogs(store: ObjectStore): Promise<boolean> {
+  for (const table of TABLES) if ((await store.list(`${deltaLogPrefix(table)}/`)).length > 0) return true;
+  return false;
 }
 
 /** A zero-row part with the table's schema, staged like the others (its bytes are the same on a retry). */

@@ -1,6 +1,7 @@
 // The dataset's lease: one run writes a dataset at a time, whatever started it.
 import { LEASE_KEY, STAGING_PREFIX, stagingRunPrefix, takeoverKey } from '../storage/layout.ts';
 import { getText, type ObjectStore } from '../storage/objectStore.ts';
+import { removeUnpublishedParts } from './orphanParts.ts';
 
 export interface Lease {
   runId: string;
@@ -35,13 +36,15 @@ export type HolderState = 'running' | 'closed' | 'unknown';
 
 /**
  * Takes over the lease of a run whose workflow has closed: the one planner that creates the
- * takeover marker removes the stale run's staging and lease (the marker last), then everyone
+ * takeover marker removes the stale run's staging, its parts published without a manifest, and its
+ * lease (the marker last), then everyone
  * competes for the lease again by create-if-absent. Returns whether this planner removed them.
  */
 export async function clearStaleLease(store: ObjectStore, stale: Lease, takenOverBy: Lease): Promise<boolean> {
   const marker = takeoverKey(stale.runId);
   if (!(await store.putIfAbsent(marker, JSON.stringify({ stale, takenOverBy })))) return false;
   await store.deletePrefix(stagingRunPrefix(stale.runId));
+  await removeUnpublishedParts(store, stale.runId);
   const lease = await readLease(store);
   if (lease?.runId === stale.runId) await store.delete(LEASE_KEY);
   await store.delete(marker);

@@ -37,12 +37,18 @@ export function s3ClientFromEnvironment(): S3Client {
   return new S3Client(config);
 }
 
+/**
+ * A missing object. A missing bucket, and versitygw's 404 for an unknown access key, are not: they
+ * are storage a person must fix (storageErrors.ts), never an empty dataset.
+ */
 const isMissing = (error: unknown) =>
-  error instanceof NoSuchKey ||
-  error instanceof NotFound ||
-  (error as { name?: string })?.name === 'NotFound' ||
-  (error as { name?: string })?.name === 'NoSuchKey' ||
-  (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 404;
+  (error as { name?: string })?.name !== 'NoSuchBucket' &&
+  !/access key/i.test((error as { message?: string })?.message ?? '') &&
+  (error instanceof NoSuchKey ||
+    error instanceof NotFound ||
+    (error as { name?: string })?.name === 'NotFound' ||
+    (error as { name?: string })?.name === 'NoSuchKey' ||
+    (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 404);
 
 /** A dataset under s3://bucket/prefix. Single PUTs and completed multipart uploads are atomic. */
 export class S3Store implements ObjectStore {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_CONFIG, validateRunConfig, type RunConfig } from '../../src/config/config.ts';
 import { abandonRun } from '../../src/pipeline/abandon.ts';
-import { commitRun, type CommitProgress } from '../../src/pipeline/commit.ts';
+import { commitRun, CommitUnfinishedError, type CommitProgress } from '../../src/pipeline/commit.ts';
 import { emptyStats } from '../../src/dataset/batchStats.ts';
 import { PermanentRunError } from '../../src/pipeline/errors.ts';
 import { planRun } from '../../src/pipeline/plan.ts';
@@ -463,5 +463,53 @@ describe('Delta Lake logs', () => {
       const adds = deltaCommits(store, table).flatMap((actions) => actions.filter((a) => a.add).map((a) => a.add.path));
       assert.equal(new Set(adds).size, adds.length, `${table}: no file added twice`);
     }
+  });
+
+  it('a write refused for good after the manifest never abandons the run: it is committed, what is left is named, the next commit finishes it', async () => {
+    const store = new MemoryStore();
+    const plan = await planRun(store, config(), ids());
+    for (let batch = 0; batch < plan.batchCount; batch++) await stageBatch(store, plan, batch, async () => {});
+    const valLog = `${deltaLogPrefix('timeseries_features_val')}/${commitFileName(0)}`;
+    store.beforeOperation = (op, key) => {
+      if (op === 'putIfAbsent' && key === valLog) throw new PermanentRunError('the Delta log refused the write');
+    };
+    const finishedAt = new Date(Date.UTC(2026, 10, 29, 13)).toISOString();
+    const refused = await commitRun(store, plan, finishedAt).then(
+      () => assert.fail('the refused log write must be reported'),
+      (error: unknown) => error,
+    );
+    assert.ok(refused instanceof CommitUnfinishedError, String(refused));
+    assert.equal(refused.summary.runId, plan.runId);
+    assert.match(refused.message, /is committed, but finishing it \(Delta logs.*\) failed: the Delta log refused the write/);
+    store.beforeOperation = () => {};
+    const committedFiles = manifestOf(store).files.map((f) => f.path);
+    assert.equal(manifestOf(store).runs[0]!.runId, plan.runId);
+    // The clean-up of a committed run (a workflow that failed anyway, a takeover) keeps every file.
+    await abandonRun(store, plan.runId);
+    for (const path of committedFiles) assert.ok(store.objects.has(path), `${path} kept`);
+    await runOnce(store);
+    assert.deepEqual(await deltaAgreesWithManifest(store), [1, 1, 1, 1]);
+  });
+
+  it('abandoning a run stopped mid-publish removes the parts it had published; no file of a committed run goes', async () => {
+    const store = new MemoryStore();
+    await runOnce(store);
+    const before = manifestOf(store).files.map((f) => f.path);
+    const plan = await planRun(store, config({ numPatients: 6 }), ids());
+    for (let batch = 0; batch < plan.batchCount; batch++) await stageBatch(store, plan, batch, async () => {});
+    let published = 0;
+    store.beforeOperation = (op) => {
+      if (op === 'publish' && ++published === 3) throw new Error('storage gone mid-publish');
+    };
+    await assert.rejects(commitRun(store, plan, new Date(Date.UTC(2026, 10, 29, 13)).toISOString()), /storage gone mid-publish/);
+    store.beforeOperation = () => {};
+    const orphans = () =>
+      TABLES.flatMap((table) => store.keys(`${tableDirectory(table)}/`)).filter((key) => key.endsWith(`-${plan.runId}.parquet`));
+    assert.equal(orphans().length, 2, 'two parts were published before the failure');
+    await abandonRun(store, plan.runId);
+    assert.deepEqual(orphans(), []);
+    for (const path of before) assert.ok(store.objects.has(path), `${path} kept`);
+    assert.deepEqual(store.keys(STAGING_PREFIX), []);
+    assert.equal(store.text(LEASE_KEY), undefined);
   });
 });

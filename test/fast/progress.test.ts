@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatDuration, phaseEta } from '../../src/cli/phaseEta.ts';
 import { storageWait } from '../../src/cli/progressView.ts';
-import { STORAGE_FAILURE_TYPE } from '../../src/storage/storageErrors.ts';
+import { STORAGE_FAILURE_TYPE, STORAGE_NEEDS_PERSON_TYPE } from '../../src/storage/storageErrors.ts';
 
 describe('progress bar ETA', () => {
   it('starts over when the phase changes: a long commit after the batches gets its own estimate', () => {
@@ -55,6 +55,16 @@ describe('progress bar: waiting for storage', () => {
       'waiting for storage: connect ECONNREFUSED 127.0.0.1:9000',
     );
     const long = storageWait([activity(2, STORAGE_FAILURE_TYPE, 'x'.repeat(300))])!;
-    assert.equal(long.length, 'waiting for storage: '.length + 100);
+    assert.equal(long.length, 'waiting for storage: '.length + 140);
+  });
+
+  it('a failure a person must fix comes first, as "storage needs you"', () => {
+    assert.equal(
+      storageWait([
+        activity(4, STORAGE_FAILURE_TYPE, 'connect ECONNREFUSED'),
+        activity(2, STORAGE_NEEDS_PERSON_TYPE, 'S3 refused the secret key (AWS_SECRET_ACCESS_KEY)'),
+      ]),
+      'storage needs you: S3 refused the secret key (AWS_SECRET_ACCESS_KEY)',
+    );
   });
 });

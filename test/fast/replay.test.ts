@@ -17,8 +17,16 @@ describe('replay of recorded histories', () => {
     .filter((f) => f.endsWith('.pb'))
     .sort();
 
-  it('has the recorded runs: completed, cancelled mid-run, continued as new', () => {
-    assert.deepEqual(files, ['cancelled.pb', 'completed.pb', 'continued-1.pb', 'continued-2.pb', 'continued-3.pb']);
+  it('has the recorded runs: completed, cancelled mid-run, continued as new; and the first two again with the cancellable commit', () => {
+    assert.deepEqual(files, [
+      'cancelled-cancellable-commit.pb',
+      'cancelled.pb',
+      'completed-cancellable-commit.pb',
+      'completed.pb',
+      'continued-1.pb',
+      'continued-2.pb',
+      'continued-3.pb',
+    ]);
   });
 
   it('every history replays without a determinism error', async () => {

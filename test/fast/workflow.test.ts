@@ -14,6 +14,7 @@ import type { RunPlan } from '../../src/pipeline/runPlan.ts';
 import { TEMPORAL_BINARY } from '../../src/temporal/devServer.ts';
 import { workflowBundlePath } from '../../src/temporal/workflowBundle.ts';
 import type { GenerateResult } from '../../workflows/generateDataset.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { smallLimitsBundlePath } from '../helpers/workflowBundles.ts';
 
 const TASK_QUEUE = 'workflow-test';
@@ -40,6 +41,14 @@ function stubs(options: {
   /** This batch gives up for good (as the activity does after its attempts at a failure that is not the storage's). */
   failBatch?: number;
   failCommit?: boolean;
+  /** Batches fail as storage that needs a person does, at every attempt (retried by the server). */
+  batchesWaitOnStorage?: boolean;
+  /** The commit waits on storage before its manifest: it heartbeats until cancelled. */
+  commitWaitsMs?: number;
+  /** The clean-up cannot reach the storage either. */
+  abandonFails?: boolean;
+  /** The commit reports the run committed with its Delta logs unfinished. */
+  commitUnfinished?: boolean;
 }) {
   const events: Event[] = [];
   const note = (what: string) => events.push({ at: Date.now(), what });
@@ -65,6 +74,8 @@ function stubs(options: {
     },
     async simulateBatch(request: { batchIndex: number }): Promise<BatchStats> {
       note(`batch ${request.batchIndex} started`);
+      if (options.batchesWaitOnStorage)
+        throw ApplicationFailure.retryable('S3 refused the secret key (AWS_SECRET_ACCESS_KEY)', 'StorageNeedsAttention');
       if (request.batchIndex === options.failBatch) {
         note(`batch ${request.batchIndex} failed`);
         throw ApplicationFailure.nonRetryable('batch 1 failed 4 times: Parquet writer wrote 9 rows, expected 10', 'RunFailed');
@@ -98,10 +109,25 @@ function stubs(options: {
     async commitDatasetRun(): Promise<CommitSummary> {
       note('commit');
       if (options.failCommit) throw ApplicationFailure.nonRetryable('refusing to commit: part-1-0 belongs to run r0', 'PermanentRunError');
-      return {} as CommitSummary;
+      if (options.commitWaitsMs) {
+        const context = Context.current();
+        const deadline = Date.now() + options.commitWaitsMs;
+        try {
+          while (Date.now() < deadline) {
+            context.heartbeat({ step: 'publishing part files', done: 0, total: 1 });
+            await context.sleep(20);
+          }
+        } catch (error) {
+          note('commit stopped');
+          throw error;
+        }
+      }
+      return (options.commitUnfinished ? { runId: 'r', unfinished: 'run r is committed, but finishing it failed' } : {}) as CommitSummary;
     },
     async abandonDatasetRun(request: { location?: string; outputDir?: string; runId: string }): Promise<void> {
       note(`abandon ${request.location ?? request.outputDir}`);
+      if (options.abandonFails)
+        throw ApplicationFailure.retryable('S3 refused the secret key (AWS_SECRET_ACCESS_KEY)', 'StorageNeedsAttention');
     },
   };
   return { activities, events };
@@ -255,5 +281,44 @@ describe('generateDataset workflow (stub activities)', () => {
     assert.match(cause.message, /refusing to commit/);
     const what = events.map((e) => e.what);
     assert.deepEqual(what.slice(-2), ['commit', 'abandon /tmp/nowhere']);
+  });
+
+  it('cancel while every batch waits on storage and the clean-up cannot reach it either: the run ends cancelled within seconds', async () => {
+    const { activities, events } = stubs({ batches: 3, batchesWaitOnStorage: true, abandonFails: true });
+    await withWorker(activities, async () => {
+      const handle = await start('wf-cancel-waiting');
+      await waitFor('three batches', () => events.filter((e) => e.what.endsWith('started')).length >= 3, 10_000);
+      const cancelledAt = Date.now();
+      await handle.cancel();
+      await assert.rejects(
+        handle.result(),
+        (error: unknown) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure,
+      );
+      assert.ok(Date.now() - cancelledAt < 30_000, `ended ${Date.now() - cancelledAt} ms after the cancel`);
+    });
+    // The clean-up was tried a few times, then left to the next run.
+    assert.equal(events.filter((e) => e.what.startsWith('abandon')).length, 3);
+  });
+
+  it('cancel while the commit waits on storage before its manifest: the commit stops, the run is abandoned', async () => {
+    const { activities, events } = stubs({ batches: 2, commitWaitsMs: 60_000 });
+    await withWorker(activities, async () => {
+      const handle = await start('wf-cancel-commit');
+      await waitFor('the commit', () => events.some((e) => e.what === 'commit'), 10_000);
+      await handle.cancel();
+      await assert.rejects(
+        handle.result(),
+        (error: unknown) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure,
+      );
+    });
+    const order = events.map((e) => e.what);
+    assert.ok(order.indexOf('commit stopped') < order.indexOf('abandon /tmp/nowhere'), order.join(' → '));
+  });
+
+  it('a commit that reports the run committed with its logs unfinished completes the run, never abandons it', async () => {
+    const { activities, events } = stubs({ batches: 2, commitUnfinished: true });
+    const result = await withWorker(activities, async () => (await start('wf-unfinished')).result());
+    assert.match(result.commit.unfinished!, /is committed, but finishing it failed/);
+    assert.ok(!events.some((e) => e.what.startsWith('abandon')));
   });
 });

@@ -17,17 +17,18 @@ export interface TestS3 {
   env: Record<string, string>;
   createBucket(name: string): string;
   stop(): Promise<void>;
-  restart(): Promise<void>;
+  /** Starts it again on the same port and root; with `secret`, under another secret key (as if it had been rotated). */
+  restart(secret?: string): Promise<void>;
 }
 
 export async function startTestS3(): Promise<TestS3> {
   const root = mkdtempSync(join(tmpdir(), 'versitygw-'));
   const port = await freePort();
   let child: ChildProcess | undefined;
-  const start = async () => {
+  const start = async (secret = S3_SECRET_KEY) => {
     child = spawn(
       join(PROJECT_ROOT, '.tools/bin/versitygw'),
-      ['--access', S3_ACCESS_KEY, '--secret', S3_SECRET_KEY, '--port', `127.0.0.1:${port}`, 'posix', root],
+      ['--access', S3_ACCESS_KEY, '--secret', secret, '--port', `127.0.0.1:${port}`, 'posix', root],
       { stdio: 'ignore' },
     );
     const deadline = Date.now() + 20_000;
@@ -50,8 +51,8 @@ export async function startTestS3(): Promise<TestS3> {
     async stop() {
       if (child) await stopProcess(child, 2000);
     },
-    async restart() {
-      await start();
+    async restart(secret?: string) {
+      await start(secret);
     },
   };
 }

@@ -8,6 +8,7 @@ import { temporalTarget } from '../../temporal/connection.ts';
 import { datasetWorkflowId } from '../../temporal/datasetWorkflow.ts';
 import { EXIT, exitFor } from '../failures.ts';
 import { formatBytes } from '../progressView.ts';
+import { storageFailureAdvice, storageFailureClass } from '../../storage/storageErrors.ts';
 import { connectClient } from '../../temporal/session.ts';
 
 export function registerStatus(program: Command): void {
@@ -30,8 +31,19 @@ export async function status(flags: { out: string; json?: boolean }): Promise<nu
     return exitFor(error);
   }
   const store = openStore(location);
-  const manifest = await readManifest(store);
-  const lease = await readLease(store);
+  let manifest: Awaited<ReturnType<typeof readManifest>>;
+  let lease: Awaited<ReturnType<typeof readLease>>;
+  try {
+    manifest = await readManifest(store);
+    lease = await readLease(store);
+  } catch (error) {
+    // A missing bucket or refused credentials are not an empty dataset: say what is wrong.
+    if (storageFailureClass(error) === undefined) throw error;
+    const problem = storageFailureAdvice(error, location);
+    if (flags.json) process.stdout.write(JSON.stringify({ location, readable: false, problem }) + '\n');
+    else process.stdout.write(`Dataset ${location}\n  cannot be read: ${problem}\n`);
+    return EXIT.failed;
+  }
   let workflow: { status: string; progress?: RunProgress } | undefined;
   const target = temporalTarget();
   try {

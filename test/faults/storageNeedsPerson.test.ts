@@ -1,0 +1,171 @@
+// Storage a person must fix, against the real servers: versitygw restarted under another secret key
+// (credentials rotated under a running generation) and a bucket removed. What the user sees within
+// seconds; the run ending by itself once its patience has passed (exit 1, the cause named,
+// committed data byte-identical); `cancel` returning within a minute; the next run proceeding once
+// it is fixed, with nothing of the failed run left; the same breakage fixed within the patience
+// giving the rows of an uninterrupted run.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DevServer } from '../../src/temporal/devServer.ts';
+import { runCli, startCli } from '../helpers/cli.ts';
+import { assertCommittedLayout, datasetHash } from '../helpers/datasetChecks.ts';
+import { duckdb } from '../helpers/duckdb.ts';
+import { startTestS3, type TestS3 } from '../helpers/s3Server.ts';
+import { startTestTemporal } from '../helpers/servers.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const ROTATED = 'rotated-secret-9f3Kq2Lw7Xc1Vb8Nz0Ts';
+/** 16 batches of one patient: a run long enough to break while it stages. */
+const RUN = ['--patients', '16', '--days', '0.25', '--batch-size', '1', '--seed', '71', '--workers', '1'];
+let temporal: DevServer;
+let s3: TestS3;
+let db: DuckDBConnection;
+let env: Record<string, string>;
+
+before(async () => {
+  temporal = await startTestTemporal();
+  s3 = await startTestS3();
+  env = { TEMPORAL_ADDRESS: temporal.address, ...s3.env };
+  db = await duckdb();
+});
+after(async () => {
+  await s3?.stop();
+  await temporal?.stop();
+});
+
+/** Every file of a dataset by its bytes' hash (what "committed data untouched" means). */
+function fileHashes(dataset: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of readdirSync(dataset, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    const key = relative(dataset, path);
+    if (key.startsWith('_staging') || key.startsWith('.')) continue;
+    out[key] = createHash('sha256').update(readFileSync(path)).digest('hex');
+  }
+  return out;
+}
+
+const stagedBatches = (dataset: string) =>
+  readdirSync(join(dataset, '_staging'), { recursive: true }).filter(
+    (name) => String(name).endsWith('.json') && String(name).includes('batch'),
+  ).length;
+
+/** A committed dataset of 2 patients, then a second run started on it; resolves once it has staged a few batches. */
+async function committedThenRunning(name: string, patience: string[]) {
+  const bucketDir = s3.createBucket(name);
+  const out = `s3://${name}/ds`;
+  const first = await runCli(
+    ['generate', '--patients', '2', '--days', '0.25', '--seed', '71', '--out', out, '--workers', '1', '--quiet'],
+    env,
+  );
+  assert.equal(first.code, 0, first.stderr);
+  const dataset = join(bucketDir, 'ds');
+  const committed = fileHashes(dataset);
+  const run = startCli(['generate', ...RUN, '--out', out, ...patience], env);
+  await waitFor('a few batches staged', () => existsSync(join(dataset, '_staging')) && stagedBatches(dataset) >= 2, 120_000);
+  return { out, dataset, committed, run };
+}
+
+describe('storage a person must fix (versitygw, real credentials)', () => {
+  it('secret rotated mid-run: said within seconds; the run ends by itself after --storage-patience, committed data untouched; the next run proceeds once fixed', async (t) => {
+    const { out, dataset, committed, run } = await committedThenRunning('rotated', ['--storage-patience', '20s']);
+    await s3.stop();
+    await s3.restart(ROTATED);
+    const brokeAt = Date.now();
+    try {
+      await waitFor(
+        'the cause, said at once',
+        () => /S3 refused the secret key \(AWS_SECRET_ACCESS_KEY\)/.test(run.output().stderr + run.output().stdout),
+        30_000,
+      );
+      const saidAfter = Date.now() - brokeAt;
+      const ended = await run.done;
+      const endedAfter = Date.now() - brokeAt;
+      assert.equal(ended.code, 1, ended.stdout + ended.stderr);
+      assert.match(ended.stderr, /longer than its patience \(--storage-patience 20s\): the run ends; committed data is intact/);
+      t.diagnostic(`cause shown ${saidAfter} ms after the rotation; run ended (exit 1) after ${endedAfter} ms`);
+      assert.ok(saidAfter < 30_000, `said after ${saidAfter} ms`);
+      assert.ok(endedAfter < 90_000, `ended ${endedAfter} ms after the rotation (patience 20 s, retries at most every 30 s)`);
+      // While broken, status names the problem instead of reading an empty dataset.
+      const status = await runCli(['status', '--out', out], env);
+      assert.equal(status.code, 1, status.stdout + status.stderr);
+      assert.match(status.stdout, /cannot be read: S3 refused the secret key/);
+    } finally {
+      await s3.stop();
+      await s3.restart();
+    }
+    assert.deepEqual(fileHashes(dataset), committed, 'committed data byte-identical');
+    const next = await runCli(['generate', '--patients', '2', '--days', '0.25', '--out', out, '--workers', '1', '--quiet'], env);
+    assert.equal(next.code, 0, next.stderr);
+    assertCommittedLayout(dataset);
+    assert.equal(existsSync(join(dataset, '_staging')), false, 'no staging of the failed run left');
+  });
+
+  it('cancel while the run waits on refused credentials returns within a minute and says so', async (t) => {
+    const { out, dataset, committed, run } = await committedThenRunning('cancelled', ['--storage-patience', '10m']);
+    await s3.stop();
+    await s3.restart(ROTATED);
+    try {
+      await waitFor('the cause', () => /S3 refused the secret key/.test(run.output().stderr + run.output().stdout), 30_000);
+      const cancelStarted = Date.now();
+      // `cancel` itself runs with the (refused) credentials: it must not need the storage to end the run.
+      const cancel = await runCli(['cancel', '--out', out], env, 90_000);
+      const cancelTook = Date.now() - cancelStarted;
+      t.diagnostic(`cancel returned after ${cancelTook} ms`);
+      assert.ok(cancelTook < 60_000, `cancel took ${cancelTook} ms`);
+      assert.equal(cancel.code, 0, cancel.stdout + cancel.stderr);
+      assert.match(cancel.stdout, /cancelled the generation of s3:\/\/cancelled\/ds; committed data is untouched/);
+      const ended = await run.done;
+      assert.equal(ended.code, 1);
+    } finally {
+      await s3.stop();
+      await s3.restart();
+    }
+    assert.deepEqual(fileHashes(dataset), committed);
+    const next = await runCli(['generate', '--patients', '2', '--days', '0.25', '--out', out, '--workers', '1', '--quiet'], env);
+    assert.equal(next.code, 0, next.stderr);
+    assert.equal(existsSync(join(dataset, '_staging')), false, 'the lease and staging the cancelled run left were taken over');
+  });
+
+  it('fixed within the patience: the run completes with the rows of an uninterrupted run', async () => {
+    const reference = join(mkdtempSync(join(tmpdir(), 'rotation-ref-')), 'ds');
+    const uninterrupted = await runCli(
+      ['generate', '--patients', '2', '--days', '0.25', '--seed', '71', '--out', reference, '--workers', '1', '--quiet'],
+      env,
+    );
+    assert.equal(uninterrupted.code, 0, uninterrupted.stderr);
+    const appended = await runCli(['generate', ...RUN, '--out', reference, '--quiet'], env);
+    assert.equal(appended.code, 0, appended.stderr);
+
+    const { dataset, run } = await committedThenRunning('fixed', ['--storage-patience', '5m']);
+    await s3.stop();
+    await s3.restart(ROTATED);
+    await waitFor('the cause', () => /S3 refused the secret key/.test(run.output().stderr + run.output().stdout), 30_000);
+    await s3.stop();
+    await s3.restart();
+    const done = await run.done;
+    assert.equal(done.code, 0, done.stderr);
+    assertCommittedLayout(dataset);
+    assert.deepEqual(await datasetHash(db, dataset), await datasetHash(db, reference));
+  });
+
+  it('the bucket removed: status says so (not an empty dataset); a new run is refused at once naming it', async () => {
+    const bucketDir = s3.createBucket('gone');
+    const out = 's3://gone/ds';
+    const first = await runCli(['generate', '--patients', '2', '--days', '0.1', '--out', out, '--workers', '1', '--quiet'], env);
+    assert.equal(first.code, 0, first.stderr);
+    rmSync(bucketDir, { recursive: true, force: true });
+    const status = await runCli(['status', '--out', out], env);
+    assert.equal(status.code, 1);
+    assert.match(status.stdout, /cannot be read: the bucket of s3:\/\/gone\/ds does not exist: create it, or fix --out/);
+    const refused = await runCli(['generate', '--patients', '2', '--days', '0.1', '--out', out, '--workers', '1'], env);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /the bucket does not exist/);
+  });
+});
