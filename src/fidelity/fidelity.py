@@ -350,7 +350,8 @@ def main(work):
             for name in ("sd5", "acf30", "acf60")
         }
     for source in sources:
-        result["perSource"][source] = {"metrics": metric_table([r for r in real_rows if r["source"] == source])}
+        rows = [r for r in real_rows if r["source"] == source]
+        result["perSource"][source] = {"metrics": result["metrics"] if len(rows) == len(real_rows) else metric_table(rows)}
     timings["metrics"] = time.time() - started
 
     real_series = [s for s in series if s["side"] == "real"]
@@ -362,7 +363,10 @@ def main(work):
         result[name] = measure(real_series, synth_series, glucose, seed) if real_series else None
         for source in sources:
             subset = [s for s in real_series if s["source"] == source]
-            result["perSource"][source][name] = measure(subset, synth_series, glucose, seed) if len(subset) >= 2 else None
+            if len(subset) == len(real_series):
+                result["perSource"][source][name] = result[name]  # one set: the pooled figures are its own
+            else:
+                result["perSource"][source][name] = measure(subset, synth_series, glucose, seed) if len(subset) >= 2 else None
 
     pooled_and_per_source("discriminator", discriminate)
     timings["discriminator"] = time.time() - started

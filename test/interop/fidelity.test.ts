@@ -26,11 +26,13 @@ const realPeople = [
   .map(realGridSeries)
   .filter((s) => s.dynamics);
 
-/** A series' slots [from, to) as a series of its own, on one side (the same person: folds keep both halves together). */
+/** A series' slots [from, to) as a series of its own, on one side (the same person: folds keep both halves together; one set). */
 function part(series: GridSeries, from: number, to: number, side: GridSeries['side']): GridSeries {
   return {
     ...series,
     side,
+    source: 'fixtures',
+    personId: `${series.source}:${series.personId}`,
     startMs: series.startMs + from * 300_000,
     glucose: series.glucose.slice(from, to),
     commonMgdl: series.commonMgdl.slice(from, to),
@@ -97,7 +99,10 @@ describe('the measurement is honest (real excerpts)', () => {
       copy.commonMgdl = s.commonMgdl.map((v) => (Number.isNaN(v) ? v : onCommonGrid(v + 5 * rng.normal())));
       return copy;
     });
-    const result = await measure(realPeople, noisy);
+    const result = await measure(
+      realPeople.map((s) => part(s, 0, s.glucose.length, 'real')),
+      noisy,
+    );
     t.diagnostic(`AUROC ${result.discriminator.auroc.toFixed(3)}`);
     assert.ok(result.discriminator.auroc > 0.9, `AUROC ${result.discriminator.auroc}`);
   });
