@@ -6,7 +6,8 @@
 // giving the rows of an uninterrupted run.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +16,7 @@ import type { DevServer } from '../../src/temporal/devServer.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
 import { assertCommittedLayout, datasetHash } from '../helpers/datasetChecks.ts';
 import { duckdb } from '../helpers/duckdb.ts';
+import { heldMarker, startFaultWorkers } from '../helpers/faultWorker.ts';
 import { startTestS3, type TestS3 } from '../helpers/s3Server.ts';
 import { startTestTemporal } from '../helpers/servers.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -45,7 +47,8 @@ function fileHashes(dataset: string): Record<string, string> {
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
     const key = relative(dataset, path);
-    if (key.startsWith('_staging') || key.startsWith('.')) continue;
+    // Staging and the run logs belong to runs in flight, not to the committed data.
+    if (key.startsWith('_staging') || key.startsWith('.') || key.endsWith('.log')) continue;
     out[key] = createHash('sha256').update(readFileSync(path)).digest('hex');
   }
   return out;
@@ -73,8 +76,8 @@ async function committedThenRunning(name: string, patience: string[]) {
 }
 
 describe('storage a person must fix (versitygw, real credentials)', () => {
-  it('secret rotated mid-run: said within seconds; the run ends by itself after --storage-patience, committed data untouched; the next run proceeds once fixed', async (t) => {
-    const { out, dataset, committed, run } = await committedThenRunning('rotated', ['--storage-patience', '20s']);
+  it('secret rotated mid-run: said within seconds; the run ends by itself after --storage-patience (10 s), committed data untouched; the next run proceeds once fixed', async (t) => {
+    const { out, dataset, committed, run } = await committedThenRunning('rotated', ['--storage-patience', '10s']);
     await s3.stop();
     await s3.restart(ROTATED);
     const brokeAt = Date.now();
@@ -88,10 +91,10 @@ describe('storage a person must fix (versitygw, real credentials)', () => {
       const ended = await run.done;
       const endedAfter = Date.now() - brokeAt;
       assert.equal(ended.code, 1, ended.stdout + ended.stderr);
-      assert.match(ended.stderr, /longer than its patience \(--storage-patience 20s\): the run ends; committed data is intact/);
+      assert.match(ended.stderr, /longer than its patience \(--storage-patience 10s\): the run ends; committed data is intact/);
       t.diagnostic(`cause shown ${saidAfter} ms after the rotation; run ended (exit 1) after ${endedAfter} ms`);
       assert.ok(saidAfter < 30_000, `said after ${saidAfter} ms`);
-      assert.ok(endedAfter < 90_000, `ended ${endedAfter} ms after the rotation (patience 20 s, retries at most every 30 s)`);
+      assert.ok(endedAfter < 90_000, `ended ${endedAfter} ms after the rotation (patience 10 s, retries at most every 30 s)`);
       // While broken, status names the problem instead of reading an empty dataset.
       const status = await runCli(['status', '--out', out], env);
       assert.equal(status.code, 1, status.stdout + status.stderr);
@@ -167,5 +170,93 @@ describe('storage a person must fix (versitygw, real credentials)', () => {
     const refused = await runCli(['generate', '--patients', '2', '--days', '0.1', '--out', out, '--workers', '1'], env);
     assert.equal(refused.code, 2, refused.stderr);
     assert.match(refused.stderr, /the bucket does not exist/);
+  });
+});
+
+/**
+ * Makes directories immutable (chattr +i: even root gets EPERM creating, renaming or deleting in
+ * them), as a read-only file system behaves for the run. Needs root on ext4: under CI (root) a
+ * failure fails the test; elsewhere the test is skipped, saying why.
+ */
+function immutable(t: { skip: (why: string) => void }, on: boolean, ...dirs: string[]): boolean {
+  try {
+    execFileSync('chattr', ['-R', on ? '+i' : '-i', ...dirs], { stdio: 'pipe' });
+    return true;
+  } catch (error) {
+    const why = `chattr failed (needs root on ext4): ${String((error as { stderr?: Buffer }).stderr ?? error).trim()}`;
+    if (process.env.CI === 'true') assert.fail(`${why}; CI runs as root, so this is a failure there`);
+    t.skip(why);
+    return false;
+  }
+}
+
+describe('a local output that cannot be written (a person must fix it)', () => {
+  const localRun = (dataset: string, extra: string[] = []) =>
+    runCli(['generate', '--patients', '2', '--days', '0.25', '--seed', '71', '--out', dataset, '--workers', '1', '--quiet', ...extra], {
+      TEMPORAL_ADDRESS: temporal.address,
+    });
+
+  it('mid-batch: named at once, the run ends after its patience, committed data untouched; writable again, the next run takes over', async (t) => {
+    const dataset = join(mkdtempSync(join(tmpdir(), 'immutable-batch-')), 'ds');
+    assert.equal((await localRun(dataset)).code, 0);
+    const committed = fileHashes(dataset);
+    const run = startCli(['generate', ...RUN, '--out', dataset, '--storage-patience', '10s'], { TEMPORAL_ADDRESS: temporal.address });
+    await waitFor('a few batches staged', () => existsSync(join(dataset, '_staging')) && stagedBatches(dataset) >= 2, 120_000);
+    if (!immutable(t, true, join(dataset, '_staging'))) {
+      process.kill(-run.child.pid!, 'SIGKILL');
+      return;
+    }
+    try {
+      await waitFor('the cause', () => /cannot write to .* \(EPERM\): fix its permissions/.test(run.output().stderr), 30_000);
+      const ended = await run.done;
+      assert.equal(ended.code, 1, ended.stderr);
+      assert.match(ended.stderr, /longer than its patience \(--storage-patience 10s\): the run ends; committed data is intact/);
+    } finally {
+      immutable(t, false, join(dataset, '_staging'));
+    }
+    assert.deepEqual(fileHashes(dataset), committed, 'committed data byte-identical');
+    assert.ok(existsSync(join(dataset, '_staging')), 'the clean-up could not remove the staging: left for the next run');
+    assert.equal((await localRun(dataset)).code, 0);
+    assertCommittedLayout(dataset);
+    assert.equal(existsSync(join(dataset, '_staging')), false, 'the next run took the failed run’s staging and lease over');
+  });
+
+  it('mid-commit: a commit that cannot publish ends after its patience with nothing published; the next run proceeds', async (t) => {
+    const dataset = join(mkdtempSync(join(tmpdir(), 'immutable-commit-')), 'ds');
+    assert.equal((await localRun(dataset)).code, 0);
+    const committed = fileHashes(dataset);
+    const tables = readdirSync(dataset)
+      .filter((name) => name.endsWith('.parquet'))
+      .map((name) => join(dataset, name));
+    const release = join(mkdtempSync(join(tmpdir(), 'immutable-commit-hold-')), 'release');
+    const workers = await startFaultWorkers(temporal.address, { holdAt: 'commit-start', release });
+    try {
+      const run = startCli(
+        ['generate', '--patients', '4', '--days', '0.25', '--out', dataset, '--workers', '0', '--storage-patience', '10s'],
+        {
+          TEMPORAL_ADDRESS: temporal.address,
+        },
+      );
+      await waitFor('the commit started', () => existsSync(heldMarker(release)), 120_000);
+      if (!immutable(t, true, ...tables)) {
+        writeFileSync(release, '');
+        process.kill(-run.child.pid!, 'SIGKILL');
+        return;
+      }
+      writeFileSync(release, '');
+      try {
+        const ended = await run.done;
+        assert.equal(ended.code, 1, ended.stderr);
+        assert.match(ended.stderr, /\(EPERM\): fix its permissions; the storage has failed for \d+ s, longer than its patience/);
+      } finally {
+        immutable(t, false, ...tables);
+      }
+      assert.deepEqual(fileHashes(dataset), committed, 'nothing published, committed data byte-identical');
+    } finally {
+      await workers.pool.stop();
+    }
+    assert.equal((await localRun(dataset)).code, 0);
+    assertCommittedLayout(dataset);
+    assert.equal(existsSync(join(dataset, '_staging')), false);
   });
 });
