@@ -54,8 +54,19 @@ function carriedWait(): StorageWait | undefined {
  * (the progress bar shows it), and the run ends once it has lasted longer. Returns when the failure
  * is not the storage's.
  */
-function storageFailure(error: unknown, what: string, location: string, config: Partial<RunConfig>, details: object = {}): void {
-  const verdict = judgeStorageFailure(error, location, config, carriedWait(), Date.now());
+function storageFailure(
+  error: unknown,
+  what: string,
+  location: string,
+  config: Partial<RunConfig>,
+  details: object = {},
+  since: 'carried' | 'scheduled' = 'carried',
+): void {
+  // The plan heartbeats nowhere else (no heartbeat timeout, so nothing is sure to be flushed): its
+  // wait counts from when it was first scheduled, which is when it began to fail.
+  const scheduled = Context.current().info.scheduledTimestampMs;
+  const previous = since === 'scheduled' ? { needsPersonSince: scheduled, transientSince: scheduled } : carriedWait();
+  const verdict = judgeStorageFailure(error, location, config, previous, Date.now());
   if (!verdict) return;
   if (verdict.end) {
     log.error(`${what}: ${verdict.message}`);
@@ -73,7 +84,7 @@ function storageFailure(error: unknown, what: string, location: string, config: 
 /** The plan's failures: final ones end the run, storage ones wait within their patience, anything else is retried. */
 function planFailure(error: unknown, location: string | undefined, config: Partial<RunConfig>): never {
   endIfFinal(error);
-  if (location) storageFailure(error, 'the plan', location, config);
+  if (location) storageFailure(error, 'the plan', location, config, {}, 'scheduled');
   throw error;
 }
 

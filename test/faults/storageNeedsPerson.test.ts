@@ -13,6 +13,8 @@ import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DevServer } from '../../src/temporal/devServer.ts';
+import { Client, Connection } from '@temporalio/client';
+import { workflowIdFor } from '../../src/temporal/connection.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
 import { assertCommittedLayout, datasetHash } from '../helpers/datasetChecks.ts';
 import { duckdb } from '../helpers/duckdb.ts';
@@ -53,6 +55,11 @@ function fileHashes(dataset: string): Record<string, string> {
   }
   return out;
 }
+
+const manifestRuns = (dataset: string): number =>
+  existsSync(join(dataset, '_manifest.json'))
+    ? (JSON.parse(readFileSync(join(dataset, '_manifest.json'), 'utf8')) as { runs: unknown[] }).runs.length
+    : 0;
 
 const stagedBatches = (dataset: string) =>
   readdirSync(join(dataset, '_staging'), { recursive: true }).filter(
@@ -258,5 +265,69 @@ describe('a local output that cannot be written (a person must fix it)', () => {
     assert.equal((await localRun(dataset)).code, 0);
     assertCommittedLayout(dataset);
     assert.equal(existsSync(join(dataset, '_staging')), false);
+  });
+});
+
+describe('a schedule whose storage needs a person', () => {
+  it('each night fails after its patience instead of waiting forever; once fixed, the next scheduled run commits', async (t) => {
+    const dataset = join(mkdtempSync(join(tmpdir(), 'immutable-schedule-')), 'ds');
+    const env = { TEMPORAL_ADDRESS: temporal.address };
+    const first = await runCli(['generate', '--patients', '2', '--days', '0.1', '--out', dataset, '--workers', '1', '--quiet'], env);
+    assert.equal(first.code, 0, first.stderr);
+    const workers = startCli(['worker', '--workers', '1'], env);
+    const connection = await Connection.connect({ address: temporal.address });
+    const client = new Client({ connection });
+    const failedRuns = async () => {
+      const messages: string[] = [];
+      for await (const run of client.workflow.list({ query: `ExecutionStatus = 'Failed'` })) {
+        if (!run.workflowId.startsWith(workflowIdFor(dataset))) continue;
+        const failure = await client.workflow
+          .getHandle(run.workflowId, run.runId)
+          .result()
+          .catch((error: Error) => String((error as { cause?: Error }).cause?.message ?? error.message));
+        messages.push(String(failure));
+      }
+      return messages;
+    };
+    try {
+      const created = await runCli(
+        [
+          'schedule',
+          'create',
+          '--id',
+          'needs-person',
+          '--every',
+          '5s',
+          '--patients',
+          '2',
+          '--days',
+          '0.1',
+          '--out',
+          dataset,
+          '--storage-patience',
+          '5s',
+        ],
+        env,
+      );
+      assert.equal(created.code, 0, created.stderr);
+      // The storage breaks after the schedule was created (creating it checks the output is writable).
+      if (!immutable(t, true, dataset)) return;
+      await waitFor('a scheduled run that ended by its patience', async () => (await failedRuns()).length > 0, 90_000);
+      assert.match(
+        (await failedRuns())[0]!,
+        /\(EPERM\): fix its permissions; the storage has failed for \d+ s, longer than its patience \(--storage-patience 5s\)/,
+      );
+      immutable(t, false, dataset);
+      const runsWhenFixed = manifestRuns(dataset);
+      await waitFor('the next scheduled run committed', () => manifestRuns(dataset) > runsWhenFixed, 90_000);
+    } finally {
+      immutable(t, false, dataset);
+      await runCli(['schedule', 'delete', 'needs-person'], env);
+      workers.child.kill('SIGTERM');
+      await workers.done;
+      await connection.close();
+    }
+    await waitFor('no run in progress', () => !existsSync(join(dataset, '_staging')), 60_000);
+    assertCommittedLayout(dataset);
   });
 });
