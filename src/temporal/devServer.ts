@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EMBEDDED_HOST, isListening } from './connection.ts';
@@ -16,6 +16,10 @@ export interface DevServer {
   process: ChildProcess;
   stop(): Promise<void>;
 }
+
+/** How long the embedded server keeps a closed run (a resume or a look in the Web UI fits in it). */
+export const EMBEDDED_RETENTION = '24h';
+export const EMBEDDED_NAMESPACE_DESCRIPTION = `diabetic-twin embedded server: closed runs kept ${EMBEDDED_RETENTION}`;
 
 /**
  * Starts the official Temporal CLI dev server (`temporal server start-dev`) on 127.0.0.1 with its
@@ -55,6 +59,27 @@ export async function startDevServer(options: { port: number; uiPort?: number; o
     if (Date.now() > deadline) throw new Error('the Temporal dev server did not start within 60 s');
     await new Promise((r) => setTimeout(r, 200));
   }
+  // The state file would otherwise keep every run ever made: a closed run's history is deleted a
+  // day after it closes (the dev server's default today, set here so it stays the contract), and
+  // SQLite reuses the freed pages, so .temporal/ stays about a day of runs in size.
+  await new Promise<void>((resolve, reject) =>
+    execFile(
+      TEMPORAL_BINARY,
+      [
+        'operator',
+        'namespace',
+        'update',
+        '--address',
+        address,
+        '--retention',
+        EMBEDDED_RETENTION,
+        '--description',
+        EMBEDDED_NAMESPACE_DESCRIPTION,
+        'default',
+      ],
+      (error) => (error ? reject(new Error(`could not set the embedded server's retention: ${error.message}`)) : resolve()),
+    ),
+  );
   return {
     address,
     uiUrl: options.uiPort ? `http://${EMBEDDED_HOST}:${options.uiPort}` : undefined,

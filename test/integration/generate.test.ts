@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { featureColumnNames } from '../../src/dataset/arrowSchema.ts';
 import { LABEL_NAMES } from '../../src/domain/features.ts';
-import { TEMPORAL_BINARY, type DevServer } from '../../src/temporal/devServer.ts';
+import { EMBEDDED_NAMESPACE_DESCRIPTION, EMBEDDED_RETENTION, TEMPORAL_BINARY, type DevServer } from '../../src/temporal/devServer.ts';
 import { workflowIdFor } from '../../src/temporal/connection.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
 import { rows, scalar, tableGlob } from '../helpers/duckdb.ts';
@@ -508,6 +508,12 @@ describe('generate through the real Temporal server and worker processes', () =>
       process.kill(-run.child.pid!, 'SIGINT');
       await run.done;
     }
+  });
+
+  it('the embedded server keeps a closed run a day, so its state file does not grow with every run', async () => {
+    const { stdout } = await exec(TEMPORAL_BINARY, ['operator', 'namespace', 'describe', '--address', server.address, '-n', 'default']);
+    assert.match(stdout, new RegExp(`WorkflowExecutionRetentionTtl\\s+${EMBEDDED_RETENTION}0m0s`));
+    assert.match(stdout, new RegExp(`Description\\s+${EMBEDDED_NAMESPACE_DESCRIPTION}`));
   });
 
   it('starts its own embedded dev server when no address is configured', async () => {
