@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -117,27 +117,53 @@ describe('storage a person must fix (versitygw, real credentials)', () => {
     assert.equal(existsSync(join(dataset, '_staging')), false, 'no staging of the failed run left');
   });
 
-  it('cancel while the run waits on refused credentials returns within a minute and says so', async (t) => {
-    const { out, dataset, committed, run } = await committedThenRunning('cancelled', ['--storage-patience', '10m']);
-    await s3.stop();
-    await s3.restart(ROTATED);
+  it('secret rotated mid-commit: cancel ends the waiting commit within a minute, nothing published; the next run proceeds', async (t) => {
+    const bucketDir = s3.createBucket('cancelled');
+    const out = 's3://cancelled/ds';
+    const dataset = join(bucketDir, 'ds');
+    const first = await runCli(
+      ['generate', '--patients', '2', '--days', '0.25', '--seed', '71', '--out', out, '--workers', '1', '--quiet'],
+      env,
+    );
+    assert.equal(first.code, 0, first.stderr);
+    const committed = fileHashes(dataset);
+    // The test's worker (its credentials are the ones rotated away) holds at the commit's start.
+    Object.assign(process.env, s3.env);
+    const release = join(mkdtempSync(join(tmpdir(), 'commit-rotation-')), 'release');
+    const workers = await startFaultWorkers(temporal.address, { holdAt: 'commit-start', release });
     try {
-      await waitFor('the cause', () => /S3 refused the secret key/.test(run.output().stderr + run.output().stdout), 30_000);
-      const cancelStarted = Date.now();
-      // `cancel` itself runs with the (refused) credentials: it must not need the storage to end the run.
-      const cancel = await runCli(['cancel', '--out', out], env, 90_000);
-      const cancelTook = Date.now() - cancelStarted;
-      t.diagnostic(`cancel returned after ${cancelTook} ms`);
-      assert.ok(cancelTook < 60_000, `cancel took ${cancelTook} ms`);
-      assert.equal(cancel.code, 0, cancel.stdout + cancel.stderr);
-      assert.match(cancel.stdout, /cancelled the generation of s3:\/\/cancelled\/ds; committed data is untouched/);
-      const ended = await run.done;
-      assert.equal(ended.code, 1);
-    } finally {
+      const run = startCli(
+        ['generate', '--patients', '4', '--days', '0.25', '--out', out, '--workers', '0', '--storage-patience', '10m'],
+        env,
+      );
+      await waitFor('the commit started', () => existsSync(heldMarker(release)), 120_000);
       await s3.stop();
-      await s3.restart();
+      await s3.restart(ROTATED);
+      writeFileSync(release, '');
+      try {
+        await waitFor(
+          'the cause',
+          () => /S3 refused the secret key/.test(run.output().stderr + run.output().stdout + workers.lines.join('\n')),
+          60_000,
+        );
+        const cancelStarted = Date.now();
+        // `cancel` runs with the refused credentials too: it must not need the storage to end the run.
+        const cancel = await runCli(['cancel', '--out', out], env, 90_000);
+        const cancelTook = Date.now() - cancelStarted;
+        t.diagnostic(`cancel returned after ${cancelTook} ms`);
+        assert.ok(cancelTook < 60_000, `cancel took ${cancelTook} ms`);
+        assert.equal(cancel.code, 0, cancel.stdout + cancel.stderr);
+        assert.match(cancel.stdout, /cancelled the generation of s3:\/\/cancelled\/ds; committed data is untouched/);
+        const ended = await run.done;
+        assert.equal(ended.code, 1);
+      } finally {
+        await s3.stop();
+        await s3.restart();
+      }
+    } finally {
+      await workers.pool.stop();
     }
-    assert.deepEqual(fileHashes(dataset), committed);
+    assert.deepEqual(fileHashes(dataset), committed, 'nothing of the cancelled commit was published');
     const next = await runCli(['generate', '--patients', '2', '--days', '0.25', '--out', out, '--workers', '1', '--quiet'], env);
     assert.equal(next.code, 0, next.stderr);
     assert.equal(existsSync(join(dataset, '_staging')), false, 'the lease and staging the cancelled run left were taken over');
@@ -165,12 +191,18 @@ describe('storage a person must fix (versitygw, real credentials)', () => {
     assert.deepEqual(await datasetHash(db, dataset), await datasetHash(db, reference));
   });
 
-  it('the bucket removed: status says so (not an empty dataset); a new run is refused at once naming it', async () => {
-    const bucketDir = s3.createBucket('gone');
-    const out = 's3://gone/ds';
-    const first = await runCli(['generate', '--patients', '2', '--days', '0.1', '--out', out, '--workers', '1', '--quiet'], env);
-    assert.equal(first.code, 0, first.stderr);
-    rmSync(bucketDir, { recursive: true, force: true });
+  it('the bucket removed mid-run: named at once, the run ends after its patience; status says so, not an empty dataset', async () => {
+    const { out, run } = await committedThenRunning('gone', ['--storage-patience', '5s']);
+    // Renamed away in one step (removing it file by file races the writes still under way).
+    renameSync(join(s3.root, 'gone'), join(s3.root, 'gone-removed'));
+    await waitFor(
+      'the cause',
+      () => /the bucket of s3:\/\/gone\/ds does not exist: create it, or fix --out/.test(run.output().stderr),
+      30_000,
+    );
+    const ended = await run.done;
+    assert.equal(ended.code, 1, ended.stderr);
+    assert.match(ended.stderr, /longer than its patience \(--storage-patience 5s\)/);
     const status = await runCli(['status', '--out', out], env);
     assert.equal(status.code, 1);
     assert.match(status.stdout, /cannot be read: the bucket of s3:\/\/gone\/ds does not exist: create it, or fix --out/);
