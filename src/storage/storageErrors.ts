@@ -70,14 +70,21 @@ interface ErrorLike {
   cause?: unknown;
 }
 
+/** An error and its causes, outermost first (at most five deep). */
+function* causeChain(error: unknown): Generator<ErrorLike> {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    yield current as ErrorLike;
+    current = (current as ErrorLike).cause;
+  }
+}
+
 /**
  * The class of a storage failure, looked for along the `cause` chain: an errno code of the file
  * system or the network, an S3 response (the AWS SDK's errors carry `$metadata`) by its code and
  * status, or the SDK's transport. Undefined when the failure is not the storage's.
  */
 export function storageFailureClass(error: unknown): StorageFailureClass | undefined {
-  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
-    const candidate = current as ErrorLike;
+  for (const candidate of causeChain(error)) {
     const code = typeof candidate.code === 'string' ? candidate.code : undefined;
     if (code && NEEDS_PERSON_CODES.has(code)) return 'needsPerson';
     if (code && TRANSIENT_CODES.has(code)) return 'transient';
@@ -95,7 +102,6 @@ export function storageFailureClass(error: unknown): StorageFailureClass | undef
       return undefined;
     }
     if (name && TRANSPORT_ERROR_NAMES.has(name)) return 'transient';
-    current = candidate.cause;
   }
   return undefined;
 }
@@ -117,15 +123,7 @@ export const STORAGE_PATIENCE_TYPE = 'StoragePatienceExhausted';
 
 /** What is wrong with the storage and what to fix, in the user's words; the error's own message when there is nothing to add. */
 export function storageFailureAdvice(error: unknown, location: string): string {
-  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
-    const e = current as {
-      code?: unknown;
-      name?: unknown;
-      Code?: unknown;
-      message?: unknown;
-      $metadata?: { httpStatusCode?: number };
-      cause?: unknown;
-    };
+  for (const e of causeChain(error)) {
     const code = typeof e.Code === 'string' ? e.Code : typeof e.name === 'string' ? e.name : undefined;
     const errno = typeof e.code === 'string' ? e.code : undefined;
     if (errno === 'EROFS') return `${location} is on a read-only file system (EROFS): make it writable`;
@@ -142,7 +140,6 @@ export function storageFailureAdvice(error: unknown, location: string): string {
       if (code === 'AccessDenied' || e.$metadata.httpStatusCode === 403 || e.$metadata.httpStatusCode === 401)
         return `S3 denied access to ${location}: check the credentials' permissions on the bucket`;
     }
-    current = e.cause;
   }
   return (error as Error)?.message ?? String(error);
 }
