@@ -192,8 +192,10 @@ def discriminate(real_series, synth_series, glucose, seed):
     }
 
 
-def forecast_windows(series, glucose, horizon_slots, stride=1):
-    """History (12 readings) and the reading `horizon` after its last, both complete; grouped by person."""
+def forecast_windows(series, glucose, horizon_slots, stride=1, on_board=None):
+    """History (12 readings) and the reading `horizon` after its last, both complete; grouped by person.
+    With `on_board` (insulin and carbs on board per slot), their values at the history's last
+    reading join the history as two more columns, and windows without them are left out."""
     xs, ys, groups = [], [], []
     length = HISTORY_SLOTS + horizon_slots
     for s in series:
@@ -202,14 +204,23 @@ def forecast_windows(series, glucose, horizon_slots, stride=1):
         if len(history) == 0:
             continue
         ok = history[history + length - 1 < len(values)]
-        ok = ok[np.isfinite(values[ok + length - 1])][::stride]
+        ok = ok[np.isfinite(values[ok + length - 1])]
+        if on_board is not None:
+            iob, cob = (a[s["offset"] : s["offset"] + s["length"]] for a in on_board)
+            last = ok + HISTORY_SLOTS - 1
+            ok = ok[np.isfinite(iob[last]) & np.isfinite(cob[last])]
+        ok = ok[::stride]
         if len(ok) == 0:
             continue
-        xs.append(values[ok[:, None] + np.arange(HISTORY_SLOTS)])
+        window = values[ok[:, None] + np.arange(HISTORY_SLOTS)]
+        if on_board is not None:
+            last = ok + HISTORY_SLOTS - 1
+            window = np.hstack([window, iob[last][:, None], cob[last][:, None]])
+        xs.append(window)
         ys.append(values[ok + length - 1])
         groups.append(np.full(len(ok), f'{s["source"]}:{s["person"]}'))
     if not xs:
-        return np.empty((0, HISTORY_SLOTS)), np.empty(0), np.empty(0, dtype=object)
+        return np.empty((0, HISTORY_SLOTS + (2 if on_board is not None else 0))), np.empty(0), np.empty(0, dtype=object)
     return np.vstack(xs), np.concatenate(ys), np.concatenate(groups)
 
 
@@ -221,7 +232,9 @@ def subsample(x, y, n, rng):
 
 
 def features(x):
-    return np.hstack([x, np.diff(x, axis=1)[:, -3:]])
+    """The glucose history, its last three changes, and (when given) insulin and carbs on board."""
+    glucose, extra = x[:, :HISTORY_SLOTS], x[:, HISTORY_SLOTS:]
+    return np.hstack([glucose, np.diff(glucose, axis=1)[:, -3:], extra])
 
 
 def fit(kind, x, y, seed):
@@ -234,17 +247,17 @@ def rmse(model, x, y):
     return float(np.sqrt(np.mean((model.predict(features(x)) - y) ** 2)))
 
 
-def forecasting(real_series, synth_series, glucose, seed):
+def forecasting(real_series, synth_series, glucose, seed, on_board=None):
     rng = np.random.default_rng(seed)
     out = {}
     for horizon in HORIZONS:
         slots = horizon // SLOT_MINUTES
-        real_x, real_y, real_g = forecast_windows(real_series, glucose, slots, TEST_STRIDE)
-        synth_x, synth_y, _ = forecast_windows(synth_series, glucose, slots, 1)
+        real_x, real_y, real_g = forecast_windows(real_series, glucose, slots, TEST_STRIDE, on_board)
+        synth_x, synth_y, _ = forecast_windows(synth_series, glucose, slots, 1, on_board)
         if len(real_y) == 0 or len(synth_y) == 0:
             out[str(horizon)] = None
             continue
-        persistence = float(np.sqrt(np.mean((real_x[:, -1] - real_y) ** 2)))
+        persistence = float(np.sqrt(np.mean((real_x[:, HISTORY_SLOTS - 1] - real_y) ** 2)))
         sx, sy = subsample(synth_x, synth_y, TRAIN_WINDOWS, rng)
         tstr = {kind: rmse(fit(kind, sx, sy, seed), real_x, real_y) for kind in ("ridge", "lightgbm")}
         trtr = {}
@@ -374,6 +387,15 @@ def main(work):
     started = time.time()
     log("forecasting: persistence, trained on generated (TSTR), trained on other real people (TRTR)")
     pooled_and_per_source("forecasting", forecasting)
+    # Glucose + insulin + carbs on board, on the real people whose set logs insulin and meals.
+    on_board_files = [work / "iob.f64", work / "cob.f64"]
+    with_events = [s for s in real_series if s.get("insulinCarbs")]
+    if len(with_events) >= 2 and all(f.exists() for f in on_board_files):
+        log(f"forecasting: glucose + insulin + carbs on board, {len(with_events)} real people")
+        on_board = tuple(np.fromfile(f, dtype="<f8") for f in on_board_files)
+        result["forecastingWithInsulinCarbs"] = forecasting(with_events, synth_series, glucose, seed, on_board)
+    else:
+        result["forecastingWithInsulinCarbs"] = None
     timings["forecasting"] = time.time() - started
 
     started = time.time()

@@ -33,20 +33,25 @@ export async function readGeneratedSeries(directory: string, manifest: Manifest)
     const reader = await connection.runAndReadAll(`
       WITH minutes AS (
         SELECT patient_id, epoch_ms(timestamp) AS t, feature_t0_glucose_mgdl AS g, feature_t0_heart_rate_bpm AS hr,
-               feature_t0_steps_per_minute AS steps${withTruth ? ', blood_glucose_mgdl AS truth' : ''}
+               feature_t0_steps_per_minute AS steps, feature_t0_insulin_on_board AS iob,
+               feature_t0_carbs_in_stomach AS cob${withTruth ? ', blood_glucose_mgdl AS truth' : ''}
         FROM read_parquet(${sqlList(timeseries)})
       )
       SELECT patient_id, (t // ${SLOT_MS}) * ${SLOT_MS} AS slot_ms,
              arg_min(g, t) FILTER (WHERE t % ${SLOT_MS} = 0) AS g,
              arg_min(hr, t) FILTER (WHERE t % ${SLOT_MS} = 0) AS hr,
-             avg(steps) AS steps${withTruth ? `, arg_min(truth, t) FILTER (WHERE t % ${SLOT_MS} = 0) AS truth` : ''}
+             avg(steps) AS steps,
+             arg_min(iob, t) FILTER (WHERE t % ${SLOT_MS} = 0) AS iob,
+             arg_min(cob, t) FILTER (WHERE t % ${SLOT_MS} = 0) AS cob${withTruth ? `, arg_min(truth, t) FILTER (WHERE t % ${SLOT_MS} = 0) AS truth` : ''}
       FROM minutes GROUP BY ALL ORDER BY patient_id, slot_ms`);
-    const [ids, slotMs, glucose, heart, steps, truth] = reader.getColumnsJS() as [
+    const [ids, slotMs, glucose, heart, steps, iob, cob, truth] = reader.getColumnsJS() as [
       string[],
       number[],
       (number | null)[],
       (number | null)[],
       number[],
+      (number | null)[],
+      (number | null)[],
       (number | null)[]?,
     ];
     const out: GeneratedSeries[] = [];
@@ -61,11 +66,15 @@ export async function readGeneratedSeries(directory: string, manifest: Manifest)
       const hr = new Float64Array(slots).fill(Number.NaN);
       const st = new Float64Array(slots).fill(Number.NaN);
       const tr = withTruth ? new Float64Array(slots).fill(Number.NaN) : undefined;
+      const onBoardInsulin = new Float64Array(slots).fill(Number.NaN);
+      const onBoardCarbs = new Float64Array(slots).fill(Number.NaN);
       for (let row = first; row <= last; row++) {
         const slot = Math.round((Number(slotMs[row]) - startMs) / SLOT_MS);
         g[slot] = glucose[row] ?? Number.NaN;
         hr[slot] = heart[row] ?? Number.NaN;
         st[slot] = steps[row] ?? Number.NaN;
+        onBoardInsulin[slot] = iob[row] ?? Number.NaN;
+        onBoardCarbs[slot] = cob[row] ?? Number.NaN;
         if (tr) tr[slot] = truth![row] ?? Number.NaN;
       }
       const who = people.get(id) ?? { therapy: 'unknown', ageGroup: 'unknown' };
@@ -84,6 +93,8 @@ export async function readGeneratedSeries(directory: string, manifest: Manifest)
         dynamics: true,
         heartRateBpm: hr,
         stepsPerMinute: st,
+        iobUnits: onBoardInsulin,
+        cobGrams: onBoardCarbs,
         truthMgdl: tr,
       });
       first = last + 1;

@@ -113,6 +113,8 @@ export interface FidelityReport {
   };
   discriminator: Discrimination | null;
   forecasting: Record<string, HorizonUtility | null> | null;
+  /** The same with insulin and carbs on board beside the glucose, on the real people whose set logs them (docs/FIDELITY.md §5). */
+  forecastingWithInsulinCarbs?: Record<string, HorizonUtility | null> | null;
   augmentation: AugmentationRow[] | null;
   pictures: FidelityPictures;
 }
@@ -204,12 +206,30 @@ export async function writeFidelityWork(
 ): Promise<void> {
   let offset = 0;
   const index = dynamics.map((s) => {
-    const entry = { side: s.side, source: s.source, person: s.personId, offset, length: s.commonMgdl.length };
+    const entry = {
+      side: s.side,
+      source: s.source,
+      person: s.personId,
+      offset,
+      length: s.commonMgdl.length,
+      insulinCarbs: !!(s.iobUnits && s.cobGrams),
+    };
     offset += s.commonMgdl.length;
     return entry;
   });
   const glucose = new Float64Array(offset);
-  dynamics.forEach((s, i) => glucose.set(s.commonMgdl, index[i]!.offset));
+  // Insulin and carbs on board beside the glucose (NaN for people whose set has none).
+  const iob = new Float64Array(offset).fill(Number.NaN);
+  const cob = new Float64Array(offset).fill(Number.NaN);
+  dynamics.forEach((s, i) => {
+    glucose.set(s.commonMgdl, index[i]!.offset);
+    if (s.iobUnits && s.cobGrams) {
+      iob.set(s.iobUnits, index[i]!.offset);
+      cob.set(s.cobGrams, index[i]!.offset);
+    }
+  });
+  await writeFile(join(work, 'iob.f64'), new Uint8Array(iob.buffer));
+  await writeFile(join(work, 'cob.f64'), new Uint8Array(cob.buffer));
   const rows = segments.map((row) => ({ ...row, metrics: metricsJson(row.metrics) }));
   await writeFile(join(work, 'segments.json'), JSON.stringify(rows));
   await writeFile(join(work, 'series.json'), JSON.stringify(index));
@@ -315,7 +335,7 @@ export async function measureFidelity(inputs: FidelityInputs, seconds: Record<st
     phaseDone(phase);
     const python = JSON.parse(await readFile(join(work, 'result.json'), 'utf8')) as Pick<
       FidelityReport,
-      'metrics' | 'perSource' | 'discriminator' | 'forecasting' | 'augmentation' | 'syntheticTruth'
+      'metrics' | 'perSource' | 'discriminator' | 'forecasting' | 'forecastingWithInsulinCarbs' | 'augmentation' | 'syntheticTruth'
     >;
 
     const personDays = (segments: Segment[]) => segments.reduce((sum, s) => sum + ((s.to - s.from) * SLOT_MINUTES) / 1440, 0);
@@ -373,6 +393,7 @@ export async function measureFidelity(inputs: FidelityInputs, seconds: Record<st
       },
       discriminator: python.discriminator,
       forecasting: python.forecasting,
+      forecastingWithInsulinCarbs: python.forecastingWithInsulinCarbs ?? null,
       augmentation: python.augmentation,
       pictures,
     };

@@ -2,6 +2,7 @@
 // nearest its time, gaps stay NaN), in the unit the set recorded and in mg/dL on a common value
 // grid of 0.1 mmol/L, so a set recorded to one decimal of mmol/L is not told apart by granularity.
 import { hypoEpisodeStarts } from '../dataset/cgmMetrics.ts';
+import { carbsRemaining, longInsulinRemaining, onBoard, rapidInsulinRemaining } from './onBoard.ts';
 import { MGDL_PER_MMOL, ReadingFlag, type GlucoseUnit, type RealAgeGroup, type RealPerson, type RealTherapy } from '../real/types.ts';
 
 export const SLOT_MINUTES = 5;
@@ -39,6 +40,9 @@ export interface GridSeries {
   bolusUnits?: Float64Array;
   basalUnits?: Float64Array;
   carbsGrams?: Float64Array;
+  /** Per slot: insulin on board (U) and carbohydrate in the gut (g): the generated dataset's columns, or computed from a real set's events (onBoard.ts). */
+  iobUnits?: Float64Array;
+  cobGrams?: Float64Array;
 }
 
 /** mg/dL rounded to the nearest 0.1 mmol/L, back in mg/dL. */
@@ -118,6 +122,18 @@ export function realGridSeries(person: RealPerson): GridSeries {
   if (person.bolusUnits) series.bolusUnits = eventSlots(person.bolusUnits.timesMs, person.bolusUnits.amounts, startMs, slots);
   if (person.carbsGrams) series.carbsGrams = eventSlots(person.carbsGrams.timesMs, person.carbsGrams.amounts, startMs, slots);
   if (person.basal) series.basalUnits = basalPerSlot(person.basal, startMs, slots);
+  // Insulin and carbs on board where the set logs insulin (boluses and basal) and meals.
+  if (series.bolusUnits && series.basalUnits && series.carbsGrams && person.basal) {
+    const longActing = person.basal.kind === 'doseUnits' && person.format === 't1d-uom';
+    const basalOnBoard = onBoard(
+      series.basalUnits,
+      longActing ? longInsulinRemaining : (m) => rapidInsulinRemaining(m),
+      longActing ? 1440 : 300,
+    );
+    const bolusOnBoard = onBoard(series.bolusUnits, (m) => rapidInsulinRemaining(m), 300);
+    series.iobUnits = basalOnBoard.map((units, i) => units + bolusOnBoard[i]!);
+    series.cobGrams = onBoard(series.carbsGrams, carbsRemaining, 300);
+  }
   return series;
 }
 

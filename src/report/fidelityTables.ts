@@ -88,6 +88,14 @@ export function fidelityHeadlines(report: FidelityReport): string[] {
         `${fixed(f.realGainCaptured.ridge, 2)}, LightGBM ${fixed(f.realGainCaptured.lightgbm, 2)}.`,
     );
   }
+  for (const [horizon, f] of Object.entries(report.forecastingWithInsulinCarbs ?? {})) {
+    if (!f) continue;
+    lines.push(
+      `${horizon}-min, glucose + insulin + carbs on board (${f.realPeople} real people who log them): persistence ` +
+        `${fixed(f.persistence, 1)}; trained on generated data LightGBM ${fixed(f.tstr.lightgbm, 1)}; on other real people ` +
+        `${fixed(f.trtr?.lightgbm, 1)}; gain captured ${fixed(f.realGainCaptured.lightgbm, 2)}.`,
+    );
+  }
   const p = report.pooled;
   lines.push(
     `Readings at the sensor's ceiling: real ${fixed(p.ceilingPct.real, 2)} %, generated ${fixed(p.ceilingPct.synthetic, 2)} %; ` +

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { autocorrelation, bgRiskScale, cutSegments, sd5, segmentMetrics } from '../../src/fidelity/metrics.ts';
 import { heldMinutes, onCommonGrid, SLOT_MS, SLOTS_PER_DAY, toSlots, type GridSeries } from '../../src/fidelity/series.ts';
 import { matchGenerated } from '../../src/fidelity/runFidelity.ts';
+import { carbsRemaining, longInsulinRemaining, onBoard, rapidInsulinRemaining } from '../../src/fidelity/onBoard.ts';
 import { MGDL_PER_MMOL } from '../../src/real/types.ts';
 
 const close = (actual: number, expected: number, tolerance: number, what: string) =>
@@ -128,5 +129,27 @@ describe('fidelity metrics', () => {
       ['a'],
     );
     assert.equal(matchGenerated(generated, real, ['therapy']).realPeopleWithKnownTherapy, 1);
+  });
+});
+
+describe('insulin and carbs on board from logged events', () => {
+  it('rapid insulin: all of it at 0, none after 5 h, half left near 2 h; long-acting over a day; carbs with a 45-minute time constant', () => {
+    assert.equal(rapidInsulinRemaining(0), 1);
+    assert.equal(rapidInsulinRemaining(300), 0);
+    for (let m = 5; m < 300; m += 5) assert.ok(rapidInsulinRemaining(m) < rapidInsulinRemaining(m - 5), `falls at ${m} min`);
+    const half = [...Array(60).keys()].map((k) => k * 5).find((m) => rapidInsulinRemaining(m) < 0.5)!;
+    assert.ok(half >= 100 && half <= 140, `half left at ${half} min`);
+    assert.equal(longInsulinRemaining(720), 0.5);
+    close(carbsRemaining(45), Math.exp(-1), 1e-12, 'carbs after one time constant');
+  });
+
+  it('on board adds up what is left of every earlier delivery', () => {
+    const delivered = new Float64Array(12);
+    delivered[0] = 2;
+    delivered[6] = 1;
+    const iob = onBoard(delivered, (m) => rapidInsulinRemaining(m), 300);
+    assert.equal(iob[0], 2);
+    close(iob[6]!, 2 * rapidInsulinRemaining(30) + 1, 1e-12, 'two doses on board');
+    close(iob[11]!, 2 * rapidInsulinRemaining(55) + rapidInsulinRemaining(25), 1e-12, 'later');
   });
 });

@@ -188,6 +188,7 @@ describe('npm run fidelity', () => {
       assert.ok('lightgbm' in f.realGainCaptured);
     }
     assert.equal(report.augmentation, null);
+    assert.ok('forecastingWithInsulinCarbs' in report);
     assert.deepEqual(
       report.usedFor.excludedFromDynamics.map((e: { person: string }) => e.person),
       ['t1d-uom:2302'],
