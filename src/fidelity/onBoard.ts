@@ -2,7 +2,7 @@
 // given glucose + insulin + carbs sees on real people what the generated dataset's
 // insulin_on_board and carbs_in_stomach columns give it. Approximations, named as such: the
 // generated columns come from the body model itself.
-import { SLOT_MINUTES } from './series.ts';
+import { SLOT_MINUTES } from './grid.ts';
 
 /**
  * Rapid-acting insulin still to act, as a share of a dose `minutes` after it: OpenAPS oref0's

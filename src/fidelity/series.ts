@@ -5,9 +5,9 @@ import { hypoEpisodeStarts } from '../dataset/cgmMetrics.ts';
 import { carbsRemaining, longInsulinRemaining, onBoard, rapidInsulinRemaining } from './onBoard.ts';
 import { MGDL_PER_MMOL, ReadingFlag, type GlucoseUnit, type RealAgeGroup, type RealPerson, type RealTherapy } from '../real/types.ts';
 
-export const SLOT_MINUTES = 5;
-export const SLOT_MS = SLOT_MINUTES * 60_000;
-export const SLOTS_PER_DAY = 1440 / SLOT_MINUTES;
+import { SLOT_MINUTES, SLOT_MS, SLOTS_PER_DAY } from './grid.ts';
+
+export { SLOT_MINUTES, SLOT_MS, SLOTS_PER_DAY };
 /** Dynamics figures use sensors reporting every 5 minutes or faster (a 4–5 minute median gap rounds to it). */
 export const DYNAMICS_MAX_INTERVAL_MINUTES = 5.5;
 
