@@ -12,7 +12,7 @@ import type { RunPlan } from '../src/pipeline/runPlan.ts';
 import { stageBatch } from '../src/pipeline/stage.ts';
 import type { ObjectStore } from '../src/storage/objectStore.ts';
 import { normaliseOutputLocation, openStore as openStoreAt } from '../src/storage/openStore.ts';
-import { STORAGE_FAILURE_TYPE, STORAGE_NEEDS_PERSON_TYPE, STORAGE_PATIENCE_TYPE } from '../src/storage/storageErrors.ts';
+import { STORAGE_FAILURE_TYPE, STORAGE_PATIENCE_TYPE, storageFailureType } from '../src/storage/storageErrors.ts';
 import { judgeStorageFailure, type StorageWait } from './storageFailures.ts';
 import type { Client } from '@temporalio/client';
 import type { HolderState, Lease } from '../src/pipeline/lease.ts';
@@ -75,10 +75,7 @@ function storageFailure(
   if (verdict.newCause) log.warn(`${what} is waiting for storage: ${verdict.message}`);
   // Heartbeat details reach the next attempt: that is how it knows since when the storage fails.
   Context.current().heartbeat({ ...details, storageWait: verdict.wait });
-  throw ApplicationFailure.retryable(
-    verdict.message,
-    verdict.storageClass === 'needsPerson' ? STORAGE_NEEDS_PERSON_TYPE : STORAGE_FAILURE_TYPE,
-  );
+  throw ApplicationFailure.retryable(verdict.message, storageFailureType(verdict.storageClass));
 }
 
 /** The plan's failures: final ones end the run, storage ones wait within their patience, anything else is retried. */
@@ -240,10 +237,7 @@ export function createActivities(dependencies: Pick<ActivityDependencies, 'lease
       const verdict = judgeStorageFailure(error, location, {}, undefined, Date.now());
       if (!verdict) throw error;
       log.warn(`the clean-up of run ${request.runId} failed: ${verdict.message}`);
-      throw ApplicationFailure.retryable(
-        verdict.message,
-        verdict.storageClass === 'needsPerson' ? STORAGE_NEEDS_PERSON_TYPE : STORAGE_FAILURE_TYPE,
-      );
+      throw ApplicationFailure.retryable(verdict.message, storageFailureType(verdict.storageClass));
     }
     log.info('run abandoned; staging removed', { runId: request.runId });
   }

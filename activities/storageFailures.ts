@@ -1,7 +1,7 @@
 // What an activity does with a storage failure: say what is wrong and what to fix, remember since
 // when the storage has been failing (in the activity's heartbeat details, which Temporal hands to
 // the next attempt), and end the run once that lasts longer than its patience.
-import { durationMs, type RunConfig } from '../src/config/config.ts';
+import { DEFAULT_CONFIG, durationMs, type RunConfig } from '../src/config/config.ts';
 import { storageFailureAdvice, storageFailureClass, type StorageFailureClass } from '../src/storage/storageErrors.ts';
 
 /** Since when each class of storage failure has lasted (epoch ms), and the last cause logged. */
@@ -26,7 +26,10 @@ const SINCE_KEY = { needsPerson: 'needsPersonSince', transient: 'transientSince'
 
 /** The patience of each class, from the run's config (older plans without the keys: the defaults). */
 export function patienceOf(config: Partial<Pick<RunConfig, 'storagePatience' | 'outagePatience'>>, storageClass: StorageFailureClass) {
-  const text = storageClass === 'needsPerson' ? (config.storagePatience ?? '15m') : (config.outagePatience ?? '1d');
+  const text =
+    storageClass === 'needsPerson'
+      ? (config.storagePatience ?? DEFAULT_CONFIG.storagePatience)
+      : (config.outagePatience ?? DEFAULT_CONFIG.outagePatience);
   return { text, ms: durationMs(text), flag: storageClass === 'needsPerson' ? '--storage-patience' : '--outage-patience' };
 }
 

@@ -6,7 +6,6 @@ import { htmlReport } from '../report/htmlReport.ts';
 import { reportData } from '../report/reportData.ts';
 import {
   batchResultKey,
-  deltaLogPrefix,
   DATASET_CARD_KEY,
   emptyPartFileName,
   EVALUATION_KEY,
@@ -15,7 +14,6 @@ import {
   stagedPartKey,
   stagingRunPrefix,
   SUCCESS_KEY,
-  TABLES,
   type TableName,
 } from '../storage/layout.ts';
 import { readManifest, writeManifest, type Manifest, type ManifestRun } from '../storage/manifest.ts';
@@ -88,7 +86,7 @@ export async function commitRun(
   // A run before this one whose commit left its Delta log entries unfinished (committed all the
   // same) gets them now, so every run stays one version in every table. A dataset with no log at
   // all is one written before the logs existed: its version 0 will hold every run (finishCommit).
-  if (previous && (await hasDeltaLogs(store))) await rollDeltaLogsForward(store, previous);
+  if (previous) await rollDeltaLogsForward(store, previous, undefined, { onlyIfLogged: true });
 
   // Reading and publishing run a bounded number of requests at once and report every step, so a
   // large run on a slow store heartbeats from the first request to the last.
@@ -136,12 +134,6 @@ async function finishAfterManifest(
   } catch (error) {
     throw new CommitUnfinishedError(summary, 'finishing it (Delta logs, card and report, _SUCCESS, staging, lease)', error);
   }
-}
-
-/** Whether any table of the dataset has a Delta log yet. */
-async function hasDeltaLogs(store: ObjectStore): Promise<boolean> {
-  for (const table of TABLES) if ((await store.list(`${deltaLogPrefix(table)}/`)).length > 0) return true;
-  return false;
 }
 
 /** A zero-row part with the table's schema, staged like the others (its bytes are the same on a retry). */

@@ -42,14 +42,19 @@ export async function readDeltaState(store: ObjectStore, table: TableName): Prom
  * Brings every table's log in line with the manifest's latest run: a table whose log already has
  * that run's `txn` is left alone; otherwise the next version adds the files the log lacks and
  * removes those the manifest no longer lists (an overwrite). A dataset written before the logs
- * existed gets them at once: its version 0 holds every run so far.
+ * existed gets them at once: its version 0 holds every run so far — unless `onlyIfLogged`, which
+ * leaves a dataset with no log at all as it is (a commit catching up on an earlier run's entries
+ * before its own).
  */
 export async function rollDeltaLogsForward(
   store: ObjectStore,
   manifest: Manifest,
   onTableDone: (done: number, total: number) => void = () => {},
+  options: { onlyIfLogged?: boolean } = {},
 ): Promise<void> {
   const latest = manifest.runs.reduce((a, b) => (b.runSeq > a.runSeq ? b : a));
+  const states = await Promise.all(TABLES.map((table) => readDeltaState(store, table)));
+  if (options.onlyIfLogged && states.every((state) => state.version < 0)) return;
   for (const [index, table] of TABLES.entries()) {
     const schemaString = sparkSchemaString(tableSchema(table, latest.config));
     const tableId = deltaTableId(manifest.datasetId, table);
@@ -60,7 +65,7 @@ export async function rollDeltaLogsForward(
     // Another writer cannot hold the dataset (the lease), so losing the race for a version means an
     // earlier attempt of this commit wrote it: read again and stop once the run's txn is there.
     for (let attempt = 0; ; attempt++) {
-      const state = await readDeltaState(store, table);
+      const state = attempt === 0 ? states[index]! : await readDeltaState(store, table);
       if ((state.txnVersions.get(manifest.datasetId) ?? 0) >= latest.runSeq) break;
       if (attempt === 3) throw new Error(`${tableDirectory(table)}: could not write version ${state.version + 1} of its Delta log`);
       const text = deltaCommitText({

@@ -118,6 +118,9 @@ export function isStorageError(error: unknown): boolean {
  */
 export const STORAGE_FAILURE_TYPE = 'StorageUnavailable';
 export const STORAGE_NEEDS_PERSON_TYPE = 'StorageNeedsAttention';
+/** The failure type a storage failure of a class is retried under. */
+export const storageFailureType = (storageClass: StorageFailureClass): string =>
+  storageClass === 'needsPerson' ? STORAGE_NEEDS_PERSON_TYPE : STORAGE_FAILURE_TYPE;
 /** The run ended because its storage stayed broken longer than the patience allows. */
 export const STORAGE_PATIENCE_TYPE = 'StoragePatienceExhausted';
 
