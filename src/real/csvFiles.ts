@@ -5,6 +5,9 @@ import { parse } from 'csv-parse/sync';
 
 export type CsvRecord = Record<string, string>;
 
+/** A cell as a number: NaN when empty or missing (Number('') would be 0). */
+export const numberOf = (text: string | undefined): number => (text === undefined || text.trim() === '' ? Number.NaN : Number(text));
+
 export function readCsv(path: string, delimiter = ','): { header: string[]; records: CsvRecord[] } {
   const rows = parse(readFileSync(path), {
     bom: true,

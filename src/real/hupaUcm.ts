@@ -5,8 +5,8 @@
 // U, carbs in 10 g servings for most people and in grams for some. No therapy column; all adults.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCsv } from './csvFiles.ts';
-import { cleanReadings, hasCoveredDay } from './readings.ts';
+import { numberOf, readCsv } from './csvFiles.ts';
+import { cleanReadings, wornHeartRate } from './readings.ts';
 import { parseIso } from './timestamps.ts';
 import { RealDataError, ReadingFlag, type RealEvents, type RealPerson, type RealSet, type RealTherapy } from './types.ts';
 
@@ -16,8 +16,6 @@ const GRAMS_PER_SERVING = 10;
 /** No meal is logged as more than 20 servings (200 g); a larger number is grams. */
 const MAX_SERVINGS = 20;
 const DAY_MS = 86_400_000;
-
-const number = (text: string | undefined) => (text === undefined || text.trim() === '' ? Number.NaN : Number(text));
 
 /** Decides the carbs' unit from the person's own values: servings, grams, or unknown (every meal logged as the same number). */
 export function carbUnit(loggedAmounts: number[]): 'servings' | 'grams' | 'none' | 'unknown' {
@@ -48,12 +46,12 @@ function readPerson(path: string, id: string, root: string): RealPerson {
   const records = readCsv(path, ';').records;
   const timesMs = records.map((r) => parseIso(r.time ?? ''));
   const clean = cleanReadings(
-    records.map((r, i) => ({ timeMs: timesMs[i]!, value: number(r.glucose), flag: ReadingFlag.Value })),
+    records.map((r, i) => ({ timeMs: timesMs[i]!, value: numberOf(r.glucose), flag: ReadingFlag.Value })),
     'mg/dL',
     notes,
   );
   const rows = records.map((r, i) => ({ r, t: timesMs[i]! })).filter(({ t }) => !Number.isNaN(t));
-  const column = (name: string) => Float64Array.from(rows, ({ r }) => number(r[name]));
+  const column = (name: string) => Float64Array.from(rows, ({ r }) => numberOf(r[name]));
   const rowTimes = Float64Array.from(rows, ({ t }) => t);
   const eventsOf = (values: Float64Array, scale: number): RealEvents => {
     const out: RealEvents = { timesMs: [], amounts: [] };
@@ -77,7 +75,7 @@ function readPerson(path: string, id: string, root: string): RealPerson {
     ageGroup: 'adult',
     notes,
     bolusUnits: eventsOf(column('bolus_volume_delivered'), 1),
-    heartRateBpm: { timesMs: rowTimes, values: column('heart_rate').map((bpm) => (bpm > 0 ? bpm : Number.NaN)) },
+    heartRateBpm: { timesMs: rowTimes, values: wornHeartRate(column('heart_rate')) },
     steps: { timesMs: rowTimes, values: column('steps'), epochMinutes: 5 },
   };
   const basal = column('basal_rate');
@@ -118,9 +116,7 @@ export function readHupaUcm(path: string): RealSet {
   const set: RealSet = { format: 'hupa-ucm', path, people: [], leftOut: [] };
   for (const name of files.sort()) {
     const id = FILE.exec(name)![1]!;
-    const person = readPerson(join(root, name), id, path);
-    if (hasCoveredDay(person.timesMs, person.intervalMinutes)) set.people.push(person);
-    else set.leftOut.push(`${id}: no day with readings at ≥ 70 % coverage`);
+    set.people.push(readPerson(join(root, name), id, path));
   }
   return set;
 }

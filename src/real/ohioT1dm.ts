@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { cleanReadings, hasCoveredDay } from './readings.ts';
+import { cleanReadings, wornHeartRate } from './readings.ts';
 import { parseDayFirst } from './timestamps.ts';
 import { RealDataError, ReadingFlag, type RealEvents, type RealPerson, type RealSet } from './types.ts';
 
@@ -82,7 +82,7 @@ function readFile(file: string, path: string): RealPerson | { error: string } {
     return rows.length ? { timesMs: Float64Array.from(rows, (s) => s.t), values: Float64Array.from(rows, (s) => s.v) } : undefined;
   };
   const heart = signal('basis_heart_rate');
-  if (heart) person.heartRateBpm = { timesMs: heart.timesMs, values: heart.values.map((bpm) => (bpm > 0 ? bpm : Number.NaN)) };
+  if (heart) person.heartRateBpm = { timesMs: heart.timesMs, values: wornHeartRate(heart.values) };
   const steps = signal('basis_steps');
   if (steps) person.steps = { ...steps, epochMinutes: 5 };
   return person;
@@ -105,11 +105,7 @@ export function readOhioT1dm(path: string): RealSet {
     else byPerson.set(person.personId, [...(byPerson.get(person.personId) ?? []), person]);
   }
   if (byPerson.size === 0) throw new RealDataError(`invalid --real ohiot1dm=${path}: no OhioT1DM XML file with glucose_level events`);
-  for (const parts of byPerson.values()) {
-    const person = parts.length === 1 ? parts[0]! : mergeParts(parts);
-    if (hasCoveredDay(person.timesMs, person.intervalMinutes)) set.people.push(person);
-    else set.leftOut.push(`${person.personId}: no day with readings at ≥ 70 % coverage`);
-  }
+  for (const parts of byPerson.values()) set.people.push(parts.length === 1 ? parts[0]! : mergeParts(parts));
   return set;
 }
 

@@ -7,8 +7,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { ageGroupOf } from './ageGroups.ts';
-import { readCsv, type CsvRecord } from './csvFiles.ts';
-import { cleanReadings, hasCoveredDay } from './readings.ts';
+import { numberOf, readCsv, type CsvRecord } from './csvFiles.ts';
+import { cleanReadings, wornHeartRate } from './readings.ts';
 import { parseTimestamp } from './timestamps.ts';
 import { RealDataError, ReadingFlag, type GlucoseUnit, type RealEvents, type RealPerson, type RealSet } from './types.ts';
 
@@ -72,8 +72,6 @@ export function csvColumns(header: string[], file: string, units?: GlucoseUnit):
   };
 }
 
-const number = (text: string | undefined) => (text === undefined || text.trim() === '' ? Number.NaN : Number(text));
-
 function personFromRecords(records: CsvRecord[], columns: CsvColumns, personId: string, path: string): RealPerson {
   const notes: string[] = [];
   const { unit } = columns;
@@ -112,7 +110,7 @@ function personFromRecords(records: CsvRecord[], columns: CsvColumns, personId: 
     if (!column) return undefined;
     const out: RealEvents = { timesMs: [], amounts: [] };
     records.forEach((r, i) => {
-      const amount = number(r[column]);
+      const amount = numberOf(r[column]);
       if (amount > 0 && !Number.isNaN(times[i]!)) {
         out.timesMs.push(times[i]!);
         out.amounts.push(amount);
@@ -122,7 +120,7 @@ function personFromRecords(records: CsvRecord[], columns: CsvColumns, personId: 
   };
   const signalOf = (column: string | undefined) => {
     if (!column) return undefined;
-    const rows = records.map((r, i) => ({ t: times[i]!, v: number(r[column]) })).filter((s) => !Number.isNaN(s.t) && !Number.isNaN(s.v));
+    const rows = records.map((r, i) => ({ t: times[i]!, v: numberOf(r[column]) })).filter((s) => !Number.isNaN(s.t) && !Number.isNaN(s.v));
     rows.sort((a, b) => a.t - b.t);
     return { timesMs: Float64Array.from(rows, (s) => s.t), values: Float64Array.from(rows, (s) => s.v) };
   };
@@ -131,7 +129,7 @@ function personFromRecords(records: CsvRecord[], columns: CsvColumns, personId: 
   const basal = eventsOf(columns.basal);
   if (basal) person.basal = { kind: 'doseUnits', events: basal };
   const heart = signalOf(columns.heartRate);
-  if (heart) person.heartRateBpm = { timesMs: heart.timesMs, values: heart.values.map((bpm) => (bpm > 0 ? bpm : Number.NaN)) };
+  if (heart) person.heartRateBpm = { timesMs: heart.timesMs, values: wornHeartRate(heart.values) };
   const steps = signalOf(columns.steps);
   if (steps) person.steps = { ...steps, epochMinutes: Math.max(1, Math.round(clean.intervalMinutes)) };
   return person;
@@ -143,7 +141,7 @@ function readAges(file: string): Map<string, number> | undefined {
   const person = find(header, (n) => PERSON_NAMES.includes(n));
   const age = find(header, (n) => n === 'age' || n === 'age_years');
   if (!person || !age || find(header, (n) => n.includes('glucose_value') || n === 'glucose')) return undefined;
-  return new Map(records.map((r) => [r[person] ?? '', number(r[age])]));
+  return new Map(records.map((r) => [r[person] ?? '', numberOf(r[age])]));
 }
 
 export function readPlainCsv(path: string, units?: GlucoseUnit): RealSet {
@@ -184,10 +182,7 @@ export function readPlainCsv(path: string, units?: GlucoseUnit): RealSet {
     const { header, records } = readCsv(path);
     candidates.push(...splitByPerson(records, csvColumns(header, path, units), basename(path, extname(path)), path));
   }
-  for (const person of candidates) {
-    if (hasCoveredDay(person.timesMs, person.intervalMinutes)) set.people.push(person);
-    else set.leftOut.push(`${person.personId}: no day with readings at ≥ 70 % coverage`);
-  }
+  set.people.push(...candidates);
   return set;
 }
 

@@ -4,6 +4,7 @@ import { readHupaUcm } from './hupaUcm.ts';
 import { readOhioT1dm } from './ohioT1dm.ts';
 import { readPlainCsv } from './plainCsv.ts';
 import { readT1dUom } from './t1dUom.ts';
+import { DAY_COVERAGE, hasCoveredDay } from './readings.ts';
 import { RealDataError, type GlucoseUnit, type RealSet } from './types.ts';
 
 export const REAL_FORMATS = ['t1d-uom', 'hupa-ucm', 'csv', 'ohiot1dm'] as const;
@@ -35,6 +36,11 @@ export function readRealSet(spec: RealSpec, units?: GlucoseUnit): RealSet {
         : spec.format === 'ohiot1dm'
           ? readOhioT1dm(spec.path)
           : readPlainCsv(spec.path, units);
+  // The same rule for every format: a person counts with one well-covered day.
+  const counted = set.people.filter((person) => hasCoveredDay(person.timesMs, person.intervalMinutes));
+  for (const person of set.people)
+    if (!counted.includes(person)) set.leftOut.push(`${person.personId}: no day with readings at ≥ ${DAY_COVERAGE * 100} % coverage`);
+  set.people = counted;
   if (set.people.length === 0)
     throw new RealDataError(
       `invalid --real ${spec.format}=${spec.path}: nobody with enough data (a person needs one day with readings at ≥ 70 % coverage); ${set.leftOut.join('; ')}`,

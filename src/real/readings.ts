@@ -127,6 +127,9 @@ export function medianIntervalMinutes(timesMs: Float64Array): number {
   return gaps[Math.floor(gaps.length / 2)]!;
 }
 
+/** Heart rate of 0 (or below) is a watch not worn: no sample. */
+export const wornHeartRate = (bpm: Float64Array): Float64Array => bpm.map((value) => (value > 0 ? value : Number.NaN));
+
 /** Minimum share of a day's expected readings (1440 / interval) for the day to count. */
 export const DAY_COVERAGE = 0.7;
 

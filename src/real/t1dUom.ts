@@ -5,8 +5,8 @@
 // 0 when the watch was off. Every participant is an adult.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCsv } from './csvFiles.ts';
-import { cleanReadings, hasCoveredDay, medianIntervalMinutes } from './readings.ts';
+import { numberOf, readCsv } from './csvFiles.ts';
+import { cleanReadings, medianIntervalMinutes, wornHeartRate } from './readings.ts';
 import { parseDayFirst } from './timestamps.ts';
 import { RealDataError, ReadingFlag, type RealPerson, type RealSet } from './types.ts';
 
@@ -16,13 +16,11 @@ const GLUCOSE_FILE = /^UoMGlucose(\d+)\.csv$/;
 /** A pump's basal rows this close together, on most days, are a closed loop's decisions (T1D-UOM 2301, 2307: every 5 min). */
 const LOOP_MEDIAN_ROW_MINUTES = 10;
 
-const number = (text: string | undefined) => (text === undefined || text.trim() === '' ? Number.NaN : Number(text));
-
 function events(path: string, timeColumn: string, amountColumn: string): { timesMs: number[]; amounts: number[] } {
   const out = { timesMs: [] as number[], amounts: [] as number[] };
   for (const record of readCsv(path).records) {
     const time = parseDayFirst(record[timeColumn] ?? '');
-    const amount = number(record[amountColumn]);
+    const amount = numberOf(record[amountColumn]);
     if (Number.isNaN(time) || Number.isNaN(amount)) continue;
     out.timesMs.push(time);
     out.amounts.push(amount);
@@ -34,7 +32,7 @@ function readPerson(root: string, id: string): RealPerson {
   const notes: string[] = [];
   const glucoseRecords = readCsv(join(root, GLUCOSE_DIR, `UoMGlucose${id}.csv`)).records;
   const clean = cleanReadings(
-    glucoseRecords.map((r) => ({ timeMs: parseDayFirst(r.bg_ts ?? ''), value: number(r.value), flag: ReadingFlag.Value })),
+    glucoseRecords.map((r) => ({ timeMs: parseDayFirst(r.bg_ts ?? ''), value: numberOf(r.value), flag: ReadingFlag.Value })),
     'mmol/L',
     notes,
   );
@@ -54,7 +52,7 @@ function readPerson(root: string, id: string): RealPerson {
   if (existsSync(basalPath)) {
     const rows = readCsv(basalPath).records.map((r) => ({
       timeMs: parseDayFirst(r.basal_ts ?? ''),
-      dose: number(r.basal_dose),
+      dose: numberOf(r.basal_dose),
       kind: (r.insulin_kind ?? '').trim(),
     }));
     const valid = rows.filter((r) => !Number.isNaN(r.timeMs) && !Number.isNaN(r.dose));
@@ -82,7 +80,7 @@ function readPerson(root: string, id: string): RealPerson {
     const perEpoch = new Map<number, number>();
     for (const r of readCsv(activityPath).records) {
       const timeMs = parseDayFirst(r.activity_ts ?? '');
-      const steps = number(r.step_count);
+      const steps = numberOf(r.step_count);
       if (!Number.isNaN(timeMs) && !Number.isNaN(steps)) perEpoch.set(timeMs, (perEpoch.get(timeMs) ?? 0) + steps);
     }
     const epochs = [...perEpoch].map(([timeMs, steps]) => ({ timeMs, steps })).sort((a, b) => a.timeMs - b.timeMs);
@@ -95,13 +93,13 @@ function readPerson(root: string, id: string): RealPerson {
   const heartPath = join(root, 'Sleep Data', `UoMsleep${id}.csv`);
   if (existsSync(heartPath)) {
     const samples = readCsv(heartPath)
-      .records.map((r) => ({ timeMs: parseDayFirst(r.sleep_ts ?? ''), bpm: number(r.heart_rate) }))
+      .records.map((r) => ({ timeMs: parseDayFirst(r.sleep_ts ?? ''), bpm: numberOf(r.heart_rate) }))
       .filter((s) => !Number.isNaN(s.timeMs))
       .sort((a, b) => a.timeMs - b.timeMs);
     // 0 bpm: the watch was not worn.
     person.heartRateBpm = {
       timesMs: Float64Array.from(samples, (s) => s.timeMs),
-      values: Float64Array.from(samples, (s) => (s.bpm > 0 ? s.bpm : Number.NaN)),
+      values: wornHeartRate(Float64Array.from(samples, (s) => s.bpm)),
     };
   }
   return person;
@@ -119,9 +117,7 @@ export function readT1dUom(root: string): RealSet {
     .sort();
   const set: RealSet = { format: 't1d-uom', path: root, people: [], leftOut: [] };
   for (const id of ids) {
-    const person = readPerson(root, id);
-    if (hasCoveredDay(person.timesMs, person.intervalMinutes)) set.people.push(person);
-    else set.leftOut.push(`${id}: no day with readings at ≥ 70 % coverage`);
+    set.people.push(readPerson(root, id));
   }
   return set;
 }

@@ -69,7 +69,7 @@ export class RealDataError extends Error {
   }
 }
 
-/** What a reader returns: the people who count, and one line per person (or file) left out, with why. */
+/** What a reader returns: the people it read, and one line per file or person left out, with why (readRealSet then keeps the people with one well-covered day). */
 export interface RealSet {
   format: string;
   path: string;
