@@ -6,7 +6,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { join } from 'node:path';
 import type { Manifest } from '../storage/manifest.ts';
 import type { RealAgeGroup, RealTherapy } from '../real/types.ts';
-import { onCommonGrid, SLOT_MINUTES, SLOT_MS, type GridSeries } from './series.ts';
+import { SLOT_MINUTES, SLOT_MS } from './grid.ts';
+import { onCommonGrid, type GridSeries } from './series.ts';
 
 export interface GeneratedSeries extends GridSeries {
   /** Plasma glucose per slot, mg/dL (a --with-truth dataset), for the body's own dynamics. */

@@ -6,7 +6,10 @@
 // acf30/acf60, the Pearson correlation of observed readings 30 and 60 minutes apart.
 import { MGDL_THRESHOLDS, rangeCounts, type RangeThresholds } from '../dataset/cgmMetrics.ts';
 import type { GlucoseUnit } from '../real/types.ts';
-import { heldMinutes, hypoEpisodeStarts, SLOT_MINUTES, SLOTS_PER_DAY, type GridSeries } from './series.ts';
+import { hypoEpisodeStarts } from '../dataset/cgmMetrics.ts';
+import { quantile } from '../realism/realismBands.ts';
+import { SLOT_MINUTES, SLOTS_PER_DAY } from './grid.ts';
+import { heldMinutes, type GridSeries } from './series.ts';
 
 /** Consensus thresholds in each unit: [below54, below70, above180, above250]. */
 const THRESHOLDS: Record<GlucoseUnit, RangeThresholds> = {
@@ -43,8 +46,6 @@ export const METRIC_NAMES = [
   'basalShare',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
-/** The figures that need a 5-minute sensor whose glucose was not interpolated. */
-export const DYNAMICS_METRICS: MetricName[] = ['sd5', 'acf30', 'acf60'];
 
 export type SegmentMetrics = Record<MetricName, number>;
 
@@ -120,14 +121,6 @@ export function autocorrelation(slots: ArrayLike<number>, lag: number): number {
     vb = sbb - (sb * sb) / n;
   return va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : Number.NaN;
 }
-
-const percentile = (values: number[], q: number) => {
-  if (values.length === 0) return Number.NaN;
-  const sorted = values.slice().sort((a, b) => a - b);
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  return sorted[lo]! + (sorted[Math.min(sorted.length - 1, lo + 1)]! - sorted[lo]!) * (pos - lo);
-};
 
 const sum = (array: Float64Array | undefined, from: number, to: number) => {
   if (!array) return Number.NaN;
@@ -215,7 +208,7 @@ export function segmentMetrics({ series, from, to }: Segment): SegmentMetrics {
     nocturnalHypoShare: starts.length ? nocturnal / starts.length : Number.NaN,
     dailySteps,
     hrMean: mean_(heart),
-    hrP95: percentile(heart, 0.95),
+    hrP95: quantile(heart, 0.95),
     hrRiseWithSteps: heartMoving.length >= 3 && heartStill.length >= 3 ? mean_(heartMoving) - mean_(heartStill) : Number.NaN,
     mealsPerDay: count(series.carbsGrams, from, to) / days,
     carbsPerDay: sum(series.carbsGrams, from, to) / days,
@@ -240,5 +233,5 @@ export function heartRateByHour(segments: Segment[]): number[] {
       byHour[Math.floor(minuteOfDay / 60)]!.push(bpm);
     }
   }
-  return byHour.map((values) => percentile(values, 0.5));
+  return byHour.map((values) => quantile(values, 0.5));
 }

@@ -13,7 +13,6 @@ import { readGeneratedSeries, type GeneratedSeries } from './generatedSeries.ts'
 import {
   autocorrelation,
   cutSegments,
-  DYNAMICS_METRICS,
   heartRateByHour,
   METRIC_NAMES,
   sd5,
@@ -22,7 +21,8 @@ import {
   type Segment,
   type SegmentMetrics,
 } from './metrics.ts';
-import { realGridSeries, SLOT_MINUTES, SLOTS_PER_DAY, type GridSeries } from './series.ts';
+import { SLOT_MINUTES, SLOTS_PER_DAY } from './grid.ts';
+import { realGridSeries, type GridSeries } from './series.ts';
 
 export const FIDELITY_VERSION = 1;
 export const DEFAULT_FIDELITY_SEED = 20241;
@@ -142,7 +142,7 @@ export interface FidelityInputs {
   match: MatchKey[];
   seed: number;
   augmentation: boolean;
-  /** Progress: a phase's name, then lines within it. */
+  /** Progress: a phase's name, and what it is doing (without the phase's name). */
   onPhase: (phase: string, detail?: string) => void;
 }
 
@@ -330,7 +330,8 @@ export async function measureFidelity(inputs: FidelityInputs, seconds: Record<st
         phaseDone(phase === 'metrics' ? 'distances' : phase);
         phase = next;
       }
-      inputs.onPhase(phase, line);
+      // fidelity.py's lines start with their phase: the detail is the rest.
+      inputs.onPhase(phase, line.slice(phase.length).replace(/^:? ?/, ''));
     });
     phaseDone(phase);
     const python = JSON.parse(await readFile(join(work, 'result.json'), 'utf8')) as Pick<
@@ -477,5 +478,3 @@ function picturesOf(
 }
 
 const countReadings = (s: GridSeries) => s.commonMgdl.reduce((n, v) => n + (Number.isNaN(v) ? 0 : 1), 0);
-
-export { DYNAMICS_METRICS };

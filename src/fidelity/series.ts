@@ -1,13 +1,10 @@
 // Both sides on one ground: every person's glucose on a 5-minute grid (a slot holds the reading
 // nearest its time, gaps stay NaN), in the unit the set recorded and in mg/dL on a common value
 // grid of 0.1 mmol/L, so a set recorded to one decimal of mmol/L is not told apart by granularity.
-import { hypoEpisodeStarts } from '../dataset/cgmMetrics.ts';
 import { carbsRemaining, longInsulinRemaining, onBoard, rapidInsulinRemaining } from './onBoard.ts';
 import { MGDL_PER_MMOL, ReadingFlag, type GlucoseUnit, type RealAgeGroup, type RealPerson, type RealTherapy } from '../real/types.ts';
 
 import { SLOT_MINUTES, SLOT_MS, SLOTS_PER_DAY } from './grid.ts';
-
-export { SLOT_MINUTES, SLOT_MS, SLOTS_PER_DAY };
 /** Dynamics figures use sensors reporting every 5 minutes or faster (a 4–5 minute median gap rounds to it). */
 export const DYNAMICS_MAX_INTERVAL_MINUTES = 5.5;
 
@@ -85,7 +82,7 @@ export function realGridSeries(person: RealPerson): GridSeries {
   const slots = Math.floor((last - startMs) / SLOT_MS) + 1;
   const glucose = toSlots(person.timesMs, person.glucose, startMs, slots);
   const flags = toSlots(person.timesMs, Float64Array.from(person.flags), startMs, slots);
-  const commonMgdl = glucose.map((v) => (Number.isNaN(v) ? v : onCommonGrid(person.unit === 'mmol/L' ? v * MGDL_PER_MMOL : v)));
+  const commonMgdl = toSlots(person.timesMs, person.glucoseMgdl, startMs, slots).map((v) => (Number.isNaN(v) ? v : onCommonGrid(v)));
   const atCeiling = Uint8Array.from(glucose, (v, i) => (flags[i] === ReadingFlag.High || v >= CEILING[person.unit] ? 1 : 0));
   const reason = person.interpolated
     ? 'glucose interpolated by the set’s authors'
@@ -170,5 +167,3 @@ export function heldMinutes(slotsMgdl: Float64Array, intervalMinutes: number): F
   }
   return minutes;
 }
-
-export { hypoEpisodeStarts };

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { autocorrelation, bgRiskScale, cutSegments, sd5, segmentMetrics } from '../../src/fidelity/metrics.ts';
-import { heldMinutes, onCommonGrid, SLOT_MS, SLOTS_PER_DAY, toSlots, type GridSeries } from '../../src/fidelity/series.ts';
+import { SLOT_MS, SLOTS_PER_DAY } from '../../src/fidelity/grid.ts';
+import { heldMinutes, onCommonGrid, toSlots, type GridSeries } from '../../src/fidelity/series.ts';
 import { matchGenerated } from '../../src/fidelity/runFidelity.ts';
 import { carbsRemaining, longInsulinRemaining, onBoard, rapidInsulinRemaining } from '../../src/fidelity/onBoard.ts';
 import { MGDL_PER_MMOL } from '../../src/real/types.ts';

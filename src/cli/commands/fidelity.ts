@@ -140,7 +140,7 @@ export async function fidelity(flags: FidelityFlags): Promise<number> {
           match: valid.match,
           seed: valid.seed,
           augmentation: flags.augmentation !== false,
-          onPhase: (phase, detail) => progress(detail ? `${phase}: ${detail.replace(new RegExp(`^${phase}:? ?`), '')}` : phase),
+          onPhase: (phase, detail) => progress(detail ? `${phase}: ${detail}` : phase),
         },
         seconds,
       ),
