@@ -12,8 +12,8 @@ import type { RunPlan } from '../src/pipeline/runPlan.ts';
 import { stageBatch } from '../src/pipeline/stage.ts';
 import type { ObjectStore } from '../src/storage/objectStore.ts';
 import { normaliseOutputLocation, openStore as openStoreAt } from '../src/storage/openStore.ts';
-import { STORAGE_FAILURE_TYPE, STORAGE_PATIENCE_TYPE, storageFailureType } from '../src/storage/storageErrors.ts';
-import { judgeStorageFailure, type StorageWait } from './storageFailures.ts';
+import { STORAGE_PATIENCE_TYPE, storageFailureType } from '../src/storage/storageErrors.ts';
+import { judgeStorageFailure, type StorageVerdict, type StorageWait } from './storageFailures.ts';
 import type { Client } from '@temporalio/client';
 import type { HolderState, Lease } from '../src/pipeline/lease.ts';
 
@@ -72,6 +72,11 @@ function storageFailure(
     log.error(`${what}: ${verdict.message}`);
     throw ApplicationFailure.nonRetryable(verdict.message, STORAGE_PATIENCE_TYPE);
   }
+  retryWithinPatience(what, verdict, details);
+}
+
+/** Another attempt after a storage failure within its patience: the cause said once, the wait handed on. */
+function retryWithinPatience(what: string, verdict: StorageVerdict, details: object): never {
   if (verdict.newCause) log.warn(`${what} is waiting for storage: ${verdict.message}`);
   // Heartbeat details reach the next attempt: that is how it knows since when the storage fails.
   Context.current().heartbeat({ ...details, storageWait: verdict.wait });
@@ -93,11 +98,7 @@ function planFailure(error: unknown, location: string | undefined, config: Parti
  */
 function committedButUnfinished(error: CommitUnfinishedError, plan: RunPlan, details: object): CommitSummary {
   const verdict = judgeStorageFailure(error.cause, plan.location, plan.config, carriedWait(), Date.now());
-  if (verdict?.storageClass === 'transient' && !verdict.end) {
-    if (verdict.newCause) log.warn(`the commit is waiting for storage: ${verdict.message}`);
-    Context.current().heartbeat({ ...details, storageWait: verdict.wait });
-    throw ApplicationFailure.retryable(verdict.message, STORAGE_FAILURE_TYPE);
-  }
+  if (verdict?.storageClass === 'transient' && !verdict.end) retryWithinPatience('the commit', verdict, details);
   const unfinished = `${error.message}; the next commit of the dataset or npm run resume finishes it`;
   log.warn(unfinished);
   return { ...error.summary, unfinished };
