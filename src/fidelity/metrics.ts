@@ -12,7 +12,7 @@ import { SLOT_MINUTES, SLOTS_PER_DAY } from './grid.ts';
 import { heldMinutes, type GridSeries } from './series.ts';
 
 /** Consensus thresholds in each unit: [below54, below70, above180, above250]. */
-const THRESHOLDS: Record<GlucoseUnit, RangeThresholds> = {
+export const THRESHOLDS: Record<GlucoseUnit, RangeThresholds> = {
   'mg/dL': MGDL_THRESHOLDS,
   'mmol/L': [3.0, 3.9, 10.0, 13.9],
 };

@@ -17,6 +17,7 @@ import {
   METRIC_NAMES,
   sd5,
   segmentMetrics,
+  THRESHOLDS,
   type MetricName,
   type Segment,
   type SegmentMetrics,
@@ -294,7 +295,7 @@ export async function measureFidelity(inputs: FidelityInputs, seconds: Record<st
       }
     return { pct: readings ? (100 * hits) / readings : Number.NaN, hits };
   };
-  const below54 = (s: GridSeries, i: number) => s.glucose[i]! < (s.unit === 'mmol/L' ? 3.0 : 54);
+  const below54 = (s: GridSeries, i: number) => s.glucose[i]! < THRESHOLDS[s.unit][0];
   const atCeiling = (s: GridSeries, i: number) => s.atCeiling[i] === 1;
   const dynamicReal = realSegments.filter((s) => s.series.dynamics);
   const ceilingReal = pooledShare(dynamicReal, atCeiling);
