@@ -39,9 +39,15 @@ const ids = () => {
   };
 };
 
-async function runOnce(store: MemoryStore, overrides: Partial<RunConfig> = {}): Promise<RunPlan> {
+/** A planned run with every batch staged, not yet committed. */
+async function stagedRun(store: MemoryStore, overrides: Partial<RunConfig> = {}): Promise<RunPlan> {
   const plan = await planRun(store, config(overrides), ids());
   for (let batch = 0; batch < plan.batchCount; batch++) await stageBatch(store, plan, batch, async () => {});
+  return plan;
+}
+
+async function runOnce(store: MemoryStore, overrides: Partial<RunConfig> = {}): Promise<RunPlan> {
+  const plan = await stagedRun(store, overrides);
   await commitRun(store, plan, new Date(Date.UTC(2026, 10, 29, 12)).toISOString());
   return plan;
 }
@@ -222,8 +228,7 @@ describe('commit', () => {
     for (let crashAt = 1; ; crashAt++) {
       const store = new MemoryStore();
       nextRun = 100;
-      const plan = await planRun(store, config(), ids());
-      for (let batch = 0; batch < plan.batchCount; batch++) await stageBatch(store, plan, batch, async () => {});
+      const plan = await stagedRun(store);
       const committedFrom = store.operations.length;
       let count = 0;
       store.beforeOperation = () => {
@@ -446,8 +451,7 @@ describe('Delta Lake logs', () => {
   it("a crash between two tables' log entries: the retried commit finishes every log, one version each, no duplicate add", async () => {
     const store = new MemoryStore();
     await runOnce(store);
-    const plan = await planRun(store, config(), ids());
-    for (let batch = 0; batch < plan.batchCount; batch++) await stageBatch(store, plan, batch, async () => {});
+    const plan = await stagedRun(store);
     const thirdLog = `${deltaLogPrefix('timeseries_features_val')}/${commitFileName(1)}`;
     store.beforeOperation = (op, key) => {
       if (op === 'putIfAbsent' && key === thirdLog) throw new Error('killed between two log entries');
@@ -467,8 +471,7 @@ describe('Delta Lake logs', () => {
 
   it('a write refused for good after the manifest never abandons the run: it is committed, what is left is named, the next commit finishes it', async () => {
     const store = new MemoryStore();
-    const plan = await planRun(store, config(), ids());
-    for (let batch = 0; batch < plan.batchCount; batch++) await stageBatch(store, plan, batch, async () => {});
+    const plan = await stagedRun(store);
     const valLog = `${deltaLogPrefix('timeseries_features_val')}/${commitFileName(0)}`;
     store.beforeOperation = (op, key) => {
       if (op === 'putIfAbsent' && key === valLog) throw new PermanentRunError('the Delta log refused the write');
@@ -495,8 +498,7 @@ describe('Delta Lake logs', () => {
     const store = new MemoryStore();
     await runOnce(store);
     const before = manifestOf(store).files.map((f) => f.path);
-    const plan = await planRun(store, config({ numPatients: 6 }), ids());
-    for (let batch = 0; batch < plan.batchCount; batch++) await stageBatch(store, plan, batch, async () => {});
+    const plan = await stagedRun(store, { numPatients: 6 });
     let published = 0;
     store.beforeOperation = (op) => {
       if (op === 'publish' && ++published === 3) throw new Error('storage gone mid-publish');
