@@ -83,10 +83,10 @@ const { abandonDatasetRun } = proxyActivities<DatasetActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '5 seconds', maximumAttempts: 3 },
 });
 
-/** The clean-up, which never fails the workflow: a failure is logged and left for the next run. */
+/** The clean-up, out of a cancel's reach, which never fails the workflow: a failure is logged and left for the next run. */
 async function abandon(request: Parameters<typeof abandonDatasetRun>[0]): Promise<void> {
   try {
-    await abandonDatasetRun(request);
+    await CancellationScope.nonCancellable(() => abandonDatasetRun(request));
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
     log.warn('the clean-up could not reach the storage; the next run of the dataset takes over its staging and lease', {
@@ -122,7 +122,7 @@ export async function generateDataset(config: unknown, continuation?: Continuati
       if (isCancellation(error)) {
         // Cancelled while planning: the plan may have taken the lease; give it back.
         progress.phase = 'cancelling';
-        await CancellationScope.nonCancellable(() => abandon({ outputDir: outputDirOf(config), runId: info.firstExecutionRunId }));
+        await abandon({ outputDir: outputDirOf(config), runId: info.firstExecutionRunId });
         throw error;
       }
       // Bad input and a locked dataset are final: surface the activity's own message.
@@ -204,7 +204,7 @@ export async function generateDataset(config: unknown, continuation?: Continuati
     if (isCancellation(error)) {
       // Cancelled before its manifest was written (a commit past it finishes and returns): nothing was published.
       progress.phase = 'cancelling';
-      await CancellationScope.nonCancellable(() => abandon({ location: plan.location, runId: plan.runId }));
+      await abandon({ location: plan.location, runId: plan.runId });
       throw error;
     }
     if (!(error instanceof ActivityFailure)) throw error;
@@ -212,7 +212,7 @@ export async function generateDataset(config: unknown, continuation?: Continuati
     // broken longer than its patience): nothing was published, so clean up and fail. A failure
     // after the manifest never gets here: the commit reports the run committed and what is left.
     progress.phase = 'failing';
-    await CancellationScope.nonCancellable(() => abandon({ location: plan.location, runId: plan.runId }));
+    await abandon({ location: plan.location, runId: plan.runId });
     throw runFailure(error);
   }
   progress.phase = 'done';
