@@ -14,6 +14,7 @@ Nothing is fitted, scaled or stopped early on the real people a model is tested 
 import json
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import lightgbm as lgb
@@ -70,6 +71,14 @@ def finite(values):
     return values[np.isfinite(values)]
 
 
+def values_by_person(rows):
+    """(person, value) rows grouped in one pass, people in sorted order (a set's order changes with Python's hash seed)."""
+    grouped = defaultdict(list)
+    for person, value in rows:
+        grouped[person].append(value)
+    return {person: np.array(grouped[person]) for person in sorted(grouped)}
+
+
 def compare_metric(real_rows, synth_rows, name, rng):
     """Quartiles per side, KS and Wasserstein-1 over segments, 95 % CIs by resampling people."""
     real = [(r["person"], r["metrics"].get(name)) for r in real_rows]
@@ -93,9 +102,7 @@ def compare_metric(real_rows, synth_rows, name, rng):
         "realPeople": len({p for p, _ in real}),
     }
     # Bootstrap by person: resample people (with all their segments) on both sides.
-    # People in sorted order: a set's order changes with Python's hash seed, and the draws must not.
-    by_person = lambda rows: {p: np.array([v for q, v in rows if q == p]) for p in sorted({q for q, _ in rows})}
-    real_people, synth_people = by_person(real), by_person(synth)
+    real_people, synth_people = values_by_person(real), values_by_person(synth)
     rk, sk = list(real_people), list(synth_people)
     ks, real_med, synth_med = [], [], []
     for _ in range(BOOTSTRAP):
@@ -288,6 +295,14 @@ def forecasting(real_series, synth_series, glucose, seed, on_board=None):
     return out
 
 
+def stack(windows):
+    """Several people's (x, y) windows as one pair of arrays, in order."""
+    windows = [(x, y) for x, y in windows if len(y)]
+    if not windows:
+        return np.empty((0, HISTORY_SLOTS)), np.empty(0)
+    return np.vstack([x for x, _ in windows]), np.concatenate([y for _, y in windows])
+
+
 def augmentation(real_series, synth_series, glucose, seed):
     """k real people for training, alone or with generated data, tested on the other real people; paired over seeded draws."""
     rng = np.random.default_rng(seed + 1)
@@ -297,16 +312,18 @@ def augmentation(real_series, synth_series, glucose, seed):
         slots = horizon // SLOT_MINUTES
         synth_x, synth_y, _ = forecast_windows(synth_series, glucose, slots, 1)
         sx, sy = subsample(synth_x, synth_y, AUGMENT_SYNTHETIC_WINDOWS, rng)
+        # Each real person's windows once (to train on, and every third to test on): a draw only picks people.
+        train_windows = [forecast_windows([s], glucose, slots, 1)[:2] for s in real_series]
+        test_windows = [forecast_windows([s], glucose, slots, TEST_STRIDE)[:2] for s in real_series]
         for k in AUGMENT_K:
             if len(people) < k + 1:
                 continue
             real_only, with_synth = [], []
             for draw in range(AUGMENT_DRAWS):
                 chosen = {people[i] for i in rng.choice(len(people), k, replace=False)}
-                train_series = [s for s in real_series if (s["source"], s["person"]) in chosen]
-                test_series = [s for s in real_series if (s["source"], s["person"]) not in chosen]
-                tx, ty, _ = forecast_windows(train_series, glucose, slots, 1)
-                ex, ey, _ = forecast_windows(test_series, glucose, slots, TEST_STRIDE)
+                drawn = [(s["source"], s["person"]) in chosen for s in real_series]
+                tx, ty = stack([w for w, d in zip(train_windows, drawn) if d])
+                ex, ey = stack([w for w, d in zip(test_windows, drawn) if not d])
                 if len(ty) < 50 or len(ey) == 0:
                     continue
                 tx, ty = subsample(tx, ty, TRAIN_WINDOWS, rng)
