@@ -14,24 +14,24 @@ import { AGE_GROUPS, THERAPIES } from '../../src/domain/cohort.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 
 /** The version that wrote the hashes below. */
-const PINNED_VERSION = '0.1.0';
+const PINNED_VERSION = '0.2.0';
 
 const PINNED: Record<string, Record<string, string>> = {
   libre3: {
-    train: '1bcf5e2371eabebba5fc09c28a6e68016267470880c8b378abe2b38f6b1b35a5',
-    val: 'f96490286dd7fcbaca2dbdfa5f3f6aed87b6a2cefc43c367c8ee70c0bc53bd32',
-    test: '6bec21e9796f04e0ceca6027cd26001314df2b07d08eb6c23270e977e9b0961a',
-    demographics: 'bac574a1f7004b06ea3ea482fae56d1e4a64c2319842ce5aa9c0e672a06df6a2',
-    stats: '5e7e3659d6bd0908fcf9cabda0410dc29f27393dd39cc00fdcac19f20ae4d8d0',
-    summary: '6f300013750d7f4445a7894e0eddb43cda6d51a89ea3504d5701f6fd3aa76240',
+    train: '06323f35cca64cfb11fdd5694b8044be5dadc459a8045e7fcc8650ff6d2d1871',
+    val: 'd20cc3b8083e2ade28317c09529557171cdac9ddf65649952a4929e2ba11f58a',
+    test: '1e3c72981c4498222cffa4a4c24763d20847efc02dbd17b497c21f1309243021',
+    demographics: 'd7f562edd39b43698d0efb219f5f74f8694f26927034db236eb20afad97abc33',
+    stats: 'ec01b6e51df7a6c2e7bf41c42af45ad86a5fc5ee9b6498d6000ad97fb0d1dc02',
+    summary: '7549a312c94bf749a0323dcbcce44174992430918377304946180083e6fcb178',
   },
   g6: {
-    train: '73f3459d0101659c48b71ec4b73748571e13979e688b6cd854bf39d2d1058e5b',
-    val: 'c88737938e20f7fdfad9a4f18ad5d63dc59ec924cb83ae21665ebc64443705b0',
-    test: 'fb79fb478bc29ec7d1721fd19ecbb50080626bcca9134fc9fe29967b3d613ebd',
-    demographics: '09e8f54e86a4035ea4f2bf24e34ba47e392a0ae8b5f2189bf83abff9b7a9ebd9',
-    stats: 'b99242331a4399617a49b2272880abe6433c70d992cd75f3b57b6949bf091b24',
-    summary: 'ff32c734d9b421e8885a8a26130235bed51ed69e4321c2f0348e6faa86aa60e3',
+    train: 'c3c01d775b53bcfc331e1cf0eabd359f17199d53c30e607e05c463cabc92e5a1',
+    val: '304947f38736798e836ccda01c1df695ca646cd69983548f49b9715b43062e4e',
+    test: 'ab3b88415981cc5819f6547e3ddcdabaeba084bca9101a67098c6f68c737aebb',
+    demographics: '6d28013c7d47efbfee61a3f9cd25ead808f5edd5062053b144f708c0b8ae7537',
+    stats: '3b769d60c82495141e720564090a43e1944d5864d4c8e2bcb35184f34d96f5c1',
+    summary: 'aff25ff1f1b47a6c37d32d40238214e92bcae26393e350778d5af66e1532b8ae',
   },
 };
 

@@ -9,6 +9,7 @@
 // every therapy. What depends on the CGM (noticing a low, correcting a high) draws from streams of
 // its own, `hypo` and `corrections`: those can differ between therapies, as the glucose does.
 import type { Habits } from '../../cohort/patientProfile.ts';
+import { HYPO_TREATMENT_ABSORPTION } from '../../physiology/carbAbsorption.ts';
 import { bernoulli, uniformBetween, type RandomStream } from '../../util/random.ts';
 import type { PlannedMeals } from '../scenario.ts';
 import type { ControllerInputs, TherapyTimeline } from './types.ts';
@@ -54,7 +55,7 @@ export interface PersonStreams {
 }
 
 export interface PersonActions {
-  eat: { grams: number; rateGPerMin: number }[];
+  eat: { grams: number; rateGPerMin: number; absorption: number }[];
   bolusUnits: number;
   restUntilMinute: number;
 }
@@ -105,7 +106,11 @@ export class Person {
     while (this.nextMeal < meals.count && meals.minute[this.nextMeal]! <= minute) {
       const meal = this.nextMeal++;
       const grams = meals.carbsGrams[meal]!;
-      actions.eat.push({ grams, rateGPerMin: meals.isSnack[meal] === 1 ? FAST_EATING_RATE_G_PER_MIN : MEAL_EATING_RATE_G_PER_MIN });
+      actions.eat.push({
+        grams,
+        rateGPerMin: meals.isSnack[meal] === 1 ? FAST_EATING_RATE_G_PER_MIN : MEAL_EATING_RATE_G_PER_MIN,
+        absorption: meals.absorption[meal]!,
+      });
       timeline.mealMinutes.push(minute);
       timeline.mealGrams.push(grams);
       const counted = countedCarbsGrams(habits, grams, this.countingNoise[meal]!);
@@ -134,7 +139,11 @@ export class Person {
           ((this.lastAlarmMinute = minute), bernoulli(hypoStream, habits.nightAlarmWakeProbability))
         : bernoulli(hypoStream, habits.hypoNoticeProbabilityPerMin * (now.moving ? EXERCISE_MASKS_HYPO_FACTOR : 1));
       if (notices) {
-        actions.eat.push({ grams: habits.hypoTreatmentGrams, rateGPerMin: FAST_EATING_RATE_G_PER_MIN });
+        actions.eat.push({
+          grams: habits.hypoTreatmentGrams,
+          rateGPerMin: FAST_EATING_RATE_G_PER_MIN,
+          absorption: HYPO_TREATMENT_ABSORPTION,
+        });
         this.lastHypoTreatmentMinute = minute;
         timeline.hypoTreatmentMinutes.push(minute);
         this.restUntilMinute = minute + 20 + Math.round(10 * hypoStream.uniform());
