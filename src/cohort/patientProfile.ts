@@ -245,8 +245,9 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
     correctionProbability: 0.95 - 0.6 * struggle,
     hypoTreatmentGrams: Math.round(young ? uniformBetween(rng, 8, 18) : uniformBetween(rng, 12, 25)),
     exerciseProbabilityPerDay: fitness,
+    // Adults' everyday walks calibrated on T1D-UOM's and HUPA-UCM's step counts (simulation/scenario.ts).
     // Play and school: more unplanned activity for the young.
-    walkingBoutsPerDay: uniformBetween(rng, 2, 7) * (young ? 1.6 : 1),
+    walkingBoutsPerDay: uniformBetween(rng, 1.5, 5) * (young ? 1.6 : 1),
     sleepOnsetHour: adult ? normalBetween(rng, 23, 0.8, 21, 25.5) : normalBetween(rng, usualBedtimeHour(age + 0.5), 0.5, 19.5, 24.5),
     sleepDurationHours: adult ? normalBetween(rng, 7.3, 0.7, 5.5, 9.5) : normalBetween(rng, usualSleepHours(age + 0.5), 0.6, 7, 11.5),
     // Meal carbohydrate scales with energy needs, roughly with the square root of body weight;

@@ -37,6 +37,14 @@ const MEAL_PLAN = [
   { probability: 0.3, hour: 21.5, sdMin: 30, earliest: 20.5, latest: 22.5, grams: 10, gramsSd: 5, snack: true },
 ] as const;
 
+/**
+ * The longest everyday walk, min. With 1.5–5 walks a day (cohort/patientProfile.ts) an adult takes
+ * a median ~8,600 steps a day (p25 ~6,800, p75 ~10,800): between T1D-UOM's Garmin wearers (median
+ * 8,331) and HUPA-UCM's Fitbit wearers (10,493), the sets that calibrated it, and inside healthy
+ * adults' 4,000–18,000 (Tudor-Locke et al. 2011, Int J Behav Nutr Phys Act 8:79).
+ */
+const MAX_WALK_MINUTES = 25;
+
 /** A very large meal; beyond this, portions are capped. */
 const MAX_MEAL_GRAMS = 130;
 
@@ -117,7 +125,7 @@ export function planSchedule(randomSeed: number, patientIndex: number, habits: H
     for (let i = 0; i < walks; i++) {
       fill(
         dayStart + uniformBetween(rng, wake + 20, wake + 15 * 60),
-        uniformBetween(rng, 5, 35),
+        uniformBetween(rng, 5, MAX_WALK_MINUTES),
         uniformBetween(rng, 0.4, 0.6),
         ActivityKind.Walking,
       );

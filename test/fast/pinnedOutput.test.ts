@@ -14,24 +14,24 @@ import { AGE_GROUPS, THERAPIES } from '../../src/domain/cohort.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 
 /** The version that wrote the hashes below. */
-const PINNED_VERSION = '0.2.0';
+const PINNED_VERSION = '0.3.0';
 
 const PINNED: Record<string, Record<string, string>> = {
   libre3: {
-    train: '06323f35cca64cfb11fdd5694b8044be5dadc459a8045e7fcc8650ff6d2d1871',
-    val: 'd20cc3b8083e2ade28317c09529557171cdac9ddf65649952a4929e2ba11f58a',
-    test: '1e3c72981c4498222cffa4a4c24763d20847efc02dbd17b497c21f1309243021',
-    demographics: 'd7f562edd39b43698d0efb219f5f74f8694f26927034db236eb20afad97abc33',
-    stats: 'ec01b6e51df7a6c2e7bf41c42af45ad86a5fc5ee9b6498d6000ad97fb0d1dc02',
-    summary: '7549a312c94bf749a0323dcbcce44174992430918377304946180083e6fcb178',
+    train: 'db08cb27571bcdfd3013c2830121f383f8fcb52488ee9ab1b35f9971f6607d69',
+    val: '9c15358e14be552d4bb1d55dab113cd21e188e400b9d9d0af3ac7f83b736227d',
+    test: 'b69aac6a614a6e65a90f63492d14d0e9db1cca6cc0232ec381a121345ec71460',
+    demographics: '2733075bd3c92f85bc50e1ad7d6247b5563c9158ec65b8d4dca50f535c9bed72',
+    stats: '8696a35885de7e025cc23566f98905b04b90db2aadf682a126c1b1885c0f43ba',
+    summary: 'd897955ad7ad0660cef3fbefb2aa2b861b254e6cba94932005a3b49cfa208ab3',
   },
   g6: {
-    train: 'c3c01d775b53bcfc331e1cf0eabd359f17199d53c30e607e05c463cabc92e5a1',
-    val: '304947f38736798e836ccda01c1df695ca646cd69983548f49b9715b43062e4e',
-    test: 'ab3b88415981cc5819f6547e3ddcdabaeba084bca9101a67098c6f68c737aebb',
-    demographics: '6d28013c7d47efbfee61a3f9cd25ead808f5edd5062053b144f708c0b8ae7537',
-    stats: '3b769d60c82495141e720564090a43e1944d5864d4c8e2bcb35184f34d96f5c1',
-    summary: 'aff25ff1f1b47a6c37d32d40238214e92bcae26393e350778d5af66e1532b8ae',
+    train: '3ed3ae9f98373b603405946089a7c3fba443fc1c2119be8c1738c7625f6c5296',
+    val: '08956e74eee0e605f25f428fef340989f826871a9c0d55c20d94d3ba2a7b7af4',
+    test: 'a979c38d81a5430a1fb1452e61a2916c417e5c1e093d87ef919305b1a9125d66',
+    demographics: '9b708c295f85fe9211125b4426fb80f7d544788c1c03cd7b4ebb8156df654f16',
+    stats: '1f8844a1acdf5c5ef3cc5f3a5b32a27c3a4cc00f1ea560a217ad997bf5601fa9',
+    summary: 'c7b6d9f9a77abb9776784072e7c6531bdee9925c6fe0d9567e07c121c823b507',
   },
 };
 

@@ -1,0 +1,52 @@
+// The default cohort's fingerprint on a small seeded sample of adults: how fast their CGM moves, how
+// soon it forgets, how much they walk. Figures measured against real people (docs/FIDELITY.md) can
+// only be kept by a change that does not undo them: a later change that smooths the glucose again,
+// or makes people walk twice as much, fails here.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { drawPatientProfile } from '../../src/cohort/patientProfile.ts';
+import { DEFAULT_CONFIG } from '../../src/config/config.ts';
+import { F } from '../../src/domain/features.ts';
+import { autocorrelation, sd5 } from '../../src/fidelity/metrics.ts';
+import { onCommonGrid } from '../../src/fidelity/series.ts';
+import { simulatePatient } from '../../src/simulation/simulatePatient.ts';
+import { quantile } from '../../src/realism/realismBands.ts';
+
+const ADULTS = 60;
+const DAYS = 3;
+const SEED = 42;
+
+function adultsFingerprint() {
+  const mix = { therapyMix: DEFAULT_CONFIG.therapyMix, ageMix: { child: 0, adolescent: 0, adult: 1 } };
+  const minutes = DAYS * 1440;
+  const change: number[] = [],
+    acf30: number[] = [],
+    acf60: number[] = [],
+    steps: number[] = [];
+  for (let index = 0; index < ADULTS; index++) {
+    const { signals } = simulatePatient(SEED, drawPatientProfile(SEED, index, mix), minutes);
+    // As the fidelity tool sees a generated person: a reading every 5 minutes, on the 0.1 mmol/L grid.
+    const slots = Float64Array.from({ length: minutes / 5 }, (_, slot) => onCommonGrid(signals[F.glucose_mgdl]![slot * 5]!));
+    change.push(sd5(slots));
+    acf30.push(autocorrelation(slots, 6));
+    acf60.push(autocorrelation(slots, 12));
+    steps.push(signals[F.steps_per_minute]!.reduce((a, b) => a + b, 0) / DAYS);
+  }
+  const median = (values: number[]) => quantile(values, 0.5);
+  return { sd5: median(change), acf30: median(acf30), acf60: median(acf60), steps: median(steps) };
+}
+
+describe('default cohort fingerprint (60 seeded adults × 3 days)', () => {
+  const fingerprint = adultsFingerprint();
+
+  it('the 5-minute change and the autocorrelations stay where the calibration put them', () => {
+    // Before the calibration against T1D-UOM: 4.2 mg/dL, 0.92, 0.78; real adults 5.3–5.8, 0.83–0.84, 0.58–0.59.
+    assert.ok(fingerprint.sd5 >= 4.3 && fingerprint.sd5 <= 6.5, `SD of the 5-min change ${fingerprint.sd5.toFixed(2)} mg/dL`);
+    assert.ok(fingerprint.acf30 <= 0.93 && fingerprint.acf30 >= 0.75, `autocorrelation at 30 min ${fingerprint.acf30.toFixed(3)}`);
+    assert.ok(fingerprint.acf60 <= 0.8 && fingerprint.acf60 >= 0.45, `autocorrelation at 60 min ${fingerprint.acf60.toFixed(3)}`);
+  });
+
+  it("adults walk like T1D-UOM's and HUPA-UCM's wearers: a median 7,000–11,000 steps a day", () => {
+    assert.ok(fingerprint.steps >= 7000 && fingerprint.steps <= 11000, `median steps a day ${Math.round(fingerprint.steps)}`);
+  });
+});
