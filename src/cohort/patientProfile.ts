@@ -242,7 +242,7 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
     nightAlarmWakeProbability: uniformBetween(rng, 0.05, 0.35) + (ageGroup === 'child' ? 0.2 : 0),
     missedBolusProbability: 0.02 + 0.45 * struggle ** 2,
     lateBolusProbability: 0.05 + 0.3 * struggle,
-    correctionProbability: 0.95 - 0.6 * struggle,
+    correctionProbability: 0.9 - 0.75 * struggle,
     hypoTreatmentGrams: Math.round(young ? uniformBetween(rng, 8, 18) : uniformBetween(rng, 12, 25)),
     exerciseProbabilityPerDay: fitness,
     // Adults' everyday walks calibrated on T1D-UOM's and HUPA-UCM's step counts (simulation/scenario.ts).

@@ -10,6 +10,7 @@ import { decideTempBasal, noMealData } from '../../src/simulation/controllers/or
 import { PEN_STEP_UNITS } from '../../src/simulation/controllers/mdi.ts';
 import { PUMP_STEP_UNITS, pumpBolusUnits, scheduledBasalUnitsPerHour } from '../../src/simulation/controllers/pump.ts';
 import { LOOP_TARGET_MGDL, oref0Profile } from '../../src/simulation/controllers/aid.ts';
+import { highCorrectionDue } from '../../src/simulation/controllers/person.ts';
 import type { DailySchedule } from '../../src/simulation/scenario.ts';
 import { simulatePatient } from '../../src/simulation/simulatePatient.ts';
 
@@ -50,11 +51,11 @@ function scriptedDay(totalMinutes: number, meals: [number, number][]): DailySche
 }
 
 /** Runs a controller against a scripted CGM trace; returns the insulin it delivered, minute by minute. */
-function drive(controller: TherapyController, cgmAt: (minute: number) => number, minutes: number) {
+function drive(controller: TherapyController, cgmAt: (minute: number) => number, minutes: number, asleep = false) {
   const basalUnits = new Float64Array(minutes);
   const bolusUnits = new Float64Array(minutes);
   for (let minute = 0; minute < minutes; minute++) {
-    const actions = controller.decide({ minute, cgmMgdl: cgmAt(minute), bodyBolusInsulinOnBoardUnits: 0, asleep: false, moving: false });
+    const actions = controller.decide({ minute, cgmMgdl: cgmAt(minute), bodyBolusInsulinOnBoardUnits: 0, asleep, moving: false });
     basalUnits[minute] = actions.basalUnitsPerMin;
     bolusUnits[minute] = actions.bolusUnits;
   }
@@ -66,6 +67,40 @@ const controllerFor = (therapy: Therapy, profile: PatientProfile, schedule: Dail
   createController(therapy, profile, schedule, personStreams(42, profile.patientIndex));
 
 describe('therapy controllers on scripted inputs', () => {
+  it('a high is corrected above the 200 mg/dL alert, two hours after a bolus, looked at every 30 min awake and hourly asleep', () => {
+    assert.equal(highCorrectionDue(201, false, 120, 30), true);
+    assert.equal(highCorrectionDue(200, false, 600, 600), false, 'at the alert, not above it');
+    assert.equal(highCorrectionDue(350, false, 119, 600), false, 'within two hours of a bolus');
+    assert.equal(highCorrectionDue(350, false, 600, 29), false, 'looked at half an hour ago');
+    assert.equal(highCorrectionDue(350, true, 600, 45), false, 'asleep, the alert repeats hourly');
+    assert.equal(highCorrectionDue(350, true, 600, 60), true);
+    assert.equal(highCorrectionDue(Number.NaN, false, 600, 600), false, 'no reading, no correction');
+  });
+
+  it('a high at night is corrected only when its alert wakes the person', () => {
+    const minutes = 240;
+    const night = scriptedDay(minutes, []);
+    const high = () => 300;
+    const sleeper = drive(
+      controllerFor('mdi', scriptedPerson({ nightAlarmWakeProbability: 0, correctionProbability: 1 }), night),
+      high,
+      minutes,
+      true,
+    );
+    const woken = drive(
+      controllerFor('mdi', scriptedPerson({ nightAlarmWakeProbability: 1, correctionProbability: 1 }), night),
+      high,
+      minutes,
+      true,
+    );
+    assert.equal(
+      sleeper.bolusUnits.reduce((a, b) => a + b, 0),
+      0,
+      'slept through',
+    );
+    assert.ok(woken.bolusUnits.reduce((a, b) => a + b, 0) > 0, 'woken and corrected');
+  });
+
   it('a missed meal bolus: the closed loop gives more insulin than pens or a plain pump', () => {
     const person = scriptedPerson({ missedBolusProbability: 1 });
     const day = scriptedDay(300, [[30, 70]]);

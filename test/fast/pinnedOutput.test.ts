@@ -14,24 +14,24 @@ import { AGE_GROUPS, THERAPIES } from '../../src/domain/cohort.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 
 /** The version that wrote the hashes below. */
-const PINNED_VERSION = '0.3.0';
+const PINNED_VERSION = '0.4.0';
 
 const PINNED: Record<string, Record<string, string>> = {
   libre3: {
-    train: 'db08cb27571bcdfd3013c2830121f383f8fcb52488ee9ab1b35f9971f6607d69',
-    val: '9c15358e14be552d4bb1d55dab113cd21e188e400b9d9d0af3ac7f83b736227d',
-    test: 'b69aac6a614a6e65a90f63492d14d0e9db1cca6cc0232ec381a121345ec71460',
-    demographics: '2733075bd3c92f85bc50e1ad7d6247b5563c9158ec65b8d4dca50f535c9bed72',
-    stats: '8696a35885de7e025cc23566f98905b04b90db2aadf682a126c1b1885c0f43ba',
-    summary: 'd897955ad7ad0660cef3fbefb2aa2b861b254e6cba94932005a3b49cfa208ab3',
+    train: 'cb353e72de9d8ab1b0a979da9cef802f2910c784aec734398b03296e6eeb4544',
+    val: '4616e3c7949332bcc0e1ee4e898dfbc5114b136c37823a9db18d97369be46297',
+    test: '80991a47a51e242bb1feaa5b7b29286467bb21a51b11375bbe4e0269407ce889',
+    demographics: 'a9da2f9b96286e45cae363f490cd4b262c149e3ae6a904d2c10c7b2d54801da6',
+    stats: '826be93bf18d075610a12db4e2ebfcb0408c1492a2d79d8a994259f189d60002',
+    summary: '381b6766a947672f10648d00dcdd32fc2ea582cabd7de1b0ccd75acb0bdff1c0',
   },
   g6: {
-    train: '3ed3ae9f98373b603405946089a7c3fba443fc1c2119be8c1738c7625f6c5296',
-    val: '08956e74eee0e605f25f428fef340989f826871a9c0d55c20d94d3ba2a7b7af4',
-    test: 'a979c38d81a5430a1fb1452e61a2916c417e5c1e093d87ef919305b1a9125d66',
-    demographics: '9b708c295f85fe9211125b4426fb80f7d544788c1c03cd7b4ebb8156df654f16',
-    stats: '1f8844a1acdf5c5ef3cc5f3a5b32a27c3a4cc00f1ea560a217ad997bf5601fa9',
-    summary: 'c7b6d9f9a77abb9776784072e7c6531bdee9925c6fe0d9567e07c121c823b507',
+    train: 'c9fb660716c47b7c81d77d0f1c967425bef39ea7193918acdf6ae5ae57b03ab1',
+    val: '5d9b8fec91494cd40a5fbadeffc268f52288aee3f514b0a93566ac427e030329',
+    test: '9ac945c20292222014789a02756f92847979c77ed4aefa0c618f652a5805ca36',
+    demographics: 'ecd0cc2682ac853b104af0fb1761feace13972de4faee348d1d5ae865c2cfdd8',
+    stats: '9a00c8e7458b78d2ace0e01c9a6159ecd681bfb31bbf14e1e03d03562dac5255',
+    summary: '9b0ea71a08a73d86d09234d0f81653f509522185908ccc03de6ad4da4ca4c0fe',
   },
 };
 

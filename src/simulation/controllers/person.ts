@@ -22,7 +22,30 @@ export const MEAL_EATING_RATE_G_PER_MIN = 2.5;
 const EXERCISE_MASKS_HYPO_FACTOR = 0.15;
 /** A meal bolus corrects above this CGM value; a stand-alone correction above CORRECTION_THRESHOLD_MGDL. */
 export const MEAL_CORRECTION_ABOVE_MGDL = 150;
-const CORRECTION_THRESHOLD_MGDL = 250;
+
+// Correcting a high between meals. People see their CGM, and its high alert tells them: Dexcom's
+// G6 and G7 ship with the high alert at 200 mg/dL and a repeat while it lasts; a bolus calculator
+// nets out the insulin still active, so a second correction two hours after a bolus is what the
+// calculators allow (our calibration of the wait and of how often it is checked: shorter highs,
+// and the day's 30- to 60-minute autocorrelation nearer T1D-UOM's, docs/FIDELITY.md). Asleep, only
+// the alert can wake the person, as likely as a low alarm wakes them.
+/** A stand-alone correction above this CGM value (the G6/G7 default high alert). */
+export const CORRECTION_THRESHOLD_MGDL = 200;
+/** No stand-alone correction within this long of the last bolus, min. */
+export const CORRECTION_WAIT_AFTER_BOLUS_MIN = 120;
+/** Awake, a high is looked at (and maybe corrected) at most this often, min. */
+export const CORRECTION_CHECK_EVERY_MIN = 30;
+/** Asleep, the high alert sounds again at most this often, min. */
+export const NIGHT_HIGH_ALERT_REPEAT_MIN = 60;
+
+/** Whether a stand-alone correction of a high is due now (pure: the person's timing rule). */
+export function highCorrectionDue(cgmMgdl: number, asleep: boolean, minutesSinceBolus: number, minutesSinceCheck: number): boolean {
+  return (
+    cgmMgdl > CORRECTION_THRESHOLD_MGDL &&
+    minutesSinceBolus >= CORRECTION_WAIT_AFTER_BOLUS_MIN &&
+    minutesSinceCheck >= (asleep ? NIGHT_HIGH_ALERT_REPEAT_MIN : CORRECTION_CHECK_EVERY_MIN)
+  );
+}
 
 /** How the device turns the person's intent into a dose. */
 export interface BolusCalculator {
@@ -149,15 +172,11 @@ export class Person {
         this.restUntilMinute = minute + 20 + Math.round(10 * hypoStream.uniform());
       }
     }
-    // A persistent high is corrected when awake, checked hourly, three hours after the last bolus.
-    if (
-      !now.asleep &&
-      cgmMgdl > CORRECTION_THRESHOLD_MGDL &&
-      minute - this.lastBolusMinute > 180 &&
-      minute - this.lastCorrectionCheckMinute >= 60
-    ) {
+    // A high is corrected (CORRECTION_THRESHOLD_MGDL and the rule above it); asleep, if the alert wakes them.
+    if (highCorrectionDue(cgmMgdl, now.asleep, minute - this.lastBolusMinute, minute - this.lastCorrectionCheckMinute)) {
       this.lastCorrectionCheckMinute = minute;
-      if (bernoulli(this.correctionStream, habits.correctionProbability)) {
+      const awake = !now.asleep || bernoulli(this.correctionStream, habits.nightAlarmWakeProbability);
+      if (awake && bernoulli(this.correctionStream, habits.correctionProbability)) {
         // People correct cautiously: ~80 % of what the arithmetic says.
         bolusUnits += Math.max(0, device.correctionUnits(now, CORRECTION_THRESHOLD_MGDL) * 0.8);
       }
