@@ -10,7 +10,7 @@ import { decideTempBasal, noMealData } from '../../src/simulation/controllers/or
 import { PEN_STEP_UNITS } from '../../src/simulation/controllers/mdi.ts';
 import { PUMP_STEP_UNITS, pumpBolusUnits, scheduledBasalUnitsPerHour } from '../../src/simulation/controllers/pump.ts';
 import { LOOP_TARGET_MGDL, oref0Profile } from '../../src/simulation/controllers/aid.ts';
-import { highCorrectionDue } from '../../src/simulation/controllers/person.ts';
+import { correctionChance, highCorrectionDue } from '../../src/simulation/controllers/person.ts';
 import type { DailySchedule } from '../../src/simulation/scenario.ts';
 import { simulatePatient } from '../../src/simulation/simulatePatient.ts';
 
@@ -75,6 +75,12 @@ describe('therapy controllers on scripted inputs', () => {
     assert.equal(highCorrectionDue(350, true, 600, 45), false, 'asleep, the alert repeats hourly');
     assert.equal(highCorrectionDue(350, true, 600, 60), true);
     assert.equal(highCorrectionDue(Number.NaN, false, 600, 600), false, 'no reading, no correction');
+  });
+
+  it('above 300 mg/dL nearly everyone corrects, whatever their habit', () => {
+    assert.equal(correctionChance(0.2, 299), 0.2);
+    assert.equal(correctionChance(0.2, 301), 0.9);
+    assert.equal(correctionChance(0.95, 350), 0.95, 'a diligent person stays as diligent');
   });
 
   it('a high at night is corrected only when its alert wakes the person', () => {

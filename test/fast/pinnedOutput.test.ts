@@ -14,24 +14,24 @@ import { AGE_GROUPS, THERAPIES } from '../../src/domain/cohort.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 
 /** The version that wrote the hashes below. */
-const PINNED_VERSION = '0.4.0';
+const PINNED_VERSION = '0.5.0';
 
 const PINNED: Record<string, Record<string, string>> = {
   libre3: {
-    train: 'cb353e72de9d8ab1b0a979da9cef802f2910c784aec734398b03296e6eeb4544',
+    train: '539b816f4c84af2d1d89bc3d8e2fe0f5a8cae16f6023de5fcf232427ba681255',
     val: '4616e3c7949332bcc0e1ee4e898dfbc5114b136c37823a9db18d97369be46297',
-    test: '80991a47a51e242bb1feaa5b7b29286467bb21a51b11375bbe4e0269407ce889',
-    demographics: 'a9da2f9b96286e45cae363f490cd4b262c149e3ae6a904d2c10c7b2d54801da6',
-    stats: '826be93bf18d075610a12db4e2ebfcb0408c1492a2d79d8a994259f189d60002',
-    summary: '381b6766a947672f10648d00dcdd32fc2ea582cabd7de1b0ccd75acb0bdff1c0',
+    test: 'fbeb065cec341a3693002bfc06dfceb05f69299d9323e8e4db859a318a506a69',
+    demographics: '20e2e1b9c842ef9782c4cb219f6c839b368cbabfe9c7704c340df921b3fbe86a',
+    stats: 'f160664afddc6f5c736323e2cba0d97c93a1c39118fb66ed68fcb45230506a88',
+    summary: '22c8b7e5bad236d916db673beb0622321da5e49650d351afc3b8ff12654b0e4e',
   },
   g6: {
-    train: 'c9fb660716c47b7c81d77d0f1c967425bef39ea7193918acdf6ae5ae57b03ab1',
+    train: 'b413a7cae7351962428b8c407fa4bafe0d51d03402fe1aecf7f8485ffeae6cbe',
     val: '5d9b8fec91494cd40a5fbadeffc268f52288aee3f514b0a93566ac427e030329',
-    test: '9ac945c20292222014789a02756f92847979c77ed4aefa0c618f652a5805ca36',
-    demographics: 'ecd0cc2682ac853b104af0fb1761feace13972de4faee348d1d5ae865c2cfdd8',
-    stats: '9a00c8e7458b78d2ace0e01c9a6159ecd681bfb31bbf14e1e03d03562dac5255',
-    summary: '9b0ea71a08a73d86d09234d0f81653f509522185908ccc03de6ad4da4ca4c0fe',
+    test: '7a7147c7eba25541ddf84a1e1812bb21df8f02ecc5619366d2f83f7c6fba2403',
+    demographics: '3ea297dc90e3d0cbae75ad2337e6ecc1bf54739f11e1bb2a2382db3f77720bde',
+    stats: '54254a46f75b636b1ac4fe4bc0f7cd9a5f2a578de7bcc38bfc93bd3e1294ba6d',
+    summary: '21d32dfb79f1dac883a9510f9c48214094719c816ef9dfbd2854dee4be7a9fcd',
   },
 };
 

@@ -37,6 +37,17 @@ export const CORRECTION_WAIT_AFTER_BOLUS_MIN = 120;
 export const CORRECTION_CHECK_EVERY_MIN = 30;
 /** Asleep, the high alert sounds again at most this often, min. */
 export const NIGHT_HIGH_ALERT_REPEAT_MIN = 60;
+/**
+ * Above this, nearly everyone acts whatever their habits: they feel it, and sick-day rules (ISPAD
+ * 2022, ADA) tell them to check ketones and correct above 250–300 mg/dL.
+ */
+export const VERY_HIGH_MGDL = 300;
+const VERY_HIGH_CORRECTION_PROBABILITY = 0.9;
+
+/** The chance that a person who looks at a high corrects it: their habit, or near-certain when very high. */
+export function correctionChance(habitualProbability: number, cgmMgdl: number): number {
+  return cgmMgdl > VERY_HIGH_MGDL ? Math.max(habitualProbability, VERY_HIGH_CORRECTION_PROBABILITY) : habitualProbability;
+}
 
 /** Whether a stand-alone correction of a high is due now (pure: the person's timing rule). */
 export function highCorrectionDue(cgmMgdl: number, asleep: boolean, minutesSinceBolus: number, minutesSinceCheck: number): boolean {
@@ -176,7 +187,7 @@ export class Person {
     if (highCorrectionDue(cgmMgdl, now.asleep, minute - this.lastBolusMinute, minute - this.lastCorrectionCheckMinute)) {
       this.lastCorrectionCheckMinute = minute;
       const awake = !now.asleep || bernoulli(this.correctionStream, habits.nightAlarmWakeProbability);
-      if (awake && bernoulli(this.correctionStream, habits.correctionProbability)) {
+      if (awake && bernoulli(this.correctionStream, correctionChance(habits.correctionProbability, cgmMgdl))) {
         // People correct cautiously: ~80 % of what the arithmetic says.
         bolusUnits += Math.max(0, device.correctionUnits(now, CORRECTION_THRESHOLD_MGDL) * 0.8);
       }
