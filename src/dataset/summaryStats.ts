@@ -5,7 +5,7 @@ import { SensorState } from '../domain/cgm.ts';
 import type { AgeGroup, Therapy } from '../domain/cohort.ts';
 import { FEATURE_NAMES } from '../domain/features.ts';
 
-export const GLUCOSE_BIN_MGDL = 10; // 40–400 mg/dL in 10 mg/dL bins
+export const GLUCOSE_BIN_MGDL = 10; // 40–400 mg/dL in 10 mg/dL bins; the last holds 400 and above (a Libre 3 reads up to 500)
 export const GLUCOSE_BINS = 37;
 export const PERCENT_BINS = 20; // 0–100 % in 5 % bins
 export const MEAN_GLUCOSE_BINS = 30; // 60–360 mg/dL in 10 mg/dL bins

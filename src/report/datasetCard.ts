@@ -103,7 +103,9 @@ export function datasetCard(data: ReportData, location: string): string {
   lines.push(
     '- Exercise: heart-rate-driven extension (Dalla Man, Breton & Cobelli 2009), with the late post-exercise rise in insulin sensitivity.',
   );
-  lines.push('- CGM: Johnson-SU sensor error (Breton & Kovatchev 2008, simglucose Dexcom parameters), 40–400 mg/dL, whole mg/dL.');
+  lines.push(
+    "- CGM: per-sensor calibration drift and AR(2) noise (Vettoretti et al. 2019), whole mg/dL within the device's reporting range (section CGM).",
+  );
   lines.push(
     "- People: simglucose's child, adolescent and adult parameter sets for their age group; height and " +
       'BMI from the CDC growth charts, resting heart and breathing rate from Fleming et al. (Lancet 2011) ' +
@@ -278,7 +280,8 @@ function cgmSection(data: ReportData): string[] {
   const lines = ['## CGM', ''];
   lines.push(
     `- Device \`${cgmDevice}\`: a reading every ${spec.readingIntervalMinutes === 1 ? 'minute' : `${spec.readingIntervalMinutes} minutes (held in between, as an app shows it)`}, ` +
-      `sensors worn ${spec.wearDays} days, ${spec.warmUpMinutes}-minute warm-up after each change, ${Math.round(spec.earlyFailureFraction * 100)} % ending early; ` +
+      `sensors worn ${spec.wearDays} days, ${spec.warmUpMinutes}-minute warm-up after each change, ${Math.round(spec.earlyFailureFraction * 100)} % ending early, ` +
+      `readings from ${spec.reportingRangeMgdl[0]} to ${spec.reportingRangeMgdl[1]} mg/dL (its labelling); ` +
       'per-sensor calibration drift and AR(2) noise (Vettoretti et al. 2019), compression lows at night, signal loss (docs/PHYSIOLOGY.md §9).',
   );
   const without = pct(accuracy.minutesWithoutReading, accuracy.minutesWithoutReading + readings);

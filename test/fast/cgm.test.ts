@@ -157,6 +157,19 @@ describe('the CGM a person wears', () => {
     for (const value of [...g6Readings, ...libreReadings]) assert.ok(Number.isInteger(value) && value >= 40 && value <= 400);
   });
 
+  it('each device reports the range its label states: Dexcom 40–400 mg/dL, Libre 3 up to 500', () => {
+    const asleep = new Uint8Array(60);
+    const highest = (device: 'g6' | 'g7' | 'libre3') => {
+      const sensor = new ModelledCgm(sensorStreams(7, 1), device, 60, asleep);
+      let top = 0;
+      for (let m = 0; m < 60; m++) top = Math.max(top, sensor.read(m, 700));
+      return top;
+    };
+    assert.equal(highest('g6'), 400);
+    assert.equal(highest('g7'), 400);
+    assert.equal(highest('libre3'), 500);
+  });
+
   it('compression lows happen only asleep, about 0.2 a night', () => {
     const asleep = new Uint8Array(minutes);
     for (let day = 0; day < days; day++) asleep.fill(1, day * 1440, day * 1440 + 480); // 00:00–08:00

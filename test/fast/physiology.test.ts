@@ -177,7 +177,7 @@ describe('patient simulation', () => {
   it('produces no constant signal and values in physiological ranges', () => {
     const series = simulatePatient(42, drawPatientProfile(42, 11, ADULTS_ON_PENS), 1440);
     const ranges: [keyof typeof F, number, number][] = [
-      ['glucose_mgdl', 40, 400],
+      ['glucose_mgdl', 40, 500],
       ['heart_rate_bpm', 35, 210],
       ['hrv_sdnn', 1, 200],
       ['respiratory_rate_rpm', 6, 45],

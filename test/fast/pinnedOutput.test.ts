@@ -14,16 +14,16 @@ import { AGE_GROUPS, THERAPIES } from '../../src/domain/cohort.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 
 /** The version that wrote the hashes below. */
-const PINNED_VERSION = '0.5.0';
+const PINNED_VERSION = '0.6.0';
 
 const PINNED: Record<string, Record<string, string>> = {
   libre3: {
-    train: '539b816f4c84af2d1d89bc3d8e2fe0f5a8cae16f6023de5fcf232427ba681255',
+    train: '45abee9de6eebfbd0dacc34e97cc223dbd53780cad5ef991d396259ab07a7e2d',
     val: '4616e3c7949332bcc0e1ee4e898dfbc5114b136c37823a9db18d97369be46297',
-    test: 'fbeb065cec341a3693002bfc06dfceb05f69299d9323e8e4db859a318a506a69',
-    demographics: '20e2e1b9c842ef9782c4cb219f6c839b368cbabfe9c7704c340df921b3fbe86a',
-    stats: 'f160664afddc6f5c736323e2cba0d97c93a1c39118fb66ed68fcb45230506a88',
-    summary: '22c8b7e5bad236d916db673beb0622321da5e49650d351afc3b8ff12654b0e4e',
+    test: 'afc4f22c78b307a875bdc0789db58e598c7e8e68223402a71b5d15d789466ba3',
+    demographics: '60f099fd695f46366d384f98a76088301abb4641e4741f7f62df630b62b44fe6',
+    stats: '63b4b89979bf0dc8376bf04a549a3a347b69b7f6bcc76af9206a9ae1168504c7',
+    summary: '93e3a77365de964d8ff47d1e90102637183d9acb2a377503cf590cfe5a700d7d',
   },
   g6: {
     train: 'b413a7cae7351962428b8c407fa4bafe0d51d03402fe1aecf7f8485ffeae6cbe',

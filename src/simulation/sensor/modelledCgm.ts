@@ -11,10 +11,6 @@ import { ar2AtShorterStep, calibrationGain, compressionArtefactMgdl, drawSensorE
 import { bernoulli, randomStream, type RandomStream } from '../../util/random.ts';
 import type { CgmSensor, SensorTrace } from './types.ts';
 
-/** Range commercial CGMs report, mg/dL. */
-export const CGM_MIN_MGDL = 40;
-export const CGM_MAX_MGDL = 400;
-
 /** The error model's parameters are fitted to 5-minute samples (Vettoretti 2019). */
 const MODEL_SAMPLE_MINUTES = 5;
 /** Days over which the first-day extra noise fades (e-folding), fitted to the G6 Pro day-1 figures. */
@@ -126,9 +122,12 @@ export class ModelledCgm implements CgmSensor {
   private readonly offsetMgdl: Float64Array;
   private readonly isSample: Uint8Array;
   private heldMgdl = Number.NaN;
+  private readonly lowestMgdl: number;
+  private readonly highestMgdl: number;
 
   constructor(streams: SensorStreams, device: CgmDevice, totalMinutes: number, asleep: Uint8Array) {
     const spec = CGM_DEVICE_SPECS[device];
+    [this.lowestMgdl, this.highestMgdl] = spec.reportingRangeMgdl;
     const sessions = planSessions(streams.sessions, spec, totalMinutes);
     this.gain = new Float64Array(totalMinutes);
     this.offsetMgdl = new Float64Array(totalMinutes);
@@ -212,7 +211,7 @@ export class ModelledCgm implements CgmSensor {
   read(minute: number, interstitialMgdl: number): number {
     if (this.isSample[minute] || Number.isNaN(this.heldMgdl)) {
       const value = this.gain[minute]! * interstitialMgdl + this.offsetMgdl[minute]!;
-      this.heldMgdl = Math.round(Math.min(CGM_MAX_MGDL, Math.max(CGM_MIN_MGDL, value)));
+      this.heldMgdl = Math.round(Math.min(this.highestMgdl, Math.max(this.lowestMgdl, value)));
     }
     return this.heldMgdl;
   }
