@@ -1,7 +1,8 @@
 // `npm run bench [-- --quick]`: what a run costs, measured as a user runs it. Prints a table and
 // writes bench-results.json. Full: the default run end to end, per-stage costs, our Parquet writer
 // against parquetjs-lite on the same rows, and 1,000 vs 10,000 patients × 1 day. --quick: the
-// same measurements on small inputs (under a minute), for development.
+// same measurements on small inputs (under a minute), for development. --compare REF: only the
+// default run here against REF's, alternated --pairs times (3).
 import type { RecordBatch } from 'apache-arrow';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -387,6 +388,41 @@ if (process.argv.includes('--same-rows')) {
   rmSync(ours.out, { recursive: true, force: true });
   rmSync(theirs.out, { recursive: true, force: true });
   process.exit(figures.every((t) => t.differing === 0 && t.rows === t.baselineRows) ? 0 : 1);
+}
+
+if (process.argv.includes('--compare')) {
+  // The default run here against the default run of REF (its own checkout, lockfile and bundles),
+  // alternated --pairs times in one session: the machine's speed drifts within minutes, so each pair
+  // gives a ratio and the median and range of the ratios are what compare.
+  const ref = flagText('--compare', 'HEAD~1');
+  const args = quick ? ['--patients', '100', '--days', '1'] : [];
+  const { root, sha } = baselineRoot(ref);
+  const comparePairs = flagValue('--pairs', quick ? 1 : 3);
+  const here: RunMeasure[] = [];
+  const there: RunMeasure[] = [];
+  for (let pair = 0; pair < comparePairs; pair++) {
+    for (const [list, runRoot] of [
+      [here, undefined],
+      [there, root],
+    ] as const) {
+      const { out, ...figures } = await measureRun(args, runRoot);
+      rmSync(out, { recursive: true, force: true });
+      list.push(figures);
+    }
+  }
+  const ratios = (key: keyof RunMeasure) => here.map((run, i) => run[key] / there[i]![key]);
+  const span = (values: number[]) =>
+    `${quantile(values, 0.5).toFixed(2)}× (${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)})`;
+  const seconds = (runs: RunMeasure[], key: keyof RunMeasure) => runs.map((run) => run[key].toFixed(1)).join(', ');
+  const lines = [
+    `| ${args.join(' ') || 'the default run'}, ${comparePairs} pair(s) | here | ${ref} (${sha.slice(0, 9)}) | here / there, median (range) |`,
+    `|---|---|---|---|`,
+    `| wall, s | ${seconds(here, 'wallSeconds')} | ${seconds(there, 'wallSeconds')} | ${span(ratios('wallSeconds'))} |`,
+    `| CPU, core-s | ${seconds(here, 'coreSeconds')} | ${seconds(there, 'coreSeconds')} | ${span(ratios('coreSeconds'))} |`,
+    `| peak RSS, MB | ${seconds(here, 'peakRssMb')} | ${seconds(there, 'peakRssMb')} | ${span(ratios('peakRssMb'))} |`,
+  ];
+  process.stdout.write(`\n${lines.join('\n')}\n`);
+  process.exit(0);
 }
 
 if (process.argv.includes('--delta-log')) {
