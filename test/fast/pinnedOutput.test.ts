@@ -14,24 +14,24 @@ import { AGE_GROUPS, THERAPIES } from '../../src/domain/cohort.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 
 /** The version that wrote the hashes below. */
-const PINNED_VERSION = '0.6.0';
+const PINNED_VERSION = '0.7.0';
 
 const PINNED: Record<string, Record<string, string>> = {
   libre3: {
-    train: '45abee9de6eebfbd0dacc34e97cc223dbd53780cad5ef991d396259ab07a7e2d',
+    train: '102c866fb76a33d8e0a944cfd5f063261196ce09541006fbd5c5d8ff3e56fc47',
     val: '4616e3c7949332bcc0e1ee4e898dfbc5114b136c37823a9db18d97369be46297',
     test: 'afc4f22c78b307a875bdc0789db58e598c7e8e68223402a71b5d15d789466ba3',
-    demographics: '60f099fd695f46366d384f98a76088301abb4641e4741f7f62df630b62b44fe6',
-    stats: '63b4b89979bf0dc8376bf04a549a3a347b69b7f6bcc76af9206a9ae1168504c7',
-    summary: '93e3a77365de964d8ff47d1e90102637183d9acb2a377503cf590cfe5a700d7d',
+    demographics: '3de36571738bc365dda39e5586ea89afcb0dd4ded103d5b8d2ec78c27f00fdf3',
+    stats: '3c1121bbbd9afba4f1ecaa811451a785b4dce0448fbdfdcdf07fe53039391cee',
+    summary: '2a5d3cd8ed63a6b5b65a1f37b331c303ba013eaf3a855a51ffee1104f7d8b96d',
   },
   g6: {
-    train: 'b413a7cae7351962428b8c407fa4bafe0d51d03402fe1aecf7f8485ffeae6cbe',
+    train: '9e79498c34b33204058513fb07d57e616861afffc25dc9ad4d2ef97b08f1e674',
     val: '5d9b8fec91494cd40a5fbadeffc268f52288aee3f514b0a93566ac427e030329',
     test: '7a7147c7eba25541ddf84a1e1812bb21df8f02ecc5619366d2f83f7c6fba2403',
-    demographics: '3ea297dc90e3d0cbae75ad2337e6ecc1bf54739f11e1bb2a2382db3f77720bde',
-    stats: '54254a46f75b636b1ac4fe4bc0f7cd9a5f2a578de7bcc38bfc93bd3e1294ba6d',
-    summary: '21d32dfb79f1dac883a9510f9c48214094719c816ef9dfbd2854dee4be7a9fcd',
+    demographics: 'eecba5c95baebd46a79c25fed1d9d0d6708510971f64bb985e4e56aa956ffea0',
+    stats: 'a6cfd204d93b892ac515d7cd32ca47e21e7e36a6f7e60f082a291259a1bb7c21',
+    summary: 'fea32b0c602f870767dc93f6777f86e3dccc2c71afffb71b7dcb4f81fa6207ed',
   },
 };
 
