@@ -78,8 +78,6 @@ export interface ModelInputs {
    * does not see. Departing from 1 moves glucose away from the basal steady state, as it should.
    */
   insulinSensitivityMultiplier: number;
-  /** Speed of the meal now in the gut relative to the parameter set's mixed meal (carbAbsorption.ts); scales kmax, kmin and kabs. */
-  carbAbsorptionMultiplier: number;
 }
 
 // Counter-regulation: below ~60 mg/dL adrenaline (glucagon's response is lost early in type 1
@@ -168,13 +166,9 @@ class StepTerms {
 
   /** The parameter set the fields above were copied from: copied again only when it changes. */
   private parameters: GlucoseInsulinParameters | undefined;
-  private absorptionMultiplier = 1;
 
   set(p: GlucoseInsulinParameters, input: ModelInputs): void {
-    if (p !== this.parameters || input.carbAbsorptionMultiplier !== this.absorptionMultiplier) {
-      this.absorptionMultiplier = input.carbAbsorptionMultiplier;
-      this.setParameters(p);
-    }
+    if (p !== this.parameters) this.setParameters(p);
     this.carbIntakeMgPerMin = input.carbIntakeMgPerMin;
     this.insulinPmolPerKgPerMin = input.insulinPmolPerKgPerMin;
     this.heartRateExcessBpm = input.heartRateExcessBpm;
@@ -192,13 +186,12 @@ class StepTerms {
 
   private setParameters(p: GlucoseInsulinParameters): void {
     this.parameters = p;
-    const speed = this.absorptionMultiplier;
-    this.halfEmptyingRange = (speed * (p.kmax - p.kmin)) / 2;
-    this.appearancePerGut = (p.f * p.kabs * speed) / p.BW;
+    this.halfEmptyingRange = (p.kmax - p.kmin) / 2;
+    this.appearancePerGut = (p.f * p.kabs) / p.BW;
     this.perExerciseHeartRate = 1 / (EXERCISE_A * p.restingHeartRateBpm);
-    this.kmax = p.kmax * speed;
-    this.kmin = p.kmin * speed;
-    this.kabs = p.kabs * speed;
+    this.kmax = p.kmax;
+    this.kmin = p.kmin;
+    this.kabs = p.kabs;
     this.k1 = p.k1;
     this.k2 = p.k2;
     this.kp1 = p.kp1;

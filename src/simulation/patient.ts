@@ -52,7 +52,6 @@ export class PatientBody {
     mealDoseMg: 0,
     heartRateExcessBpm: 0,
     insulinSensitivityMultiplier: 1,
-    carbAbsorptionMultiplier: 1,
   };
   private readonly unitsPerMinToPmolPerKgPerMin: number;
   /** Units that sit in the subcutaneous depots at steady basal delivery (Isc1 = u/(ka1+kd), Isc2 = kd·Isc1/ka2). */
@@ -106,13 +105,8 @@ export class PatientBody {
     return carbsInStomachGrams(this.state) + this.carbsLeftToEatGrams;
   }
 
-  /**
-   * Starts eating `grams` of carbohydrate at `rateGPerMin` (added to anything still being eaten),
-   * absorbed at `absorption` × the model's mixed-meal speed: the gut holds one mixture, so the
-   * latest food sets the speed of what is still in it.
-   */
-  eat(grams: number, rateGPerMin: number, absorption = 1): void {
-    this.inputs.carbAbsorptionMultiplier = absorption;
+  /** Starts eating `grams` of carbohydrate at `rateGPerMin` (added to anything still being eaten). */
+  eat(grams: number, rateGPerMin: number): void {
     this.eatingRateGPerMin = this.carbsLeftToEatGrams > 0 ? Math.max(this.eatingRateGPerMin, rateGPerMin) : rateGPerMin;
     // D: what is in the stomach when the meal starts plus the meal (Dalla Man 2006), mg.
     this.inputs.mealDoseMg = this.state[S.Qsto1]! + this.state[S.Qsto2]! + (this.carbsLeftToEatGrams + grams) * 1000;

@@ -2,7 +2,6 @@
 // exercise), before their body or their therapy decisions have any say.
 import { ActivityKind } from '../domain/activity.ts';
 import type { Habits } from '../cohort/patientProfile.ts';
-import { absorptionRate, MEAL_ABSORPTION, SNACK_ABSORPTION } from '../physiology/carbAbsorption.ts';
 import { bernoulli, normalBetween, randomStream, uniformBetween, type RandomStream } from '../util/random.ts';
 
 /** Planned meal or snack (before the person's bolus behaviour is applied). */
@@ -10,8 +9,6 @@ export interface PlannedMeals {
   minute: Int32Array;
   carbsGrams: Float64Array;
   isSnack: Uint8Array;
-  /** How fast each one is absorbed, relative to the model's mixed meal (physiology/carbAbsorption.ts). */
-  absorption: Float64Array;
   count: number;
 }
 
@@ -88,14 +85,10 @@ export function planSchedule(randomSeed: number, patientIndex: number, habits: H
   const mealMinutes: number[] = [];
   const mealGrams: number[] = [];
   const mealSnack: number[] = [];
-  const mealAbsorption: number[] = [];
-  // What is eaten (fast or slow carbohydrate) draws from its own stream, one draw per planned slot.
-  const foodRng = randomStream(randomSeed, patientIndex, 'schedule:food');
   for (let day = 0; day < days; day++) {
     const dayStart = day * 1440;
     const wake = wakeMinuteOfDay[day]!;
     for (const meal of MEAL_PLAN) {
-      const absorption = absorptionRate(meal.snack ? SNACK_ABSORPTION : MEAL_ABSORPTION, foodRng.normal());
       if (!bernoulli(rng, meal.snack ? habits.snackProbability : meal.probability)) continue;
       let minuteOfDay = normalBetween(rng, meal.hour * 60, meal.sdMin, meal.earliest * 60, meal.latest * 60);
       if (minuteOfDay < wake + 10) minuteOfDay = wake + uniformBetween(rng, 10, 40);
@@ -108,7 +101,6 @@ export function planSchedule(randomSeed: number, patientIndex: number, habits: H
       mealMinutes.push(minute);
       mealGrams.push(Math.round(grams));
       mealSnack.push(meal.snack ? 1 : 0);
-      mealAbsorption.push(absorption);
     }
 
     // Light activity (household, standing) and walking bouts, many after meals.
@@ -155,7 +147,6 @@ export function planSchedule(randomSeed: number, patientIndex: number, habits: H
     minute: Int32Array.from(order, (i) => mealMinutes[i]!),
     carbsGrams: Float64Array.from(order, (i) => mealGrams[i]!),
     isSnack: Uint8Array.from(order, (i) => mealSnack[i]!),
-    absorption: Float64Array.from(order, (i) => mealAbsorption[i]!),
     count: order.length,
   };
   return { totalMinutes, intensityTarget, kind, meals };

@@ -45,7 +45,6 @@ function scriptedDay(totalMinutes: number, meals: [number, number][]): DailySche
       minute: Int32Array.from(meals.map(([minute]) => minute)),
       carbsGrams: Float64Array.from(meals.map(([, grams]) => grams)),
       isSnack: new Uint8Array(meals.length),
-      absorption: new Float64Array(meals.length).fill(1),
     },
   };
 }

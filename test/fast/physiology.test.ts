@@ -11,7 +11,6 @@ import {
   type GlucoseInsulinParameters,
   type ModelInputs,
 } from '../../src/physiology/glucoseInsulin.ts';
-import { absorptionRate, MEAL_ABSORPTION, SNACK_ABSORPTION } from '../../src/physiology/carbAbsorption.ts';
 import { solveSteadyState } from '../../src/physiology/steadyState.ts';
 import { RK4_SUBSTEPS_PER_MINUTE, simulatePatient } from '../../src/simulation/simulatePatient.ts';
 
@@ -25,15 +24,7 @@ function publishedPatient(index: number): { p: GlucoseInsulinParameters; x0: Flo
   return { p, x0, basalPmolPerKgPerMin: v.u2ss };
 }
 
-type Event = {
-  minute: number;
-  carbsGrams?: number;
-  bolusUnits?: number;
-  heartRateExcessBpm?: number;
-  durationMin?: number;
-  /** The meal's absorption speed (physiology/carbAbsorption.ts); 1 = the model's mixed meal. */
-  absorption?: number;
-};
+type Event = { minute: number; carbsGrams?: number; bolusUnits?: number; heartRateExcessBpm?: number; durationMin?: number };
 
 /** Runs the bare model for `minutes` with basal insulin and the given events; returns plasma glucose per minute. */
 function runModel(
@@ -53,7 +44,6 @@ function runModel(
     mealDoseMg: 0,
     heartRateExcessBpm: 0,
     insulinSensitivityMultiplier: 1,
-    carbAbsorptionMultiplier: 1,
   };
   let carbsLeft = 0;
   for (let m = 0; m < minutes; m++) {
@@ -62,7 +52,6 @@ function runModel(
     for (const e of events) {
       if (e.minute === m && e.carbsGrams) {
         inputs.mealDoseMg = state[S.Qsto1]! + state[S.Qsto2]! + (carbsLeft + e.carbsGrams) * 1000;
-        inputs.carbAbsorptionMultiplier = e.absorption ?? 1;
         carbsLeft += e.carbsGrams;
       }
       if (e.minute === m && e.bolusUnits) bolusUnits += e.bolusUnits;
@@ -116,35 +105,6 @@ describe('UVA/Padova glucose–insulin model', () => {
       const maxError = production.reduce((max, g, m) => Math.max(max, Math.abs(g - reference[m]!)), 0);
       assert.ok(maxError < 0.5, `patient ${index}: max error ${maxError.toFixed(3)} mg/dL`);
     }
-  });
-
-  it('fast carbohydrate peaks earlier and higher than slow', () => {
-    const { p, x0, basalPmolPerKgPerMin } = publishedPatient(12); // adult#003
-    const peakOf = (absorption: number) => {
-      const glucose = runModel(p, x0, basalPmolPerKgPerMin, 600, [{ minute: 0, carbsGrams: 50, absorption }]);
-      let at = 0;
-      for (let m = 1; m < glucose.length; m++) if (glucose[m]! > glucose[at]!) at = m;
-      return { at, peak: glucose[at]!, end: glucose[599]! };
-    };
-    const slow = peakOf(0.6),
-      reference = peakOf(1),
-      fast = peakOf(2);
-    assert.ok(fast.at < reference.at && reference.at < slow.at, `peak minutes ${fast.at} < ${reference.at} < ${slow.at}`);
-    assert.ok(
-      fast.peak > reference.peak + 10 && reference.peak > slow.peak,
-      `peaks ${fast.peak.toFixed(1)} > ${reference.peak.toFixed(1)} > ${slow.peak.toFixed(1)}`,
-    );
-    // The fast meal's peak passes the kidneys' threshold, so less of it stays: it ends lower.
-    assert.ok(fast.end < slow.end, `after 10 h ${fast.end.toFixed(1)} < ${slow.end.toFixed(1)}`);
-  });
-
-  it('meal speeds are log-normal around the mixed meal; snacks are faster; draws stay within limits', () => {
-    assert.equal(absorptionRate(MEAL_ABSORPTION, 0), MEAL_ABSORPTION.median);
-    assert.ok(SNACK_ABSORPTION.median > MEAL_ABSORPTION.median);
-    const oneSd = absorptionRate(MEAL_ABSORPTION, 1);
-    assert.ok(Math.abs(Math.log(oneSd / MEAL_ABSORPTION.median) - MEAL_ABSORPTION.logSd) < 1e-12);
-    assert.equal(absorptionRate(MEAL_ABSORPTION, -20), 0.25);
-    assert.equal(absorptionRate(SNACK_ABSORPTION, 20), 5);
   });
 
   it('a meal raises glucose and it returns; a bolus lowers it; exercise lowers it during and after', () => {

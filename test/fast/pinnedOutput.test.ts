@@ -14,24 +14,24 @@ import { AGE_GROUPS, THERAPIES } from '../../src/domain/cohort.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 
 /** The version that wrote the hashes below. */
-const PINNED_VERSION = '0.7.0';
+const PINNED_VERSION = '0.8.0';
 
 const PINNED: Record<string, Record<string, string>> = {
   libre3: {
-    train: '102c866fb76a33d8e0a944cfd5f063261196ce09541006fbd5c5d8ff3e56fc47',
-    val: '4616e3c7949332bcc0e1ee4e898dfbc5114b136c37823a9db18d97369be46297',
-    test: 'afc4f22c78b307a875bdc0789db58e598c7e8e68223402a71b5d15d789466ba3',
-    demographics: '3de36571738bc365dda39e5586ea89afcb0dd4ded103d5b8d2ec78c27f00fdf3',
-    stats: '3c1121bbbd9afba4f1ecaa811451a785b4dce0448fbdfdcdf07fe53039391cee',
-    summary: '2a5d3cd8ed63a6b5b65a1f37b331c303ba013eaf3a855a51ffee1104f7d8b96d',
+    train: '8f2d4efb671a159b1ac6dbd7621a68612da294d88f7acf9f65dcef63a70f6b15',
+    val: '21bd03c5f464c28b9e7bd588121938e1a064ccbe9dda5c5efd806d5eb7d68fe1',
+    test: '49f97ca5f1bffcf56988dbddbd22119586eccfd022fd4a7f3fb3aabb5d132ec6',
+    demographics: '7cc2f5de1c15a779f4cce12fd55ffdcbf2d77cc9437ba3971358596150a4563d',
+    stats: '53d878e5fc25e592fa126a7b90712ef3cf73c35f9610f8b36748f465e2fe6290',
+    summary: 'd82be0cbcf7c8ae73a4bc9cbc94f36d784f7646272349ac99eb8520aaa504f3a',
   },
   g6: {
-    train: '9e79498c34b33204058513fb07d57e616861afffc25dc9ad4d2ef97b08f1e674',
-    val: '5d9b8fec91494cd40a5fbadeffc268f52288aee3f514b0a93566ac427e030329',
-    test: '7a7147c7eba25541ddf84a1e1812bb21df8f02ecc5619366d2f83f7c6fba2403',
-    demographics: 'eecba5c95baebd46a79c25fed1d9d0d6708510971f64bb985e4e56aa956ffea0',
-    stats: 'a6cfd204d93b892ac515d7cd32ca47e21e7e36a6f7e60f082a291259a1bb7c21',
-    summary: 'fea32b0c602f870767dc93f6777f86e3dccc2c71afffb71b7dcb4f81fa6207ed',
+    train: '05b1c5951b3f67bb19890107098ceb81602c6ee760db2144d98c669e78df8f92',
+    val: '9a0df277e21bf31aeb931e4375e650b89f6d21887b4533d8a6f430547152b410',
+    test: 'be7ac052cba1af470698cb6ef6b66a3c172d53f37460d7773afdb2d7eb7c9312',
+    demographics: '9e59ac9c48996502c6b9c3c581beac37ebe7fc4c12dd7e208461453a1817e740',
+    stats: '3d991c76bac7d5b7b1c00344206b785ecb1169e6ef79f6d210efd0c0547036b2',
+    summary: '8689913fef935ad42677d13250bf1b8e02a14e3059650692afba108c3598d2fb',
   },
 };
 

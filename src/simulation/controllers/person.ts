@@ -9,7 +9,6 @@
 // every therapy. What depends on the CGM (noticing a low, correcting a high) draws from streams of
 // its own, `hypo` and `corrections`: those can differ between therapies, as the glucose does.
 import type { Habits } from '../../cohort/patientProfile.ts';
-import { HYPO_TREATMENT_ABSORPTION } from '../../physiology/carbAbsorption.ts';
 import { bernoulli, uniformBetween, type RandomStream } from '../../util/random.ts';
 import type { PlannedMeals } from '../scenario.ts';
 import type { ControllerInputs, TherapyTimeline } from './types.ts';
@@ -102,7 +101,7 @@ export interface PersonStreams {
 }
 
 export interface PersonActions {
-  eat: { grams: number; rateGPerMin: number; absorption: number }[];
+  eat: { grams: number; rateGPerMin: number }[];
   bolusUnits: number;
   restUntilMinute: number;
 }
@@ -153,11 +152,7 @@ export class Person {
     while (this.nextMeal < meals.count && meals.minute[this.nextMeal]! <= minute) {
       const meal = this.nextMeal++;
       const grams = meals.carbsGrams[meal]!;
-      actions.eat.push({
-        grams,
-        rateGPerMin: meals.isSnack[meal] === 1 ? FAST_EATING_RATE_G_PER_MIN : MEAL_EATING_RATE_G_PER_MIN,
-        absorption: meals.absorption[meal]!,
-      });
+      actions.eat.push({ grams, rateGPerMin: meals.isSnack[meal] === 1 ? FAST_EATING_RATE_G_PER_MIN : MEAL_EATING_RATE_G_PER_MIN });
       timeline.mealMinutes.push(minute);
       timeline.mealGrams.push(grams);
       const counted = countedCarbsGrams(habits, grams, this.countingNoise[meal]!);
@@ -186,11 +181,7 @@ export class Person {
           ((this.lastAlarmMinute = minute), bernoulli(hypoStream, habits.nightAlarmWakeProbability))
         : bernoulli(hypoStream, awakeLowNoticeChance(habits.hypoNoticeProbabilityPerMin, cgmMgdl, now.moving));
       if (notices) {
-        actions.eat.push({
-          grams: habits.hypoTreatmentGrams,
-          rateGPerMin: FAST_EATING_RATE_G_PER_MIN,
-          absorption: HYPO_TREATMENT_ABSORPTION,
-        });
+        actions.eat.push({ grams: habits.hypoTreatmentGrams, rateGPerMin: FAST_EATING_RATE_G_PER_MIN });
         this.lastHypoTreatmentMinute = minute;
         timeline.hypoTreatmentMinutes.push(minute);
         this.restUntilMinute = minute + 20 + Math.round(10 * hypoStream.uniform());

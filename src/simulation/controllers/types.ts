@@ -13,7 +13,7 @@ export interface ControllerInputs {
 
 /** What happens this minute: carbs to start eating (in order), insulin delivered, and whether to rest. */
 export interface ControllerActions {
-  eat: { grams: number; rateGPerMin: number; absorption: number }[];
+  eat: { grams: number; rateGPerMin: number }[];
   /** Bolus given this minute, U. */
   bolusUnits: number;
   /** Basal insulin delivered this minute, U/min (long-acting insulin on pens, the pump's rate otherwise). */
