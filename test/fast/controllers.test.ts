@@ -10,7 +10,7 @@ import { decideTempBasal, noMealData } from '../../src/simulation/controllers/or
 import { PEN_STEP_UNITS } from '../../src/simulation/controllers/mdi.ts';
 import { PUMP_STEP_UNITS, pumpBolusUnits, scheduledBasalUnitsPerHour } from '../../src/simulation/controllers/pump.ts';
 import { LOOP_TARGET_MGDL, oref0Profile } from '../../src/simulation/controllers/aid.ts';
-import { awakeLowNoticeChance, correctionChance, highCorrectionDue } from '../../src/simulation/controllers/person.ts';
+import { correctionChance, highCorrectionDue } from '../../src/simulation/controllers/person.ts';
 import type { DailySchedule } from '../../src/simulation/scenario.ts';
 import { simulatePatient } from '../../src/simulation/simulatePatient.ts';
 
@@ -74,13 +74,6 @@ describe('therapy controllers on scripted inputs', () => {
     assert.equal(highCorrectionDue(350, true, 600, 45), false, 'asleep, the alert repeats hourly');
     assert.equal(highCorrectionDue(350, true, 600, 60), true);
     assert.equal(highCorrectionDue(Number.NaN, false, 600, 600), false, 'no reading, no correction');
-  });
-
-  it('awake, a low is noticed as awareness allows, and below 55 mg/dL the urgent-low alarm is heard whatever it', () => {
-    assert.equal(awakeLowNoticeChance(0.02, 65, false), 0.02, 'impaired awareness above the alarm');
-    assert.ok(Math.abs(awakeLowNoticeChance(0.12, 65, true) - 0.12 * 0.15) < 1e-12, 'exercise masks the symptoms');
-    assert.equal(awakeLowNoticeChance(0.02, 54, false), 0.3, 'the alarm');
-    assert.equal(awakeLowNoticeChance(0.02, 54, true), 0.3, 'the alarm is heard during exercise too');
   });
 
   it('above 300 mg/dL nearly everyone corrects, whatever their habit', () => {

@@ -14,24 +14,24 @@ import { AGE_GROUPS, THERAPIES } from '../../src/domain/cohort.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 
 /** The version that wrote the hashes below. */
-const PINNED_VERSION = '0.8.0';
+const PINNED_VERSION = '0.9.0';
 
 const PINNED: Record<string, Record<string, string>> = {
   libre3: {
-    train: '8f2d4efb671a159b1ac6dbd7621a68612da294d88f7acf9f65dcef63a70f6b15',
-    val: '21bd03c5f464c28b9e7bd588121938e1a064ccbe9dda5c5efd806d5eb7d68fe1',
+    train: '97f908a484e45bceadac9ffd3b9529c624b6af1eea186d6ea0965755ecdcdb35',
+    val: '0a6f66a1f6f60b8dcf617b27abac4dd600533534d5019c98c0be5724f5756c6f',
     test: '49f97ca5f1bffcf56988dbddbd22119586eccfd022fd4a7f3fb3aabb5d132ec6',
-    demographics: '7cc2f5de1c15a779f4cce12fd55ffdcbf2d77cc9437ba3971358596150a4563d',
-    stats: '53d878e5fc25e592fa126a7b90712ef3cf73c35f9610f8b36748f465e2fe6290',
-    summary: 'd82be0cbcf7c8ae73a4bc9cbc94f36d784f7646272349ac99eb8520aaa504f3a',
+    demographics: '407dfaa3a3d892ec25cfa74e89c658c29838e8b4f9badc3a2ef8ff50f2a87996',
+    stats: 'eeec4943446713b95d874542a2ebe7dca6c89f76753952d1379dc65f72aaf464',
+    summary: '48c2ff79c6ce9a3306cdaa1825973b37a21fbfd64bbfb1ee132db7afb8455e99',
   },
   g6: {
-    train: '05b1c5951b3f67bb19890107098ceb81602c6ee760db2144d98c669e78df8f92',
+    train: '55f808b06297530097dac14fa52cf1fb3549bcf1aa1ce8c90d2a8094952b4373',
     val: '9a0df277e21bf31aeb931e4375e650b89f6d21887b4533d8a6f430547152b410',
-    test: 'be7ac052cba1af470698cb6ef6b66a3c172d53f37460d7773afdb2d7eb7c9312',
-    demographics: '9e59ac9c48996502c6b9c3c581beac37ebe7fc4c12dd7e208461453a1817e740',
-    stats: '3d991c76bac7d5b7b1c00344206b785ecb1169e6ef79f6d210efd0c0547036b2',
-    summary: '8689913fef935ad42677d13250bf1b8e02a14e3059650692afba108c3598d2fb',
+    test: '3406c1522cfd09a7edc13aa5dd7ee4909e85b5d632f2c83d1e64440c664dbe5e',
+    demographics: '368cace5650e64cd8b7051025828a394abc6decf1b03977ead351e35d9db4944',
+    stats: '56a45b05c0a55ee4d2685188836bea3087f466c7dd6fb7c5531cd8ab5ce67ae8',
+    summary: '3dd65512e4ab168830d7c7048a4fefb71acdc0898a5976ca1e6712e71470cbde',
   },
 };
 

@@ -17,13 +17,6 @@ import type { ControllerInputs, TherapyTimeline } from './types.ts';
 export const FAST_EATING_RATE_G_PER_MIN = 5;
 /** A mixed meal is eaten over ~20–30 min: carbohydrate reaches the stomach more slowly. */
 export const MEAL_EATING_RATE_G_PER_MIN = 2.5;
-/**
- * The CGM's urgent-low alarm (55 mg/dL: Dexcom's cannot be switched off; the night model already
- * lets it wake the person) is heard awake too, whatever the person's hypo awareness: a chance of
- * 0.3 a minute (our calibration: most act within a few minutes, some have their phone out of reach).
- */
-export const URGENT_LOW_MGDL = 55;
-const URGENT_LOW_HEARD_PER_MIN = 0.3;
 /** Sweating and a racing heart during exercise mask hypoglycemia symptoms: noticed less often. */
 const EXERCISE_MASKS_HYPO_FACTOR = 0.15;
 /** A meal bolus corrects above this CGM value; a stand-alone correction above CORRECTION_THRESHOLD_MGDL. */
@@ -85,12 +78,6 @@ const enum MealBolus {
 /** Carbs as the person counts them: their bias and error (relative SD). */
 export function countedCarbsGrams(habits: Habits, carbsGrams: number, countingNoise: number): number {
   return Math.max(0, carbsGrams * (1 + habits.carbCountBias + habits.carbCountErrorSd * countingNoise));
-}
-
-/** Awake, the chance per minute of noticing a CGM below 70: symptoms as the person's awareness allows, or the urgent-low alarm. */
-export function awakeLowNoticeChance(noticePerMin: number, cgmMgdl: number, moving: boolean): number {
-  const bySymptoms = noticePerMin * (moving ? EXERCISE_MASKS_HYPO_FACTOR : 1);
-  return cgmMgdl < URGENT_LOW_MGDL ? Math.max(bySymptoms, URGENT_LOW_HEARD_PER_MIN) : bySymptoms;
 }
 
 /** The person's decision streams (controllers/index.ts personStreams): the same under every therapy. */
@@ -170,16 +157,16 @@ export class Person {
       this.pendingBolusMinute = -1;
     }
 
-    // Awake, a CGM below 70 is noticed after a while (impaired awareness: much later) or at once when
-    // the urgent-low alarm sounds below 55; asleep, only that alarm can wake the person, and alarms are slept through. Treated with fast
+    // Awake, a CGM below 70 is noticed after a while (impaired awareness: much later); asleep, only
+    // a CGM alarm below 55 can wake the person, and alarms are slept through. Treated with fast
     // carbs, re-treated after 15 min, resting for 20–30 min.
     const { hypoStream } = this;
     if (cgmMgdl < 70 && minute - this.lastHypoTreatmentMinute >= 15) {
       const notices = now.asleep
-        ? cgmMgdl < URGENT_LOW_MGDL &&
+        ? cgmMgdl < 55 &&
           minute - this.lastAlarmMinute >= 15 &&
           ((this.lastAlarmMinute = minute), bernoulli(hypoStream, habits.nightAlarmWakeProbability))
-        : bernoulli(hypoStream, awakeLowNoticeChance(habits.hypoNoticeProbabilityPerMin, cgmMgdl, now.moving));
+        : bernoulli(hypoStream, habits.hypoNoticeProbabilityPerMin * (now.moving ? EXERCISE_MASKS_HYPO_FACTOR : 1));
       if (notices) {
         actions.eat.push({ grams: habits.hypoTreatmentGrams, rateGPerMin: FAST_EATING_RATE_G_PER_MIN });
         this.lastHypoTreatmentMinute = minute;
