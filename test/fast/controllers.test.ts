@@ -10,7 +10,7 @@ import { decideTempBasal, noMealData } from '../../src/simulation/controllers/or
 import { PEN_STEP_UNITS } from '../../src/simulation/controllers/mdi.ts';
 import { PUMP_STEP_UNITS, pumpBolusUnits, scheduledBasalUnitsPerHour } from '../../src/simulation/controllers/pump.ts';
 import { LOOP_TARGET_MGDL, oref0Profile } from '../../src/simulation/controllers/aid.ts';
-import { correctionChance, highCorrectionDue } from '../../src/simulation/controllers/person.ts';
+import { correctionChance, highCorrectionDue, PEN_CORRECTIONS, PUMP_CORRECTIONS } from '../../src/simulation/controllers/person.ts';
 import type { DailySchedule } from '../../src/simulation/scenario.ts';
 import { simulatePatient } from '../../src/simulation/simulatePatient.ts';
 
@@ -66,14 +66,24 @@ const controllerFor = (therapy: Therapy, profile: PatientProfile, schedule: Dail
   createController(therapy, profile, schedule, personStreams(42, profile.patientIndex));
 
 describe('therapy controllers on scripted inputs', () => {
-  it('a high is corrected above the 200 mg/dL alert, two hours after a bolus, looked at every 30 min awake and hourly asleep', () => {
-    assert.equal(highCorrectionDue(201, false, 120, 30), true);
-    assert.equal(highCorrectionDue(200, false, 600, 600), false, 'at the alert, not above it');
-    assert.equal(highCorrectionDue(350, false, 119, 600), false, 'within two hours of a bolus');
-    assert.equal(highCorrectionDue(350, false, 600, 29), false, 'looked at half an hour ago');
-    assert.equal(highCorrectionDue(350, true, 600, 45), false, 'asleep, the alert repeats hourly');
-    assert.equal(highCorrectionDue(350, true, 600, 60), true);
-    assert.equal(highCorrectionDue(Number.NaN, false, 600, 600), false, 'no reading, no correction');
+  it('on a pump a high is corrected above the 200 mg/dL alert, two hours after a bolus, every 30 min awake and hourly asleep', () => {
+    const due = (...args: [number, boolean, number, number]) => highCorrectionDue(PUMP_CORRECTIONS, ...args);
+    assert.equal(due(201, false, 120, 30), true);
+    assert.equal(due(200, false, 600, 600), false, 'at the alert, not above it');
+    assert.equal(due(350, false, 119, 600), false, 'within two hours of a bolus');
+    assert.equal(due(350, false, 600, 29), false, 'looked at half an hour ago');
+    assert.equal(due(350, true, 600, 45), false, 'asleep, the alert repeats hourly');
+    assert.equal(due(350, true, 600, 60), true);
+    assert.equal(due(Number.NaN, false, 600, 600), false, 'no reading, no correction');
+  });
+
+  it('on pens (one more injection) only a persistent high is corrected: above 250, three hours after a bolus, hourly, awake', () => {
+    const due = (...args: [number, boolean, number, number]) => highCorrectionDue(PEN_CORRECTIONS, ...args);
+    assert.equal(due(240, false, 600, 600), false);
+    assert.equal(due(260, false, 179, 600), false);
+    assert.equal(due(260, false, 180, 59), false);
+    assert.equal(due(260, false, 180, 60), true);
+    assert.equal(due(400, true, 600, 600), false, 'never asleep');
   });
 
   it('above 300 mg/dL nearly everyone corrects, whatever their habit', () => {
@@ -82,18 +92,18 @@ describe('therapy controllers on scripted inputs', () => {
     assert.equal(correctionChance(0.95, 350), 0.95, 'a diligent person stays as diligent');
   });
 
-  it('a high at night is corrected only when its alert wakes the person', () => {
+  it('on a pump, a high at night is corrected only when its alert wakes the person', () => {
     const minutes = 240;
     const night = scriptedDay(minutes, []);
     const high = () => 300;
     const sleeper = drive(
-      controllerFor('mdi', scriptedPerson({ nightAlarmWakeProbability: 0, correctionProbability: 1 }), night),
+      controllerFor('pump', scriptedPerson({ nightAlarmWakeProbability: 0, correctionProbability: 1 }), night),
       high,
       minutes,
       true,
     );
     const woken = drive(
-      controllerFor('mdi', scriptedPerson({ nightAlarmWakeProbability: 1, correctionProbability: 1 }), night),
+      controllerFor('pump', scriptedPerson({ nightAlarmWakeProbability: 1, correctionProbability: 1 }), night),
       high,
       minutes,
       true,

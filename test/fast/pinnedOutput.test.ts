@@ -14,24 +14,24 @@ import { AGE_GROUPS, THERAPIES } from '../../src/domain/cohort.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 
 /** The version that wrote the hashes below. */
-const PINNED_VERSION = '0.9.0';
+const PINNED_VERSION = '0.10.0';
 
 const PINNED: Record<string, Record<string, string>> = {
   libre3: {
-    train: '97f908a484e45bceadac9ffd3b9529c624b6af1eea186d6ea0965755ecdcdb35',
-    val: '0a6f66a1f6f60b8dcf617b27abac4dd600533534d5019c98c0be5724f5756c6f',
-    test: '49f97ca5f1bffcf56988dbddbd22119586eccfd022fd4a7f3fb3aabb5d132ec6',
-    demographics: '407dfaa3a3d892ec25cfa74e89c658c29838e8b4f9badc3a2ef8ff50f2a87996',
-    stats: 'eeec4943446713b95d874542a2ebe7dca6c89f76753952d1379dc65f72aaf464',
-    summary: '48c2ff79c6ce9a3306cdaa1825973b37a21fbfd64bbfb1ee132db7afb8455e99',
+    train: 'aa3b2b54eb5c282a24736407149aaffc85fc149a3bcd82e2c95943755bb27913',
+    val: 'c9d9d8cce7d09ca57e0f319de20ca15d93c8928a9bd117b5d3e7155faa994a00',
+    test: 'd733da02787734c2221f20b23decdd85552843935e388bf36b13ba5c1aa6b6ad',
+    demographics: '263a13c4cef6dc29d496f2a4747141aeacdbd37b52976bb9f40b6ae950e92748',
+    stats: '103ca1091f96dbb98aa25c2dc134b42f49731df5536a8c802076b6a2e53a882f',
+    summary: '7088da4a090ba8227107bb43aca6cd99ec3e4a6c97ec910a950a3b19ed6c8f63',
   },
   g6: {
-    train: '55f808b06297530097dac14fa52cf1fb3549bcf1aa1ce8c90d2a8094952b4373',
-    val: '9a0df277e21bf31aeb931e4375e650b89f6d21887b4533d8a6f430547152b410',
-    test: '3406c1522cfd09a7edc13aa5dd7ee4909e85b5d632f2c83d1e64440c664dbe5e',
-    demographics: '368cace5650e64cd8b7051025828a394abc6decf1b03977ead351e35d9db4944',
-    stats: '56a45b05c0a55ee4d2685188836bea3087f466c7dd6fb7c5531cd8ab5ce67ae8',
-    summary: '3dd65512e4ab168830d7c7048a4fefb71acdc0898a5976ca1e6712e71470cbde',
+    train: '3a9a305d438a6f22fa2bca40246a06466fdffb8fa188a88803918f3eac601fde',
+    val: '0f61854d6f984141113d6d0e77643befcadf4151376ae72124385a3b10734379',
+    test: '8e18861b93d7150892271a6a2665e4d8c6c8b0aa91b80f83b9dc945241f93535',
+    demographics: '8ca093baecf3cf9f1291f76b8b246e5135e6963a83714fb81878ca61a9ab6502',
+    stats: 'f11cc021f496d376f4b8539c6f90efcb227ee8f572f9c461dc8dce44a882a157',
+    summary: '53aae49b70898f9a32a6aad955838f276e95a43b0db1006be76831031b442074',
   },
 };
 

@@ -3,7 +3,7 @@
 // the insulin they reckon is still active — dialled in 0.5 U pen steps.
 import type { PatientProfile, TherapySettings } from '../../cohort/patientProfile.ts';
 import type { PlannedMeals } from '../scenario.ts';
-import { MEAL_CORRECTION_ABOVE_MGDL, Person, type BolusCalculator, type PersonStreams } from './person.ts';
+import { MEAL_CORRECTION_ABOVE_MGDL, PEN_CORRECTIONS, Person, type BolusCalculator, type PersonStreams } from './person.ts';
 import { emptyTimeline, recordBasal, type ControllerActions, type ControllerInputs, type TherapyController } from './types.ts';
 
 /** Insulin pens dial whole and half units. */
@@ -29,6 +29,7 @@ export function mealBolusUnits(therapy: TherapySettings, countedCarbsGrams: numb
 
 export class PenController implements TherapyController, BolusCalculator {
   readonly timeline = emptyTimeline();
+  readonly corrections = PEN_CORRECTIONS;
   private readonly person: Person;
   private readonly therapy: TherapySettings;
   private readonly actions: ControllerActions = { eat: [], bolusUnits: 0, basalUnitsPerMin: 0, restUntilMinute: -1 };

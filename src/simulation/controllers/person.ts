@@ -19,23 +19,40 @@ export const FAST_EATING_RATE_G_PER_MIN = 5;
 export const MEAL_EATING_RATE_G_PER_MIN = 2.5;
 /** Sweating and a racing heart during exercise mask hypoglycemia symptoms: noticed less often. */
 const EXERCISE_MASKS_HYPO_FACTOR = 0.15;
-/** A meal bolus corrects above this CGM value; a stand-alone correction above CORRECTION_THRESHOLD_MGDL. */
+/** A meal bolus corrects above this CGM value; a stand-alone correction above the device's CorrectionRule. */
 export const MEAL_CORRECTION_ABOVE_MGDL = 150;
 
-// Correcting a high between meals. People see their CGM, and its high alert tells them: Dexcom's
-// G6 and G7 ship with the high alert at 200 mg/dL and a repeat while it lasts; a bolus calculator
-// nets out the insulin still active, so a second correction two hours after a bolus is what the
-// calculators allow (our calibration of the wait and of how often it is checked: shorter highs,
-// and the day's 30- to 60-minute autocorrelation nearer T1D-UOM's, docs/FIDELITY.md). Asleep, only
-// the alert can wake the person, as likely as a low alarm wakes them.
-/** A stand-alone correction above this CGM value (the G6/G7 default high alert). */
-export const CORRECTION_THRESHOLD_MGDL = 200;
-/** No stand-alone correction within this long of the last bolus, min. */
-export const CORRECTION_WAIT_AFTER_BOLUS_MIN = 120;
-/** Awake, a high is looked at (and maybe corrected) at most this often, min. */
-export const CORRECTION_CHECK_EVERY_MIN = 30;
-/** Asleep, the high alert sounds again at most this often, min. */
-export const NIGHT_HIGH_ALERT_REPEAT_MIN = 60;
+// Correcting a high between meals, as the device makes it easy. On a pump or a closed loop a
+// correction is a button press: people act on the CGM's high alert (Dexcom's G6 and G7 ship with it
+// at 200 mg/dL, repeating while it lasts), two hours after a bolus (the calculator nets out the
+// insulin still active), looking every 30 min, and at night when the alert wakes them (as likely as
+// a low alarm does). On pens a correction is one more injection: a persistent high (> 250 mg/dL),
+// two hours after the last one, checked hourly, awake. The waits and check intervals are our
+// calibration (glucose at 200–260 mg/dL then falls over the next 30 min more as T1D-UOM's does,
+// docs/FIDELITY.md §7, while the paired trial keeps closed loops' published lead over pens).
+/** When a person makes a stand-alone correction of a high with their device. */
+export interface CorrectionRule {
+  /** Corrects above this CGM value, mg/dL. */
+  aboveMgdl: number;
+  /** Not within this long of the last bolus, min. */
+  waitAfterBolusMin: number;
+  /** Awake, looks at a high (and maybe corrects it) at most this often, min. */
+  checkEveryMin: number;
+  /** Asleep, how often the high alert sounds again (and may wake them), min; null: never corrected asleep. */
+  nightAlertEveryMin: number | null;
+}
+export const PUMP_CORRECTIONS: Readonly<CorrectionRule> = {
+  aboveMgdl: 200,
+  waitAfterBolusMin: 120,
+  checkEveryMin: 30,
+  nightAlertEveryMin: 60,
+};
+export const PEN_CORRECTIONS: Readonly<CorrectionRule> = {
+  aboveMgdl: 250,
+  waitAfterBolusMin: 120,
+  checkEveryMin: 60,
+  nightAlertEveryMin: null,
+};
 /**
  * Above this, nearly everyone acts whatever their habits: they feel it, and sick-day rules (ISPAD
  * 2022, ADA) tell them to check ketones and correct above 250–300 mg/dL.
@@ -48,13 +65,16 @@ export function correctionChance(habitualProbability: number, cgmMgdl: number): 
   return cgmMgdl > VERY_HIGH_MGDL ? Math.max(habitualProbability, VERY_HIGH_CORRECTION_PROBABILITY) : habitualProbability;
 }
 
-/** Whether a stand-alone correction of a high is due now (pure: the person's timing rule). */
-export function highCorrectionDue(cgmMgdl: number, asleep: boolean, minutesSinceBolus: number, minutesSinceCheck: number): boolean {
-  return (
-    cgmMgdl > CORRECTION_THRESHOLD_MGDL &&
-    minutesSinceBolus >= CORRECTION_WAIT_AFTER_BOLUS_MIN &&
-    minutesSinceCheck >= (asleep ? NIGHT_HIGH_ALERT_REPEAT_MIN : CORRECTION_CHECK_EVERY_MIN)
-  );
+/** Whether a stand-alone correction of a high is due now under `rule` (pure: the person's timing). */
+export function highCorrectionDue(
+  rule: Readonly<CorrectionRule>,
+  cgmMgdl: number,
+  asleep: boolean,
+  minutesSinceBolus: number,
+  minutesSinceCheck: number,
+): boolean {
+  const every = asleep ? rule.nightAlertEveryMin : rule.checkEveryMin;
+  return every !== null && cgmMgdl > rule.aboveMgdl && minutesSinceBolus >= rule.waitAfterBolusMin && minutesSinceCheck >= every;
 }
 
 /** How the device turns the person's intent into a dose. */
@@ -67,6 +87,8 @@ export interface BolusCalculator {
   roundDose(units: number): number;
   /** The person tells the device they eat (a closed loop counts these carbs on board). */
   carbsEntered?(countedCarbsGrams: number, minute: number): void;
+  /** When the person makes a stand-alone correction with this device. */
+  readonly corrections: Readonly<CorrectionRule>;
 }
 
 const enum MealBolus {
@@ -174,13 +196,14 @@ export class Person {
         this.restUntilMinute = minute + 20 + Math.round(10 * hypoStream.uniform());
       }
     }
-    // A high is corrected (CORRECTION_THRESHOLD_MGDL and the rule above it); asleep, if the alert wakes them.
-    if (highCorrectionDue(cgmMgdl, now.asleep, minute - this.lastBolusMinute, minute - this.lastCorrectionCheckMinute)) {
+    // A high is corrected by the device's rule (CorrectionRule above); asleep, if the alert wakes them.
+    const rule = device.corrections;
+    if (highCorrectionDue(rule, cgmMgdl, now.asleep, minute - this.lastBolusMinute, minute - this.lastCorrectionCheckMinute)) {
       this.lastCorrectionCheckMinute = minute;
       const awake = !now.asleep || bernoulli(this.correctionStream, habits.nightAlarmWakeProbability);
       if (awake && bernoulli(this.correctionStream, correctionChance(habits.correctionProbability, cgmMgdl))) {
         // People correct cautiously: ~80 % of what the arithmetic says.
-        bolusUnits += Math.max(0, device.correctionUnits(now, CORRECTION_THRESHOLD_MGDL) * 0.8);
+        bolusUnits += Math.max(0, device.correctionUnits(now, rule.aboveMgdl) * 0.8);
       }
     }
     bolusUnits = device.roundDose(bolusUnits);

@@ -8,7 +8,7 @@ import { bernoulli, type RandomStream } from '../../util/random.ts';
 import type { DailySchedule } from '../scenario.ts';
 import { InsulinRecord } from './insulinRecord.ts';
 import { roundToStep } from './mdi.ts';
-import { Person, type BolusCalculator, type PersonStreams } from './person.ts';
+import { Person, PUMP_CORRECTIONS, type BolusCalculator, type PersonStreams } from './person.ts';
 import { emptyTimeline, recordBasal, type ControllerActions, type ControllerInputs, type TherapyController } from './types.ts';
 
 /** Bolus and basal increments of the pumps in simglucose's pump table (Cozmo, Insulet): 0.05 U. */
@@ -73,6 +73,7 @@ export interface PumpStreams extends PersonStreams {
 
 export class PumpController implements TherapyController, BolusCalculator {
   readonly timeline = emptyTimeline();
+  readonly corrections = PUMP_CORRECTIONS;
   protected readonly person: Person;
   protected readonly therapy: TherapySettings;
   protected readonly sessions: PreparedSessions;
