@@ -77,12 +77,12 @@ describe('therapy controllers on scripted inputs', () => {
     assert.equal(due(Number.NaN, false, 600, 600), false, 'no reading, no correction');
   });
 
-  it('on pens (one more injection) only a persistent high is corrected: above 250, three hours after a bolus, hourly, awake', () => {
+  it('on pens (one more injection) only a persistent high is corrected: above 250, two hours after a bolus, hourly, awake', () => {
     const due = (...args: [number, boolean, number, number]) => highCorrectionDue(PEN_CORRECTIONS, ...args);
     assert.equal(due(240, false, 600, 600), false);
-    assert.equal(due(260, false, 179, 600), false);
-    assert.equal(due(260, false, 180, 59), false);
-    assert.equal(due(260, false, 180, 60), true);
+    assert.equal(due(260, false, 119, 600), false);
+    assert.equal(due(260, false, 120, 59), false);
+    assert.equal(due(260, false, 120, 60), true);
     assert.equal(due(400, true, 600, 600), false, 'never asleep');
   });
 
