@@ -370,11 +370,36 @@ async function writerComparison(
   return { rows: exact, oursSeconds, oursBytes: ours.length, parquetjsSeconds, parquetjsBytes: statSync(path).size };
 }
 
+const defaultArgs = quick ? ['--patients', '100', '--days', '1'] : [];
+type Measured = RunMeasure & { bytes: number };
+const measureAndRemove = async (args: string[], root?: string): Promise<Measured> => {
+  const { out, ...figures } = await measureRun(args, root);
+  rmSync(out, { recursive: true, force: true });
+  return figures;
+};
+/**
+ * `args` here and, when given, `other.args` in the checkout at `other.root`, alternated `pairs`
+ * times: a machine's speed drifts by ±15 % within minutes, so each pair gives a ratio.
+ */
+async function alternatedRuns(args: string[], pairs: number, other?: { args: string[]; root: string }) {
+  const here: Measured[] = [];
+  const there: Measured[] = [];
+  for (let pair = 0; pair < pairs; pair++) {
+    here.push(await measureAndRemove(args));
+    if (other) there.push(await measureAndRemove(other.args, other.root));
+  }
+  const ratios = (key: keyof RunMeasure) => here.map((run, i) => run[key] / there[i]![key]);
+  return { here, there, ratios };
+}
+const f = (v: number, d = 1) => v.toFixed(d);
+/** The median of the ratios and their range, e.g. `0.54× (0.50–0.57)`. */
+const medianAndRange = (values: number[]) => `${f(quantile(values, 0.5), 2)}× (${f(Math.min(...values), 2)}–${f(Math.max(...values), 2)})`;
+
 if (process.argv.includes('--same-rows')) {
   // Every table of the dataset this commit writes against the one REF writes (same arguments),
   // compared row by row in DuckDB with the timestamp as epoch milliseconds.
   const ref = flagText('--same-rows', 'HEAD~1');
-  const args = quick ? ['--patients', '100', '--days', '1'] : [];
+  const args = defaultArgs;
   const { root, sha } = baselineRoot(ref);
   const theirs = await measureRun(args, root);
   const ours = await measureRun(args);
@@ -395,31 +420,16 @@ if (process.argv.includes('--compare')) {
   // alternated --pairs times in one session: the machine's speed drifts within minutes, so each pair
   // gives a ratio and the median and range of the ratios are what compare.
   const ref = flagText('--compare', 'HEAD~1');
-  const args = quick ? ['--patients', '100', '--days', '1'] : [];
   const { root, sha } = baselineRoot(ref);
   const comparePairs = flagValue('--pairs', quick ? 1 : 3);
-  const here: RunMeasure[] = [];
-  const there: RunMeasure[] = [];
-  for (let pair = 0; pair < comparePairs; pair++) {
-    for (const [list, runRoot] of [
-      [here, undefined],
-      [there, root],
-    ] as const) {
-      const { out, ...figures } = await measureRun(args, runRoot);
-      rmSync(out, { recursive: true, force: true });
-      list.push(figures);
-    }
-  }
-  const ratios = (key: keyof RunMeasure) => here.map((run, i) => run[key] / there[i]![key]);
-  const span = (values: number[]) =>
-    `${quantile(values, 0.5).toFixed(2)}× (${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)})`;
-  const seconds = (runs: RunMeasure[], key: keyof RunMeasure) => runs.map((run) => run[key].toFixed(1)).join(', ');
+  const { here, there, ratios } = await alternatedRuns(defaultArgs, comparePairs, { args: defaultArgs, root });
+  const each = (runs: Measured[], key: keyof RunMeasure) => runs.map((run) => f(run[key])).join(', ');
   const lines = [
-    `| ${args.join(' ') || 'the default run'}, ${comparePairs} pair(s) | here | ${ref} (${sha.slice(0, 9)}) | here / there, median (range) |`,
+    `| ${defaultArgs.join(' ') || 'the default run'}, ${comparePairs} pair(s) | here | ${ref} (${sha.slice(0, 9)}) | here / there, median (range) |`,
     `|---|---|---|---|`,
-    `| wall, s | ${seconds(here, 'wallSeconds')} | ${seconds(there, 'wallSeconds')} | ${span(ratios('wallSeconds'))} |`,
-    `| CPU, core-s | ${seconds(here, 'coreSeconds')} | ${seconds(there, 'coreSeconds')} | ${span(ratios('coreSeconds'))} |`,
-    `| peak RSS, MB | ${seconds(here, 'peakRssMb')} | ${seconds(there, 'peakRssMb')} | ${span(ratios('peakRssMb'))} |`,
+    `| wall, s | ${each(here, 'wallSeconds')} | ${each(there, 'wallSeconds')} | ${medianAndRange(ratios('wallSeconds'))} |`,
+    `| CPU, core-s | ${each(here, 'coreSeconds')} | ${each(there, 'coreSeconds')} | ${medianAndRange(ratios('coreSeconds'))} |`,
+    `| peak RSS, MB | ${each(here, 'peakRssMb')} | ${each(there, 'peakRssMb')} | ${medianAndRange(ratios('peakRssMb'))} |`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n`);
   process.exit(0);
@@ -476,13 +486,6 @@ const results: Record<string, unknown> = {
   mode: quick ? 'quick' : 'full',
   measuredAt: new Date().toISOString(),
 };
-const defaultArgs = quick ? ['--patients', '100', '--days', '1'] : [];
-type Measured = RunMeasure & { bytes: number };
-const measureAndRemove = async (args: string[], root?: string): Promise<Measured> => {
-  const { out, ...figures } = await measureRun(args, root);
-  rmSync(out, { recursive: true, force: true });
-  return figures;
-};
 const run = await measureAndRemove(defaultArgs);
 results.defaultRun = { args: defaultArgs.join(' ') || '(defaults: 1000 patients × 3 days)', ...run };
 // The cohort of schema version 2 (adults on pens) and the baseline commit's default run (that cohort),
@@ -492,15 +495,13 @@ const adultsOnPensArgs = [...defaultArgs, '--therapy-mix', 'mdi:1', '--age-mix',
 const baselineRef = process.argv.includes('--no-baseline') ? undefined : flagText('--baseline', DEFAULT_BASELINE);
 const baseline = baselineRef ? { ref: baselineRef, ...baselineRoot(baselineRef) } : undefined;
 const pairs = flagValue('--pairs', quick ? 1 : 3);
-const adultsOnPensRuns: Measured[] = [];
-const baselineRuns: Measured[] = [];
-for (let pair = 0; pair < pairs; pair++) {
-  adultsOnPensRuns.push(await measureAndRemove(adultsOnPensArgs));
-  if (baseline) baselineRuns.push(await measureAndRemove(defaultArgs, baseline.root));
-}
+const {
+  here: adultsOnPensRuns,
+  there: baselineRuns,
+  ratios: ratio,
+} = await alternatedRuns(adultsOnPensArgs, pairs, baseline && { args: defaultArgs, root: baseline.root });
 const adultsOnPens = adultsOnPensRuns[0]!;
 results.adultsOnPensRuns = { args: adultsOnPensArgs.join(' '), runs: adultsOnPensRuns };
-const ratio = (key: keyof RunMeasure) => adultsOnPensRuns.map((run, i) => run[key] / baselineRuns[i]![key]);
 const ratios = baseline ? { wall: ratio('wallSeconds'), cpu: ratio('coreSeconds'), peak: ratio('peakRssMb') } : undefined;
 if (baseline) {
   results.baselineRuns = { ref: baseline.ref, sha: baseline.sha, runs: baselineRuns };
@@ -536,12 +537,9 @@ results.scaling = {
 };
 writeFileSync(join(PROJECT_ROOT, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');
 
-const f = (v: number, d = 1) => v.toFixed(d);
 const w = results.writerComparison as Awaited<ReturnType<typeof writerComparison>>;
 const e = results.encoders as Record<string, number>;
 const s = results.scaling as { coreSecondsPerPatientRatios: number[]; peakRssRatios: number[] };
-/** The median of the ratios and their range, e.g. `0.54× (0.50–0.57)`. */
-const medianAndRange = (values: number[]) => `${f(quantile(values, 0.5), 2)}× (${f(Math.min(...values), 2)}–${f(Math.max(...values), 2)})`;
 const lines = [
   `| measure | value |`,
   `|---|---|`,
