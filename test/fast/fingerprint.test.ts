@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { drawPatientProfile } from '../../src/cohort/patientProfile.ts';
 import { DEFAULT_CONFIG } from '../../src/config/config.ts';
 import { F } from '../../src/domain/features.ts';
+import { SLOT_MINUTES } from '../../src/fidelity/grid.ts';
 import { autocorrelation, sd5 } from '../../src/fidelity/metrics.ts';
 import { onCommonGrid } from '../../src/fidelity/series.ts';
 import { simulatePatient } from '../../src/simulation/simulatePatient.ts';
@@ -28,15 +29,14 @@ function adultsFingerprint() {
   for (let index = 0; index < ADULTS; index++) {
     const { signals } = simulatePatient(SEED, drawPatientProfile(SEED, index, mix), minutes);
     // As the fidelity tool sees a generated person: a reading every 5 minutes, on the 0.1 mmol/L grid.
-    const slots = Float64Array.from({ length: minutes / 5 }, (_, slot) => onCommonGrid(signals[F.glucose_mgdl]![slot * 5]!));
+    const readingsMgdl = Float64Array.from({ length: minutes / SLOT_MINUTES }, (_, slot) => signals[F.glucose_mgdl]![slot * SLOT_MINUTES]!);
+    const slots = readingsMgdl.map(onCommonGrid);
     change.push(sd5(slots));
-    acf30.push(autocorrelation(slots, 6));
-    acf60.push(autocorrelation(slots, 12));
+    acf30.push(autocorrelation(slots, 30 / SLOT_MINUTES));
+    acf60.push(autocorrelation(slots, 60 / SLOT_MINUTES));
     steps.push(signals[F.steps_per_minute]!.reduce((a, b) => a + b, 0) / DAYS);
-    for (let slot = 0; slot < slots.length; slot++) {
-      readings++;
-      if (signals[F.glucose_mgdl]![slot * 5]! >= 400) atOrAbove400++;
-    }
+    readings += readingsMgdl.length;
+    atOrAbove400 += readingsMgdl.filter((mgdl) => mgdl >= 400).length;
   }
   const median = (values: number[]) => quantile(values, 0.5);
   return {
