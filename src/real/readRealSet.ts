@@ -37,9 +37,10 @@ export function readRealSet(spec: RealSpec, units?: GlucoseUnit): RealSet {
           ? readOhioT1dm(spec.path)
           : readPlainCsv(spec.path, units);
   // The same rule for every format: a person counts with one well-covered day.
-  const counted = set.people.filter((person) => hasCoveredDay(person.timesMs, person.intervalMinutes));
+  const counted: typeof set.people = [];
   for (const person of set.people)
-    if (!counted.includes(person)) set.leftOut.push(`${person.personId}: no day with readings at ≥ ${DAY_COVERAGE * 100} % coverage`);
+    if (hasCoveredDay(person.timesMs, person.intervalMinutes)) counted.push(person);
+    else set.leftOut.push(`${person.personId}: no day with readings at ≥ ${DAY_COVERAGE * 100} % coverage`);
   set.people = counted;
   if (set.people.length === 0)
     throw new RealDataError(
