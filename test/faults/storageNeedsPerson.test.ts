@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -193,12 +193,12 @@ describe('storage a person must fix (versitygw, real credentials)', () => {
 
   it('the bucket removed mid-run: named at once, the run ends after its patience; status says so, not an empty dataset', async () => {
     const { out, run } = await committedThenRunning('gone', ['--storage-patience', '5s']);
-    // Renamed away in one step (removing it file by file races the writes still under way).
-    renameSync(join(s3.root, 'gone'), join(s3.root, 'gone-removed'));
+    await s3.removeBucket('gone');
     await waitFor(
       'the cause',
       () => /the bucket of s3:\/\/gone\/ds does not exist: create it, or fix --out/.test(run.output().stderr),
       30_000,
+      () => `the run's output so far:\n${run.output().stderr}`,
     );
     const ended = await run.done;
     assert.equal(ended.code, 1, ended.stderr);

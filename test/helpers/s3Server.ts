@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT, stopProcess } from '../../src/temporal/devServer.ts';
@@ -16,6 +16,13 @@ export interface TestS3 {
   port: number;
   env: Record<string, string>;
   createBucket(name: string): string;
+  /**
+   * Removes a bucket as S3 does, for good: its directory is moved away in one step, and for
+   * `settleMs` any directory of that name an upload in flight re-creates is moved away too
+   * (versitygw's posix backend makes an object's parent directories when it links a finished
+   * upload, which would bring the bucket back).
+   */
+  removeBucket(name: string, settleMs?: number): Promise<void>;
   stop(): Promise<void>;
   /** Starts it again on the same port and root; with `secret`, under another secret key (as if it had been rotated). */
   restart(secret?: string): Promise<void>;
@@ -47,6 +54,13 @@ export async function startTestS3(): Promise<TestS3> {
     createBucket(name: string) {
       mkdirSync(join(root, name), { recursive: true });
       return join(root, name);
+    },
+    async removeBucket(name: string, settleMs = 3000) {
+      const bucket = join(root, name);
+      const deadline = Date.now() + settleMs;
+      for (let moved = 0; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+        if (existsSync(bucket)) renameSync(bucket, join(root, `${name}.removed-${moved++}`));
+      }
     },
     async stop() {
       if (child) await stopProcess(child, 2000);
