@@ -108,6 +108,13 @@ function minuteAreas(minutes: number, inside: (minute: number) => boolean, hours
   return areas;
 }
 
+/** The glucose axis' top: 400 mg/dL, or the next 50 above the highest value shown. */
+export function chartTopMgdl(values: readonly (number | null)[]): number {
+  let highest = 400;
+  for (const value of values) if (value !== null && value > highest) highest = value;
+  return Math.ceil(highest / 50) * 50;
+}
+
 /** The example patient's week: the CGM as a --cgm-gaps table holds it, the truth beside it, what the sensor did. */
 function examplePatientWeek(data: ReportData): string {
   const week = data.exampleWeek!;
@@ -134,7 +141,8 @@ function examplePatientWeek(data: ReportData): string {
       legend: { top: 36, data: ['CGM', 'plasma glucose', 'warm-up', 'signal loss or failed sensor', 'compression low'] },
       grid: { left: 60, right: 20, top: 70, bottom: 40 },
       xAxis: { type: 'category', data: hours, name: 'hour', nameLocation: 'middle', nameGap: 25, axisLabel: { interval: 1439 } },
-      yAxis: { type: 'value', min: 40, max: 400, name: 'mg/dL' },
+      // Up to 400 mg/dL, higher when the week goes higher (a Libre 3 reads to 500; plasma glucose has no ceiling).
+      yAxis: { type: 'value', min: 40, max: chartTopMgdl([...cgm, ...truth]), name: 'mg/dL' },
       series: [
         {
           name: 'CGM',
