@@ -4,7 +4,7 @@ import { rowsPerSplit, runLogFileName } from '../storage/layout.ts';
 import type { RunLog } from '../util/logger.ts';
 import { formatBytes, showProgress } from './progressView.ts';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../storage/openStore.ts';
@@ -31,10 +31,17 @@ export async function followRun(handle: WorkflowHandle, log: RunLog, options: At
     : join(options.location, logName);
   if (!s3) mkdirSync(options.location, { recursive: true });
   log.attachFile(logPath);
+  // Once uploaded the local copy goes (the S3 copy is the record); one that could not be uploaded stays, named.
   const uploadLog = async () => {
     if (!s3) return;
     await log.flush();
-    await openStore(options.location).put(logName, readFileSync(logPath));
+    try {
+      await openStore(options.location).put(logName, readFileSync(logPath));
+    } catch (error) {
+      log.logger.warn(`the run log could not be uploaded to ${options.location}; it is kept at ${logPath}`);
+      throw error;
+    }
+    rmSync(logPath, { force: true });
   };
   const stopProgress = showProgress(handle, log, { quiet: options.quiet || options.json });
   let interrupted = false;
