@@ -2,6 +2,7 @@
 // statistics forecasting depends on (autocorrelation, 5-minute change), next to real-data anchors.
 import { SensorState, type CgmDevice } from '../domain/cgm.ts';
 import { hypoEpisodeStarts } from '../dataset/cgmMetrics.ts';
+import { sustainedEpisodeMask } from '../dataset/horizons.ts';
 import { addSensorAccuracy, emptySensorAccuracy, type SensorAccuracy } from '../dataset/summaryStats.ts';
 import { CGM_DEVICE_SPECS } from '../simulation/sensor/index.ts';
 import type { SensorTrace } from '../simulation/sensor/index.ts';
@@ -9,6 +10,20 @@ import type { SensorTrace } from '../simulation/sensor/index.ts';
 /** Night for the nocturnal share: episodes starting 00:00–06:00 (Baumann et al., ADA 2022). */
 const NIGHT_END_MINUTE = 360;
 const SHORT_GAP_MINUTES = 20;
+/**
+ * Plasma glucose above 600 mg/dL for more than an hour: reported, since real people rarely get
+ * there (ketones, nausea and sick-day rules make them act from 250–300 mg/dL, ISPAD 2022).
+ */
+const VERY_HIGH_TRUTH_MGDL = 600;
+const VERY_HIGH_TRUTH_MINUTES = 60;
+
+/** Stretches of `truthMgdl` above `thresholdMgdl` for more than `minutes` minutes in a row. */
+export function stretchesAbove(truthMgdl: Float64Array, thresholdMgdl: number, minutes: number): number {
+  const mask = sustainedEpisodeMask(truthMgdl, (value) => value > thresholdMgdl, minutes + 1);
+  let stretches = 0;
+  for (let m = 0; m < mask.length; m++) if (mask[m] === 1 && (m === 0 || mask[m - 1] === 0)) stretches++;
+  return stretches;
+}
 
 /** Running sums over the patients studied. */
 export interface SensorStudy {
@@ -34,6 +49,9 @@ export interface SensorStudy {
   nocturnalHypoEpisodesCgm: number;
   hypoEpisodesTruth: number;
   nocturnalHypoEpisodesTruth: number;
+  /** Patients with plasma glucose above VERY_HIGH_TRUTH_MGDL for more than VERY_HIGH_TRUTH_MINUTES, and such stretches. */
+  patientsVeryHighForAnHour: number;
+  veryHighStretches: number;
 }
 
 export function emptySensorStudy(device: CgmDevice): SensorStudy {
@@ -59,6 +77,8 @@ export function emptySensorStudy(device: CgmDevice): SensorStudy {
     nocturnalHypoEpisodesCgm: 0,
     hypoEpisodesTruth: 0,
     nocturnalHypoEpisodesTruth: 0,
+    patientsVeryHighForAnHour: 0,
+    veryHighStretches: 0,
   };
 }
 
@@ -126,6 +146,9 @@ export function addToSensorStudy(
   study.nocturnalHypoEpisodesCgm += cgmEpisodes.filter(nocturnal).length;
   study.hypoEpisodesTruth += truthEpisodes.length;
   study.nocturnalHypoEpisodesTruth += truthEpisodes.filter(nocturnal).length;
+  const veryHigh = stretchesAbove(truthMgdl.subarray(0, minutes), VERY_HIGH_TRUTH_MGDL, VERY_HIGH_TRUTH_MINUTES);
+  study.veryHighStretches += veryHigh;
+  if (veryHigh > 0) study.patientsVeryHighForAnHour++;
 }
 
 export interface SensorCheck {
@@ -211,6 +234,12 @@ export function sensorStudyReport(study: SensorStudy): SensorStudyReport {
       pctOf(study.nocturnalHypoEpisodesTruth, study.hypoEpisodesTruth),
       [10, 35],
       'not only false compression lows put lows at night',
+    ),
+    check(
+      `patients with plasma glucose > ${VERY_HIGH_TRUTH_MGDL} mg/dL for > 1 h (%)`,
+      pctOf(study.patientsVeryHighForAnHour, study.patients),
+      null,
+      `${study.veryHighStretches} such stretches; real people act from 250–300 mg/dL (ketones, ISPAD 2022)`,
     ),
   ];
   return {
