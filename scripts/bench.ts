@@ -399,13 +399,12 @@ if (process.argv.includes('--same-rows')) {
   // Every table of the dataset this commit writes against the one REF writes (same arguments),
   // compared row by row in DuckDB with the timestamp as epoch milliseconds.
   const ref = flagText('--same-rows', 'HEAD~1');
-  const args = defaultArgs;
   const { root, sha } = baselineRoot(ref);
-  const theirs = await measureRun(args, root);
-  const ours = await measureRun(args);
+  const theirs = await measureRun(defaultArgs, root);
+  const ours = await measureRun(defaultArgs);
   const figures = await sameRows(ours.out, theirs.out);
   const lines = [
-    `| table (${args.join(' ') || 'the default run'}) | rows here | rows at ${ref} (${sha.slice(0, 9)}) | rows of one not in the other |`,
+    `| table (${defaultArgs.join(' ') || 'the default run'}) | rows here | rows at ${ref} (${sha.slice(0, 9)}) | rows of one not in the other |`,
     `|---|---:|---:|---:|`,
     ...figures.map((t) => `| ${t.table} | ${t.rows} | ${t.baselineRows} | ${t.differing} |`),
   ];

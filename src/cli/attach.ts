@@ -18,6 +18,10 @@ export interface AttachOptions {
   startedAtMs: number;
 }
 
+/** Where an S3 run's log is written during the run (the system's temp directory), named by its location. */
+export const localRunLogPath = (location: string, logName: string) =>
+  join(tmpdir(), `${createHash('sha256').update(location).digest('hex').slice(0, 12)}-${logName}`);
+
 /**
  * Follows a running generation to its end: progress bar, per-run log file in the dataset,
  * summary. Ctrl-C detaches: the workers stop, the run stays durable in Temporal.
@@ -26,9 +30,7 @@ export async function followRun(handle: WorkflowHandle, log: RunLog, options: At
   const logName = runLogFileName(new Date(options.startedAtMs));
   const s3 = isS3Uri(options.location);
   // On S3 the log is kept locally during the run and uploaded next to the data at the end.
-  const logPath = s3
-    ? join(tmpdir(), `${createHash('sha256').update(options.location).digest('hex').slice(0, 12)}-${logName}`)
-    : join(options.location, logName);
+  const logPath = s3 ? localRunLogPath(options.location, logName) : join(options.location, logName);
   if (!s3) mkdirSync(options.location, { recursive: true });
   log.attachFile(logPath);
   // Once uploaded the local copy goes (the S3 copy is the record); one that could not be uploaded stays, named.

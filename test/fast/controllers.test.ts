@@ -10,7 +10,13 @@ import { decideTempBasal, noMealData } from '../../src/simulation/controllers/or
 import { PEN_STEP_UNITS } from '../../src/simulation/controllers/mdi.ts';
 import { PUMP_STEP_UNITS, pumpBolusUnits, scheduledBasalUnitsPerHour } from '../../src/simulation/controllers/pump.ts';
 import { LOOP_TARGET_MGDL, oref0Profile } from '../../src/simulation/controllers/aid.ts';
-import { correctionChance, highCorrectionDue, PEN_CORRECTIONS, PUMP_CORRECTIONS } from '../../src/simulation/controllers/person.ts';
+import {
+  correctionChance,
+  highCorrectionDue,
+  PEN_CORRECTIONS,
+  PUMP_CORRECTIONS,
+  type CorrectionRule,
+} from '../../src/simulation/controllers/person.ts';
 import type { DailySchedule } from '../../src/simulation/scenario.ts';
 import { simulatePatient } from '../../src/simulation/simulatePatient.ts';
 
@@ -65,9 +71,15 @@ function drive(controller: TherapyController, cgmAt: (minute: number) => number,
 const controllerFor = (therapy: Therapy, profile: PatientProfile, schedule: DailySchedule) =>
   createController(therapy, profile, schedule, personStreams(42, profile.patientIndex));
 
+/** highCorrectionDue under one device's rule: (CGM, asleep, minutes since the bolus, minutes since the last check). */
+const dueUnder =
+  (rule: CorrectionRule) =>
+  (...args: [number, boolean, number, number]) =>
+    highCorrectionDue(rule, ...args);
+
 describe('therapy controllers on scripted inputs', () => {
   it('on a pump a high is corrected above the 200 mg/dL alert, two hours after a bolus, every 30 min awake and hourly asleep', () => {
-    const due = (...args: [number, boolean, number, number]) => highCorrectionDue(PUMP_CORRECTIONS, ...args);
+    const due = dueUnder(PUMP_CORRECTIONS);
     assert.equal(due(201, false, 120, 30), true);
     assert.equal(due(200, false, 600, 600), false, 'at the alert, not above it');
     assert.equal(due(350, false, 119, 600), false, 'within two hours of a bolus');
@@ -78,7 +90,7 @@ describe('therapy controllers on scripted inputs', () => {
   });
 
   it('on pens (one more injection) only a persistent high is corrected: above 250, two hours after a bolus, hourly, awake', () => {
-    const due = (...args: [number, boolean, number, number]) => highCorrectionDue(PEN_CORRECTIONS, ...args);
+    const due = dueUnder(PEN_CORRECTIONS);
     assert.equal(due(240, false, 600, 600), false);
     assert.equal(due(260, false, 119, 600), false);
     assert.equal(due(260, false, 120, 59), false);

@@ -1,12 +1,12 @@
 // S3 output against a real S3-compatible server (versitygw) on 127.0.0.1, through @aws-sdk/client-s3.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DevServer } from '../../src/temporal/devServer.ts';
+import { localRunLogPath } from '../../src/cli/attach.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
 import { assertCommittedLayout, assertUniquePatients, datasetHash } from '../helpers/datasetChecks.ts';
 import { duckdb } from '../helpers/duckdb.ts';
@@ -55,8 +55,7 @@ describe('S3 output', () => {
     assert.deepEqual(await datasetHash(db, dataset), localReference);
     const logs = readdirSync(dataset).filter((f) => /^ml_dataset_generation_\d{8}_\d{6}\.log$/.test(f));
     assert.equal(logs.length, 1, 'the run log is uploaded at commit');
-    const localCopy = `${createHash('sha256').update('s3://twins/cohort-a').digest('hex').slice(0, 12)}-${logs[0]}`;
-    assert.equal(existsSync(join(tmpdir(), localCopy)), false, 'the local copy of an uploaded run log is removed');
+    assert.equal(existsSync(localRunLogPath('s3://twins/cohort-a', logs[0]!)), false, 'the local copy of an uploaded run log is removed');
 
     const second = await runCli(['generate', ...RUN, '--out', 's3://twins/cohort-a', '--workers', '2'], env);
     assert.equal(second.code, 0, second.stderr);
