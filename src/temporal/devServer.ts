@@ -17,6 +17,11 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/** The dev server process ended before it accepted connections (its last output line is in the message). */
+export class DevServerStartError extends Error {
+  override name = 'DevServerStartError';
+}
+
 /** How long the embedded server keeps a closed run (a resume or a look in the Web UI fits in it). */
 export const EMBEDDED_RETENTION = '24h';
 export const EMBEDDED_NAMESPACE_DESCRIPTION = `diabetic-twin embedded server: closed runs kept ${EMBEDDED_RETENTION}`;
@@ -45,17 +50,29 @@ export async function startDevServer(options: { port: number; uiPort?: number; o
   if (options.uiPort) args.push('--ui-port', String(options.uiPort), '--ui-ip', EMBEDDED_HOST);
   else args.push('--headless');
   const child = spawn(TEMPORAL_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+  // The last lines the server printed go into a start-up error, so it says why (a port taken, a locked state file).
+  const recentLines: string[] = [];
   const forward = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) options.onLine?.(`[temporal] ${line}`);
+    for (const line of chunk.toString().split('\n')) {
+      if (!line.trim()) continue;
+      options.onLine?.(`[temporal] ${line}`);
+      recentLines.push(line.trim());
+      if (recentLines.length > 5) recentLines.shift();
+    }
   };
   child.stdout!.on('data', forward);
   child.stderr!.on('data', forward);
   const address = `${EMBEDDED_HOST}:${options.port}`;
   let exited = false;
+  const exitedWithOutput = new Promise<void>((resolve) => child.once('close', () => resolve()));
   child.once('exit', () => (exited = true));
   const deadline = Date.now() + 60_000;
   while (!(await isListening(address))) {
-    if (exited) throw new Error(`the Temporal dev server exited during start-up (port ${options.port} in use?)`);
+    if (exited) {
+      await exitedWithOutput; // its last words are read before they are quoted
+      const said = recentLines.at(-1) ?? 'it printed nothing';
+      throw new DevServerStartError(`the Temporal dev server on port ${options.port} exited during start-up: ${said}`);
+    }
     if (Date.now() > deadline) throw new Error('the Temporal dev server did not start within 60 s');
     await new Promise((r) => setTimeout(r, 200));
   }

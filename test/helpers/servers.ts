@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { startDevServer, type DevServer } from '../../src/temporal/devServer.ts';
+import { DevServerStartError, startDevServer, type DevServer } from '../../src/temporal/devServer.ts';
 import { duckdb } from './duckdb.ts';
 
 export function freePort(): Promise<number> {
@@ -17,12 +17,23 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The real Temporal dev server (official CLI binary) on a free port, headless, with its state in a temp dir. */
+/**
+ * The real Temporal dev server (official CLI binary) on a free port, headless, with its state in a temp dir.
+ * A free port can be taken between the probe and the server's bind (and the server picks its other
+ * ports the same way), so a start-up exit is tried again on a new port, at most three times in all.
+ */
 export async function startTestTemporal(): Promise<DevServer & { stateDir: string }> {
   const stateDir = mkdtempSync(join(tmpdir(), 'temporal-state-'));
   process.env.DIABETIC_TWIN_STATE_DIR = stateDir;
-  const server = await startDevServer({ port: await freePort() });
-  return Object.assign(server, { stateDir });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const server = await startDevServer({ port: await freePort() });
+      return Object.assign(server, { stateDir });
+    } catch (error) {
+      if (!(error instanceof DevServerStartError) || attempt === 3) throw error;
+      process.stderr.write(`[test] ${error.message}; starting again on another port\n`);
+    }
+  }
 }
 
 /** Environment for a CLI that must start its own embedded dev server on a free port (headless, own state). */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { connect, createServer } from 'node:net';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,14 @@ import { Client, Connection } from '@temporalio/client';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { featureColumnNames } from '../../src/dataset/arrowSchema.ts';
 import { LABEL_NAMES } from '../../src/domain/features.ts';
-import { EMBEDDED_NAMESPACE_DESCRIPTION, EMBEDDED_RETENTION, TEMPORAL_BINARY, type DevServer } from '../../src/temporal/devServer.ts';
+import {
+  DevServerStartError,
+  EMBEDDED_NAMESPACE_DESCRIPTION,
+  EMBEDDED_RETENTION,
+  TEMPORAL_BINARY,
+  startDevServer,
+  type DevServer,
+} from '../../src/temporal/devServer.ts';
 import { workflowIdFor } from '../../src/temporal/connection.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
 import { rows, scalar, tableGlob } from '../helpers/duckdb.ts';
@@ -524,6 +532,26 @@ describe('generate through the real Temporal server and worker processes', () =>
     assert.match(result.stderr, new RegExp(`started embedded Temporal dev server on 127.0.0.1:${port}`));
     assert.doesNotMatch(result.stderr, /\bWARN\b/, 'a first run prints no warning');
     assert.equal(await scalar(db, `SELECT count(*) FROM ${tableGlob(e, 'patient_demographics')}`), 2);
+  });
+
+  it('a dev server whose port an outgoing connection holds says why it stopped: its own last line', async () => {
+    // A connection's local port is taken without a listener, so nothing answers there: the case a
+    // probed free port meets when a connection picks it before the server binds it.
+    const peer = createServer();
+    await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve));
+    const connection = connect((peer.address() as { port: number }).port, '127.0.0.1');
+    await new Promise<void>((resolve) => connection.once('connect', () => resolve()));
+    const port = connection.localPort!;
+    try {
+      await assert.rejects(startDevServer({ port }), (error: Error) => {
+        assert.ok(error instanceof DevServerStartError, String(error));
+        assert.match(error.message, new RegExp(`port ${port} exited during start-up: .*address already in use`));
+        return true;
+      });
+    } finally {
+      connection.destroy();
+      await new Promise((resolve) => peer.close(resolve));
+    }
   });
 
   it('a run with many batches continues as new before its history grows large, and still commits once', async () => {
