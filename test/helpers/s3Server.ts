@@ -30,21 +30,33 @@ export interface TestS3 {
 
 export async function startTestS3(): Promise<TestS3> {
   const root = mkdtempSync(join(tmpdir(), 'versitygw-'));
-  const port = await freePort();
+  let port = 0;
   let child: ChildProcess | undefined;
-  const start = async (secret = S3_SECRET_KEY) => {
-    child = spawn(
+  /** Resolves once it listens; false if it exited first (its port was taken). */
+  const start = async (secret = S3_SECRET_KEY): Promise<boolean> => {
+    const started = spawn(
       join(PROJECT_ROOT, '.tools/bin/versitygw'),
       ['--access', S3_ACCESS_KEY, '--secret', secret, '--port', `127.0.0.1:${port}`, 'posix', root],
       { stdio: 'ignore' },
     );
+    child = started;
+    let exited = false;
+    started.once('exit', () => (exited = true));
     const deadline = Date.now() + 20_000;
     while (!(await isListening(`127.0.0.1:${port}`))) {
+      if (exited) return false;
       if (Date.now() > deadline) throw new Error('versitygw did not start');
       await new Promise((r) => setTimeout(r, 100));
     }
+    return true;
   };
-  await start();
+  // A probed free port can be taken before the server binds it (by a connection's local port):
+  // then it exits at once, and a new port is tried, at most three in all.
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    if (await start()) break;
+    if (attempt === 3) throw new Error(`versitygw exited during start-up three times (last port ${port})`);
+  }
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
@@ -66,7 +78,7 @@ export async function startTestS3(): Promise<TestS3> {
       if (child) await stopProcess(child, 2000);
     },
     async restart(secret?: string) {
-      await start(secret);
+      if (!(await start(secret))) throw new Error(`versitygw exited while starting again on port ${port}`);
     },
   };
 }
