@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,15 +6,41 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { DevServerStartError, startDevServer, type DevServer } from '../../src/temporal/devServer.ts';
 import { duckdb } from './duckdb.ts';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Linux hands connections their local ports from this range; a port below it is never taken by one. */
+function ephemeralRangeStart(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+function bindable(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : undefined));
     });
   });
+}
+
+/**
+ * A port on 127.0.0.1 that is free now, drawn below the ephemeral range, so that no outgoing
+ * connection (a client, Spark, the servers' own peers) can take it as its local port before the
+ * server that asked for it binds it. Port 0 (any free port) if none is found there.
+ */
+export async function freePort(): Promise<number> {
+  const low = 20_000;
+  const high = ephemeralRangeStart() - 1;
+  for (let tries = 0; high > low && tries < 50; tries++) {
+    const port = await bindable(low + Math.floor(Math.random() * (high - low + 1)));
+    if (port) return port;
+  }
+  const any = await bindable(0);
+  if (!any) throw new Error('no free port on 127.0.0.1');
+  return any;
 }
 
 /**
