@@ -50,14 +50,13 @@ export async function startDevServer(options: { port: number; uiPort?: number; o
   if (options.uiPort) args.push('--ui-port', String(options.uiPort), '--ui-ip', EMBEDDED_HOST);
   else args.push('--headless');
   const child = spawn(TEMPORAL_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
-  // The last lines the server printed go into a start-up error, so it says why (a port taken, a locked state file).
-  const recentLines: string[] = [];
+  // The last line the server printed goes into a start-up error, so it says why (a port taken, a locked state file).
+  let lastLine = 'it printed nothing';
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) {
       if (!line.trim()) continue;
       options.onLine?.(`[temporal] ${line}`);
-      recentLines.push(line.trim());
-      if (recentLines.length > 5) recentLines.shift();
+      lastLine = line.trim();
     }
   };
   child.stdout!.on('data', forward);
@@ -70,8 +69,7 @@ export async function startDevServer(options: { port: number; uiPort?: number; o
   while (!(await isListening(address))) {
     if (exited) {
       await exitedWithOutput; // its last words are read before they are quoted
-      const said = recentLines.at(-1) ?? 'it printed nothing';
-      throw new DevServerStartError(`the Temporal dev server on port ${options.port} exited during start-up: ${said}`);
+      throw new DevServerStartError(`the Temporal dev server on port ${options.port} exited during start-up: ${lastLine}`);
     }
     if (Date.now() > deadline) throw new Error('the Temporal dev server did not start within 60 s');
     await new Promise((r) => setTimeout(r, 200));
