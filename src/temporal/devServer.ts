@@ -62,15 +62,12 @@ export async function startDevServer(options: { port: number; uiPort?: number; o
   child.stdout!.on('data', forward);
   child.stderr!.on('data', forward);
   const address = `${EMBEDDED_HOST}:${options.port}`;
-  let exited = false;
-  const exitedWithOutput = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  child.once('exit', () => (exited = true));
+  // 'close' comes once the process has exited and its output is read, so lastLine is its last word.
+  let closed = false;
+  child.once('close', () => (closed = true));
   const deadline = Date.now() + 60_000;
   while (!(await isListening(address))) {
-    if (exited) {
-      await exitedWithOutput; // its last words are read before they are quoted
-      throw new DevServerStartError(`the Temporal dev server on port ${options.port} exited during start-up: ${lastLine}`);
-    }
+    if (closed) throw new DevServerStartError(`the Temporal dev server on port ${options.port} exited during start-up: ${lastLine}`);
     if (Date.now() > deadline) throw new Error('the Temporal dev server did not start within 60 s');
     await new Promise((r) => setTimeout(r, 200));
   }
