@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT, stopProcess } from '../../src/temporal/devServer.ts';
 import { isListening } from '../../src/temporal/connection.ts';
-import { freePort } from './servers.ts';
+import { onFreePort } from './servers.ts';
 
 export const S3_ACCESS_KEY = 'AKIADIABETICTWINTEST';
 export const S3_SECRET_KEY = 'test-secret-Zq8Xw3vLr5NpT0yUe2sK';
@@ -28,12 +28,14 @@ export interface TestS3 {
   restart(secret?: string): Promise<void>;
 }
 
+/** versitygw ended before it listened (its port taken). */
+class VersitygwExited extends Error {}
+
 export async function startTestS3(): Promise<TestS3> {
   const root = mkdtempSync(join(tmpdir(), 'versitygw-'));
   let port = 0;
   let child: ChildProcess | undefined;
-  /** Resolves once it listens; false if it exited first (its port was taken). */
-  const start = async (secret = S3_SECRET_KEY): Promise<boolean> => {
+  const start = async (secret = S3_SECRET_KEY) => {
     const started = spawn(
       join(PROJECT_ROOT, '.tools/bin/versitygw'),
       ['--access', S3_ACCESS_KEY, '--secret', secret, '--port', `127.0.0.1:${port}`, 'posix', root],
@@ -44,19 +46,18 @@ export async function startTestS3(): Promise<TestS3> {
     started.once('exit', () => (exited = true));
     const deadline = Date.now() + 20_000;
     while (!(await isListening(`127.0.0.1:${port}`))) {
-      if (exited) return false;
+      if (exited) throw new VersitygwExited(`versitygw exited during start-up on port ${port}`);
       if (Date.now() > deadline) throw new Error('versitygw did not start');
       await new Promise((r) => setTimeout(r, 100));
     }
-    return true;
   };
-  // A probed free port can be taken before the server binds it (by a connection's local port):
-  // then it exits at once, and a new port is tried, at most three in all.
-  for (let attempt = 1; ; attempt++) {
-    port = await freePort();
-    if (await start()) break;
-    if (attempt === 3) throw new Error(`versitygw exited during start-up three times (last port ${port})`);
-  }
+  await onFreePort(
+    (free) => {
+      port = free;
+      return start();
+    },
+    (error) => error instanceof VersitygwExited,
+  );
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
@@ -78,7 +79,7 @@ export async function startTestS3(): Promise<TestS3> {
       if (child) await stopProcess(child, 2000);
     },
     async restart(secret?: string) {
-      if (!(await start(secret))) throw new Error(`versitygw exited while starting again on port ${port}`);
+      await start(secret);
     },
   };
 }

@@ -15,6 +15,8 @@ function ephemeralRangeStart(): number {
   }
 }
 
+const EPHEMERAL_RANGE_START = ephemeralRangeStart();
+
 function bindable(port: number): Promise<number | undefined> {
   return new Promise((resolve) => {
     const server = createServer();
@@ -33,7 +35,7 @@ function bindable(port: number): Promise<number | undefined> {
  */
 export async function freePort(): Promise<number> {
   const low = 20_000;
-  const high = ephemeralRangeStart() - 1;
+  const high = EPHEMERAL_RANGE_START - 1;
   for (let tries = 0; high > low && tries < 50; tries++) {
     const port = await bindable(low + Math.floor(Math.random() * (high - low + 1)));
     if (port) return port;
@@ -44,22 +46,31 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * The real Temporal dev server (official CLI binary) on a free port, headless, with its state in a temp dir.
- * A free port can be taken between the probe and the server's bind (and the server picks its other
- * ports the same way), so a start-up exit is tried again on a new port, at most three times in all.
+ * Starts a server on a free port and returns what `start` returns. A free port can still be taken
+ * between the probe and the server's bind (and a server may pick ports of its own the same way), so
+ * a start that fails with `exitedDuringStartUp(error)` is tried again on a new port, at most three
+ * times in all.
  */
+export async function onFreePort<T>(start: (port: number) => Promise<T>, exitedDuringStartUp: (error: unknown) => boolean): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (error) {
+      if (!exitedDuringStartUp(error) || attempt === 3) throw error;
+      process.stderr.write(`[test] ${(error as Error).message}; starting again on another port\n`);
+    }
+  }
+}
+
+/** The real Temporal dev server (official CLI binary) on a free port, headless, with its state in a temp dir. */
 export async function startTestTemporal(): Promise<DevServer & { stateDir: string }> {
   const stateDir = mkdtempSync(join(tmpdir(), 'temporal-state-'));
   process.env.DIABETIC_TWIN_STATE_DIR = stateDir;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const server = await startDevServer({ port: await freePort() });
-      return Object.assign(server, { stateDir });
-    } catch (error) {
-      if (!(error instanceof DevServerStartError) || attempt === 3) throw error;
-      process.stderr.write(`[test] ${error.message}; starting again on another port\n`);
-    }
-  }
+  const server = await onFreePort(
+    (port) => startDevServer({ port }),
+    (error) => error instanceof DevServerStartError,
+  );
+  return Object.assign(server, { stateDir });
 }
 
 /** Environment for a CLI that must start its own embedded dev server on a free port (headless, own state). */
