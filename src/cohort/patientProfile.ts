@@ -8,7 +8,7 @@ import {
   usualSleepHours,
 } from './paediatricNorms.ts';
 import { AGE_GROUPS, AGE_RANGE, THERAPIES, type AgeGroup, type CohortMix, type Therapy } from '../domain/cohort.ts';
-import { circadianBump, DAWN_HOUR, SMALL_HOURS_HOUR } from '../physiology/circadian.ts';
+import { circadianBump, DAWN_HOUR } from '../physiology/circadian.ts';
 import type { GlucoseInsulinParameters } from '../physiology/glucoseInsulin.ts';
 import { solveSteadyState } from '../physiology/steadyState.ts';
 import { normalBetween, randomStream, uniformBetween, type RandomStream } from '../util/random.ts';
@@ -64,8 +64,6 @@ export interface Habits {
   sensitivityVariabilitySd: number;
   /** Fractional sensitivity loss in the early morning (dawn phenomenon). */
   dawnPhenomenon: number;
-  /** Fractional sensitivity rise in the small hours (circadian; the classic night-time hypo window). */
-  nocturnalSensitivityRise: number;
   carbCountErrorSd: number; // relative SD of carb estimates
   carbCountBias: number; // relative bias (people tend to under-count)
   missedBolusProbability: number;
@@ -108,6 +106,20 @@ const logNormal = (rng: RandomStream, median: number, sigma: number) => median *
 
 /** struggle = U^exponent, U uniform: a smaller exponent, more people who struggle (mean 1/(1 + exponent)). */
 const STRUGGLE_EXPONENT: Record<AgeGroup, number> = { child: 0.35, adolescent: 0.18, adult: 0.3 };
+/**
+ * How far above the parameter set's basal glucose (Gb) a person's basal insulin holds their fasting
+ * glucose, mg/dL: our calibration, the smallest rise that keeps every therapy × age cell of
+ * `npm run realism` in its band once basal doses are drawn near the need.
+ */
+const FASTING_LEVEL_ABOVE_GB = 22;
+/**
+ * Chance of a snack in each of the day's three snack slots (simulation/scenario.ts): 2.7 snacks a
+ * day besides the meals. US adults report about 2.8 snack occasions a day (NHANES 2015–2016, What We
+ * Eat in America; 2.1–2.3 in NHANES 1971–2002, Kant & Graubard, Am J Clin Nutr 2006), children about
+ * 2.5. Most go unlogged: T1D-UOM's and HUPA-UCM's carb logs hold a median 0.5–0.6 entries under 25 g
+ * a day (docs/FIDELITY.md §7).
+ */
+const SNACK_PROBABILITY = 0.9;
 
 /** Picks a name by its share with one uniform draw (shares in the given order; they sum to 1). */
 export function pickByShare<Name extends string>(names: readonly Name[], shares: Record<Name, number>, uniform: number): Name {
@@ -192,7 +204,10 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
   };
   // Less sensitive people need more basal insulin; the steady state is re-solved, never broken.
   const u2ss = base.u2ss / Math.sqrt(sensitivity);
-  const basalGlucoseMgdl = normalBetween(rng, base.Gb, 10, 110, 170);
+  // The level a person's basal insulin holds fasting glucose at: the parameter set's Gb raised by
+  // FASTING_LEVEL_ABOVE_GB, so that basal doses near the need keep every therapy × age cell at its
+  // registry's control level (docs/PHYSIOLOGY.md §6) without fasting hours that only drift up.
+  const basalGlucoseMgdl = normalBetween(rng, base.Gb + FASTING_LEVEL_ABOVE_GB, 10, 135, 195);
   const steady = solveSteadyState(modelWithoutBasal, u2ss, basalGlucoseMgdl);
   const model: GlucoseInsulinParameters = { ...modelWithoutBasal, Ib: steady.Ib, kp1: steady.kp1 };
 
@@ -201,8 +216,9 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
   // Steno 2023 54 %). Adolescents struggle most: HbA1c peaks at 15–18 years (T1D Exchange, Foster
   // et al. 2019), mostly through missed boluses (Burdick et al. 2004). Children's carers do better.
   const struggle = rng.uniform() ** STRUGGLE_EXPONENT[ageGroup];
-  // Real basal doses are not perfectly titrated, and more often too low than too high.
-  const basalMismatch = Math.exp(normalBetween(rng, -0.25 - 0.3 * struggle ** 2, 0.15, -0.8, 0.15));
+  // Real basal doses are not perfectly titrated, and more often too low than too high; short doses
+  // make fasting glucose climb for hours, which T1D-UOM's and PhysioCGM's nights do not (docs/FIDELITY.md §7).
+  const basalMismatch = Math.exp(normalBetween(rng, -0.05 - 0.3 * struggle ** 2, 0.15, -0.6, 0.35));
   const basalUnitsPerMin = ((u2ss * weightKg) / 6000) * basalMismatch;
   // Adults and adolescents: the published Quest settings of their parameter set. Children: from the
   // total daily dose by the paediatric rules (ISPAD 2022: carb ratio 500/TDD g/U, sensitivity
@@ -221,17 +237,15 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
   const young = !adult;
   const fitness = young ? uniformBetween(rng, 0.45, 0.8) : Math.max(0.05, Math.min(0.8, 0.5 - 0.005 * (age - 30) - 0.02 * (bmi - 25)));
   const dawnPhenomenon = uniformBetween(rng, 0, ageGroup === 'adolescent' ? 0.3 : 0.2);
-  const nocturnalSensitivityRise = uniformBetween(rng, 0.1, 0.6);
   const habits: Habits = {
     controlStruggle: struggle,
-    // Children graze: more snacks, fewer of them covered by insulin.
+    // Children's snacks are covered by insulin less often.
     snackBolusProbability: (young ? 0.55 : 0.7) - 0.5 * struggle,
-    snackProbability: young ? 0.6 : 0.3,
+    snackProbability: SNACK_PROBABILITY,
     // The young's insulin needs vary more from day to day: growth and, in puberty, growth-hormone
     // driven insulin resistance (Amiel et al., NEJM 1986).
     sensitivityVariabilitySd: uniformBetween(rng, 0.2, 0.38) * (ageGroup === 'child' ? 1.25 : ageGroup === 'adolescent' ? 1.4 : 1),
     dawnPhenomenon,
-    nocturnalSensitivityRise,
     // Children, adolescents and their carers misjudge carbs more (Smart et al., Diabet Med 2010).
     carbCountErrorSd: (0.15 + 0.3 * struggle) * (young ? 1.3 : 1),
     carbCountBias: normalBetween(rng, -0.18 - 0.3 * struggle, 0.08, -0.6, 0.2),
@@ -274,13 +288,13 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
     strideCadenceSpm: normalBetween(rng, young ? 125 : 112, 7, 95, young ? 145 : 128),
   };
 
-  // The pump profile: the same daily basal, shaped to the person's circadian need (more at dawn,
-  // less in the small hours) as far as their settings were titrated (a draw of its own, so the
-  // person above is the same whatever the therapy).
+  // The pump profile: the same daily basal, shaped to the person's circadian need (more at dawn)
+  // as far as their settings were titrated (a draw of its own, so the person above is the same
+  // whatever the therapy).
   const titration = uniformBetween(randomStream(randomSeed, patientIndex, 'pumpSettings'), 0.3, 0.9);
   const therapy: TherapySettings = {
     basalUnitsPerMin,
-    basalProfileUnitsPerHour: basalProfile(basalUnitsPerMin * 60, dawnPhenomenon, nocturnalSensitivityRise, titration),
+    basalProfileUnitsPerHour: basalProfile(basalUnitsPerMin * 60, dawnPhenomenon, titration),
     carbRatioGramsPerUnit,
     correctionFactorMgdlPerUnit,
     targetGlucoseMgdl: young ? 130 : 120,
@@ -312,19 +326,13 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
 /**
  * Hourly basal rates (U/h, 0.05 U/h steps) with the given daily mean: the insulin the body needs
  * at each hour is inversely proportional to its sensitivity then (physiology/circadian.ts: the dawn
- * phenomenon around 06:00, a rise in sensitivity around 02:00), matched to the power `titration`.
+ * phenomenon around 06:00), matched to the power `titration`.
  */
-export function basalProfile(
-  meanUnitsPerHour: number,
-  dawnPhenomenon: number,
-  nocturnalSensitivityRise: number,
-  titration: number,
-): number[] {
+export function basalProfile(meanUnitsPerHour: number, dawnPhenomenon: number, titration: number): number[] {
   const need = Array.from({ length: 24 }, (_, hour) => {
     const h = hour + 0.5;
     const dawn = dawnPhenomenon * circadianBump(h, DAWN_HOUR);
-    const smallHours = nocturnalSensitivityRise * circadianBump(h, SMALL_HOURS_HOUR);
-    return (1 / ((1 - dawn) * (1 + smallHours))) ** titration;
+    return (1 / (1 - dawn)) ** titration;
   });
   const meanNeed = need.reduce((a, b) => a + b, 0) / 24;
   return need.map((n) => Math.max(0.05, Math.round(((meanUnitsPerHour * n) / meanNeed) * 20) / 20));

@@ -1,11 +1,10 @@
 /**
  * The daily rhythm of insulin sensitivity that basal–bolus therapy cannot see: the dawn phenomenon
- * (sensitivity falls around 06:00) and a rise around 02:00, each a Gaussian bump 1.5 h wide whose
- * height is the person's own. The body (simulation/patient.ts) applies them minute by minute; a
- * titrated basal profile (cohort/patientProfile.ts) follows them hour by hour.
+ * (sensitivity falls around 06:00), a Gaussian bump 1.5 h wide whose height is the person's own.
+ * The body (simulation/patient.ts) applies it minute by minute; a titrated basal profile
+ * (cohort/patientProfile.ts) follows it hour by hour.
  */
 export const DAWN_HOUR = 6;
-export const SMALL_HOURS_HOUR = 2;
 
 /** The bump centred on `centreHour` at `hourOfDay`: 1 at the centre, ~0 three hours away. */
 export function circadianBump(hourOfDay: number, centreHour: number): number {

@@ -11,7 +11,7 @@ import {
   plasmaGlucoseMgdl,
   type ModelInputs,
 } from '../physiology/glucoseInsulin.ts';
-import { circadianBumpByMinute, DAWN_HOUR, SMALL_HOURS_HOUR } from '../physiology/circadian.ts';
+import { circadianBumpByMinute, DAWN_HOUR } from '../physiology/circadian.ts';
 import * as wear from '../physiology/wearables.ts';
 import type { RandomStream } from '../util/random.ts';
 
@@ -33,9 +33,8 @@ const LATE_EXERCISE_FROM_INTENSITY = 0.35;
 const LATE_EXERCISE_GAIN = 10;
 const LATE_EXERCISE_MAX_RISE = 0.6;
 
-/** The dawn and small-hours sensitivity bumps by minute of the day (physiology/circadian.ts). */
+/** The dawn sensitivity bump by minute of the day (physiology/circadian.ts). */
 const DAWN_SHAPE = circadianBumpByMinute(DAWN_HOUR);
-const SMALL_HOURS_SHAPE = circadianBumpByMinute(SMALL_HOURS_HOUR);
 
 export class PatientBody {
   /** Fraction of heart-rate reserve the current activity demands (first-order, ~2 min). */
@@ -147,10 +146,8 @@ export class PatientBody {
     this.logSensitivity = this.logSensitivity * this.sensitivityDecay + this.sensitivityKick * this.rng.normal();
     const minuteOfDay = minute % 1440;
     const dawn = habits.dawnPhenomenon * DAWN_SHAPE[minuteOfDay]!;
-    const smallHours = habits.nocturnalSensitivityRise * SMALL_HOURS_SHAPE[minuteOfDay]!;
     const afterExercise = Math.min(LATE_EXERCISE_MAX_RISE, LATE_EXERCISE_GAIN * this.lateExerciseEffect());
-    inputs.insulinSensitivityMultiplier =
-      Math.exp(Math.max(-0.7, Math.min(0.5, this.logSensitivity))) * (1 - dawn) * (1 + smallHours) * (1 + afterExercise);
+    inputs.insulinSensitivityMultiplier = Math.exp(Math.max(-0.7, Math.min(0.5, this.logSensitivity))) * (1 - dawn) * (1 + afterExercise);
     // The exercise model's HRb is the person's everyday (sedentary) heart rate, not the sleeping one.
     inputs.heartRateExcessBpm = Math.max(0, this.intensity - SEDENTARY_INTENSITY) * (profile.maxHeartRateBpm - profile.restingHeartRateBpm);
     this.integrator.step(this.state, profile.model, inputs, 1, this.subStepsPerMinute);

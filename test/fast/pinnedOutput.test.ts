@@ -14,24 +14,24 @@ import { AGE_GROUPS, THERAPIES } from '../../src/domain/cohort.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 
 /** The version that wrote the hashes below. */
-const PINNED_VERSION = '0.10.0';
+const PINNED_VERSION = '0.11.0';
 
 const PINNED: Record<string, Record<string, string>> = {
   libre3: {
-    train: 'aa3b2b54eb5c282a24736407149aaffc85fc149a3bcd82e2c95943755bb27913',
-    val: 'c9d9d8cce7d09ca57e0f319de20ca15d93c8928a9bd117b5d3e7155faa994a00',
-    test: 'd733da02787734c2221f20b23decdd85552843935e388bf36b13ba5c1aa6b6ad',
-    demographics: '263a13c4cef6dc29d496f2a4747141aeacdbd37b52976bb9f40b6ae950e92748',
-    stats: '103ca1091f96dbb98aa25c2dc134b42f49731df5536a8c802076b6a2e53a882f',
-    summary: '7088da4a090ba8227107bb43aca6cd99ec3e4a6c97ec910a950a3b19ed6c8f63',
+    train: '6c4ea53a435abde1b0acd4b1d5e6f59e81623af276bd5307819fff4ff4c59ec1',
+    val: '29f93cc9e62df7c73a8e199cc28296bd13f89680c8856fc6906ca8b3ce2b8e47',
+    test: 'f48f06910ffa7e484e55d4963bd26f03039c3ebeba5936acc79be4b538e24f7a',
+    demographics: '40bd5c2a5164260b639fc0f626388545c83f5db60a9134cef323903e819cd8f2',
+    stats: '55e13c2f9b120894ce232dc2ec5a8d97b6b896910ebf75b71ade3dd2d15a1043',
+    summary: '642d8f74dc97bb86ec88475b9466f11957ca396cc4e26aca3fad8d8f6990ef15',
   },
   g6: {
-    train: '3a9a305d438a6f22fa2bca40246a06466fdffb8fa188a88803918f3eac601fde',
-    val: '0f61854d6f984141113d6d0e77643befcadf4151376ae72124385a3b10734379',
-    test: '8e18861b93d7150892271a6a2665e4d8c6c8b0aa91b80f83b9dc945241f93535',
-    demographics: '8ca093baecf3cf9f1291f76b8b246e5135e6963a83714fb81878ca61a9ab6502',
-    stats: 'f11cc021f496d376f4b8539c6f90efcb227ee8f572f9c461dc8dce44a882a157',
-    summary: '53aae49b70898f9a32a6aad955838f276e95a43b0db1006be76831031b442074',
+    train: '8db3d914b7204bc30ac2fdae04d11ed88c134da146c0ba998ee70fad48feb021',
+    val: 'fbd22d1c982c9181f4bcc0ca2214806aaaff9e9feb7c5eedffb9b02e421b08a0',
+    test: '5c9b74aa13e1b35e831d64840d608aeccd0b15b56f6597b6e97d17655c938e06',
+    demographics: '60d7bc7ebf4b5e84af8607567edeca15c41fd3603815c0062d52b145521d0553',
+    stats: 'd5b22c0b912b01c0db6e5d4e9596912596e74b13b396a6733692f9182c6a6fdc',
+    summary: 'dbb2332218d6b8af62846a3befcbdd2c6ec35a68572d6e9dcb21a51d1d5a6879',
   },
 };
 
