@@ -75,8 +75,6 @@ export interface Habits {
   sleepOnsetHour: number; // usual bedtime, hours after midnight (may exceed 24)
   sleepDurationHours: number;
   mealPortionScale: number;
-  /** Chance of each of the day's three snacks (simglucose's scenario: 0.3). */
-  snackProbability: number;
   /** Chance of preparing for a planned exercise session (a temp basal or temp target on a pump or loop). */
   exercisePreparationProbability: number;
   /** Share of the time a closed loop is not running (no CGM link, pump changes, app stopped). */
@@ -112,14 +110,6 @@ const STRUGGLE_EXPONENT: Record<AgeGroup, number> = { child: 0.35, adolescent: 0
  * `npm run realism` in its band once basal doses are drawn near the need.
  */
 const FASTING_LEVEL_ABOVE_GB = 22;
-/**
- * Chance of a snack in each of the day's three snack slots (simulation/scenario.ts): 2.7 snacks a
- * day besides the meals. US adults report about 2.8 snack occasions a day (NHANES 2015–2016, What We
- * Eat in America; 2.1–2.3 in NHANES 1971–2002, Kant & Graubard, Am J Clin Nutr 2006), children about
- * 2.5. Most go unlogged: T1D-UOM's and HUPA-UCM's carb logs hold a median 0.5–0.6 entries under 25 g
- * a day (docs/FIDELITY.md §7).
- */
-const SNACK_PROBABILITY = 0.9;
 
 /** Picks a name by its share with one uniform draw (shares in the given order; they sum to 1). */
 export function pickByShare<Name extends string>(names: readonly Name[], shares: Record<Name, number>, uniform: number): Name {
@@ -204,9 +194,7 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
   };
   // Less sensitive people need more basal insulin; the steady state is re-solved, never broken.
   const u2ss = base.u2ss / Math.sqrt(sensitivity);
-  // The level a person's basal insulin holds fasting glucose at: the parameter set's Gb raised by
-  // FASTING_LEVEL_ABOVE_GB, so that basal doses near the need keep every therapy × age cell at its
-  // registry's control level (docs/PHYSIOLOGY.md §6) without fasting hours that only drift up.
+  // The fasting level the person's basal insulin holds (FASTING_LEVEL_ABOVE_GB).
   const basalGlucoseMgdl = normalBetween(rng, base.Gb + FASTING_LEVEL_ABOVE_GB, 10, 135, 195);
   const steady = solveSteadyState(modelWithoutBasal, u2ss, basalGlucoseMgdl);
   const model: GlucoseInsulinParameters = { ...modelWithoutBasal, Ib: steady.Ib, kp1: steady.kp1 };
@@ -241,7 +229,6 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
     controlStruggle: struggle,
     // Children's snacks are covered by insulin less often.
     snackBolusProbability: (young ? 0.55 : 0.7) - 0.5 * struggle,
-    snackProbability: SNACK_PROBABILITY,
     // The young's insulin needs vary more from day to day: growth and, in puberty, growth-hormone
     // driven insulin resistance (Amiel et al., NEJM 1986).
     sensitivityVariabilitySd: uniformBetween(rng, 0.2, 0.38) * (ageGroup === 'child' ? 1.25 : ageGroup === 'adolescent' ? 1.4 : 1),

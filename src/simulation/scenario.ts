@@ -24,14 +24,24 @@ export interface DailySchedule {
 /** Day 0 of every patient is a Monday (2025-01-06T00:00Z): weekday habits follow the calendar. */
 export const SIMULATION_START_EPOCH_MS = Date.UTC(2025, 0, 6);
 
-// simglucose RandomScenario (PHYSIOLOGY.md): probability, mean time (h), SD (min), window (h), carbs g ± SD.
+/**
+ * Chance of a snack in each of the day's three snack slots: 2.7 snacks a day besides the meals (0.3
+ * in simglucose). US adults report about 2.8 snack occasions a day (NHANES 2015–2016, What We Eat in
+ * America; 2.1–2.3 in NHANES 1971–2002, Kant & Graubard, Am J Clin Nutr 2006), children about 2.5.
+ * Most go unlogged: T1D-UOM's and HUPA-UCM's carb logs hold a median 0.5–0.6 entries under 25 g a
+ * day (docs/FIDELITY.md §7).
+ */
+const SNACK_PROBABILITY = 0.9;
+
+// simglucose RandomScenario (PHYSIOLOGY.md): probability, mean time (h), SD (min), window (h), carbs
+// g ± SD; the snacks' probability is ours (SNACK_PROBABILITY).
 const MEAL_PLAN = [
   { probability: 0.95, hour: 7, sdMin: 60, earliest: 5, latest: 9, grams: 45, gramsSd: 10, snack: false },
-  { probability: 0.3, hour: 9.5, sdMin: 30, earliest: 8.5, latest: 10.5, grams: 10, gramsSd: 5, snack: true },
+  { probability: SNACK_PROBABILITY, hour: 9.5, sdMin: 30, earliest: 8.5, latest: 10.5, grams: 10, gramsSd: 5, snack: true },
   { probability: 0.95, hour: 12, sdMin: 60, earliest: 10, latest: 14, grams: 70, gramsSd: 10, snack: false },
-  { probability: 0.3, hour: 15, sdMin: 30, earliest: 14, latest: 16, grams: 10, gramsSd: 5, snack: true },
+  { probability: SNACK_PROBABILITY, hour: 15, sdMin: 30, earliest: 14, latest: 16, grams: 10, gramsSd: 5, snack: true },
   { probability: 0.95, hour: 18, sdMin: 60, earliest: 16, latest: 20, grams: 80, gramsSd: 10, snack: false },
-  { probability: 0.3, hour: 21.5, sdMin: 30, earliest: 20.5, latest: 22.5, grams: 10, gramsSd: 5, snack: true },
+  { probability: SNACK_PROBABILITY, hour: 21.5, sdMin: 30, earliest: 20.5, latest: 22.5, grams: 10, gramsSd: 5, snack: true },
 ] as const;
 
 /**
@@ -89,7 +99,7 @@ export function planSchedule(randomSeed: number, patientIndex: number, habits: H
     const dayStart = day * 1440;
     const wake = wakeMinuteOfDay[day]!;
     for (const meal of MEAL_PLAN) {
-      if (!bernoulli(rng, meal.snack ? habits.snackProbability : meal.probability)) continue;
+      if (!bernoulli(rng, meal.probability)) continue;
       let minuteOfDay = normalBetween(rng, meal.hour * 60, meal.sdMin, meal.earliest * 60, meal.latest * 60);
       if (minuteOfDay < wake + 10) minuteOfDay = wake + uniformBetween(rng, 10, 40);
       // simglucose's ±10 g is narrower than free-living intake; real portions vary ~±35% (log-normal).
