@@ -47,6 +47,7 @@ export class PatientBody {
   private readonly integrator = new Rk4Integrator();
   private readonly inputs: ModelInputs = {
     carbIntakeMgPerMin: 0,
+    fastCarbIntakeMgPerMin: 0,
     insulinPmolPerKgPerMin: 0,
     mealDoseMg: 0,
     heartRateExcessBpm: 0,
@@ -57,6 +58,8 @@ export class PatientBody {
   private readonly basalDepotUnits: number;
   private carbsLeftToEatGrams = 0;
   private eatingRateGPerMin = 0;
+  private fastCarbsLeftToEatGrams = 0;
+  private fastEatingRateGPerMin = 0;
   // Slowly varying log insulin sensitivity (Ornstein–Uhlenbeck, τ = 4 h) plus the dawn phenomenon.
   private readonly sensitivityDecay = Math.exp(-1 / SENSITIVITY_TAU_MIN);
   private readonly sensitivityKick: number;
@@ -101,11 +104,19 @@ export class PatientBody {
 
   /** Carbohydrate in the stomach plus what is still being eaten, g. */
   carbsInStomachGrams(): number {
-    return carbsInStomachGrams(this.state) + this.carbsLeftToEatGrams;
+    return carbsInStomachGrams(this.state) + this.carbsLeftToEatGrams + this.fastCarbsLeftToEatGrams;
   }
 
-  /** Starts eating `grams` of carbohydrate at `rateGPerMin` (added to anything still being eaten). */
-  eat(grams: number, rateGPerMin: number): void {
+  /**
+   * Starts eating `grams` of carbohydrate at `rateGPerMin` (added to anything still being eaten):
+   * a mixed meal through the UVA/Padova stomach, or `fast` sugars through their own quick route.
+   */
+  eat(grams: number, rateGPerMin: number, fast: boolean): void {
+    if (fast) {
+      this.fastEatingRateGPerMin = this.fastCarbsLeftToEatGrams > 0 ? Math.max(this.fastEatingRateGPerMin, rateGPerMin) : rateGPerMin;
+      this.fastCarbsLeftToEatGrams += grams;
+      return;
+    }
     this.eatingRateGPerMin = this.carbsLeftToEatGrams > 0 ? Math.max(this.eatingRateGPerMin, rateGPerMin) : rateGPerMin;
     // D: what is in the stomach when the meal starts plus the meal (Dalla Man 2006), mg.
     this.inputs.mealDoseMg = this.state[S.Qsto1]! + this.state[S.Qsto2]! + (this.carbsLeftToEatGrams + grams) * 1000;
@@ -135,13 +146,16 @@ export class PatientBody {
     return inflow;
   }
 
-  /** Advances the body one minute: digestion, `basalUnitsPerMin` plus `bolusUnits` insulin, sensitivity drift, the ODE. */
+  /** Advances the body one minute: digestion (meals and fast sugars), `basalUnitsPerMin` plus `bolusUnits` insulin, sensitivity drift, the ODE. */
   advance(minute: number, basalUnitsPerMin: number, bolusUnits: number): void {
     const { profile, inputs } = this;
     const { habits } = profile;
     const eatenGrams = Math.min(this.carbsLeftToEatGrams, this.eatingRateGPerMin);
     this.carbsLeftToEatGrams -= eatenGrams;
     inputs.carbIntakeMgPerMin = eatenGrams * 1000;
+    const fastGrams = Math.min(this.fastCarbsLeftToEatGrams, this.fastEatingRateGPerMin);
+    this.fastCarbsLeftToEatGrams -= fastGrams;
+    inputs.fastCarbIntakeMgPerMin = fastGrams * 1000;
     inputs.insulinPmolPerKgPerMin = (basalUnitsPerMin + bolusUnits) * this.unitsPerMinToPmolPerKgPerMin;
     this.logSensitivity = this.logSensitivity * this.sensitivityDecay + this.sensitivityKick * this.rng.normal();
     const minuteOfDay = minute % 1440;

@@ -78,7 +78,7 @@ export function simulatePatient(
       asleep,
       moving: kind === ActivityKind.Walking || kind === ActivityKind.Exercise,
     });
-    for (const meal of actions.eat) body.eat(meal.grams, meal.rateGPerMin);
+    for (const food of actions.eat) body.eat(food.grams, food.rateGPerMin, food.fast);
     // A treated low means rest: the person sits down whatever the plan said.
     const planned = scenario.intensityTarget[minute]!;
     body.moveAndRespond(minute < actions.restUntilMinute ? Math.min(planned, 0.12) : planned, asleep);

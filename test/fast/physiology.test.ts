@@ -7,6 +7,7 @@ import { F } from '../../src/domain/features.ts';
 import {
   Rk4Integrator,
   S,
+  STATE_SIZE,
   plasmaGlucoseMgdl,
   type GlucoseInsulinParameters,
   type ModelInputs,
@@ -19,7 +20,7 @@ const ADULTS_ON_PENS = singleMix('mdi', 'adult');
 function publishedPatient(index: number): { p: GlucoseInsulinParameters; x0: Float64Array; basalPmolPerKgPerMin: number } {
   const v = loadVirtualPatients()[index]!;
   const p: GlucoseInsulinParameters = { ...v, restingHeartRateBpm: 65 };
-  const x0 = new Float64Array(16);
+  const x0 = new Float64Array(STATE_SIZE);
   v.x0.forEach((value, i) => (x0[i] = value));
   return { p, x0, basalPmolPerKgPerMin: v.u2ss };
 }
@@ -40,6 +41,7 @@ function runModel(
   const glucose = new Float64Array(minutes);
   const inputs: ModelInputs = {
     carbIntakeMgPerMin: 0,
+    fastCarbIntakeMgPerMin: 0,
     insulinPmolPerKgPerMin: 0,
     mealDoseMg: 0,
     heartRateExcessBpm: 0,

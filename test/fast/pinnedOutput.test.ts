@@ -14,24 +14,24 @@ import { AGE_GROUPS, THERAPIES } from '../../src/domain/cohort.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 
 /** The version that wrote the hashes below. */
-const PINNED_VERSION = '0.11.0';
+const PINNED_VERSION = '0.12.0';
 
 const PINNED: Record<string, Record<string, string>> = {
   libre3: {
-    train: '6c4ea53a435abde1b0acd4b1d5e6f59e81623af276bd5307819fff4ff4c59ec1',
-    val: '29f93cc9e62df7c73a8e199cc28296bd13f89680c8856fc6906ca8b3ce2b8e47',
-    test: 'f48f06910ffa7e484e55d4963bd26f03039c3ebeba5936acc79be4b538e24f7a',
-    demographics: '40bd5c2a5164260b639fc0f626388545c83f5db60a9134cef323903e819cd8f2',
-    stats: '55e13c2f9b120894ce232dc2ec5a8d97b6b896910ebf75b71ade3dd2d15a1043',
-    summary: '642d8f74dc97bb86ec88475b9466f11957ca396cc4e26aca3fad8d8f6990ef15',
+    train: '14630345b9d2c2f83cc7f3720eeb0ba22e405ad16a7b98ffee38d427b42c59cc',
+    val: '98accaea2b7076b6f6e053324026a1b222e207b0d31a83b388c5db0ecec26703',
+    test: '86f58bd7b373a8468743b61b89d131609846e10b30afcf567fd7b225955e8dff',
+    demographics: '4ebcfc649bdd1c8419228b855abadeed559f0177ce62ae218e5f404d6ecb2e85',
+    stats: '919e1841cbb47b861bfffcaaddb686c14294c3fd0407b82ec8198f4fafdffc38',
+    summary: '5cd72b5acf6318dd8955054d0e3a63bcffa63a6069c3e7da4d6e552c2b684521',
   },
   g6: {
-    train: '8db3d914b7204bc30ac2fdae04d11ed88c134da146c0ba998ee70fad48feb021',
-    val: 'fbd22d1c982c9181f4bcc0ca2214806aaaff9e9feb7c5eedffb9b02e421b08a0',
-    test: '5c9b74aa13e1b35e831d64840d608aeccd0b15b56f6597b6e97d17655c938e06',
-    demographics: '60d7bc7ebf4b5e84af8607567edeca15c41fd3603815c0062d52b145521d0553',
-    stats: 'd5b22c0b912b01c0db6e5d4e9596912596e74b13b396a6733692f9182c6a6fdc',
-    summary: 'dbb2332218d6b8af62846a3befcbdd2c6ec35a68572d6e9dcb21a51d1d5a6879',
+    train: '690b0837bb51a0110409631e52f094a54934073111bab83b28cc870b53a76be9',
+    val: 'f5a13b9643b6b477171940a57cd1e86b94d819c9a4a0bee46b0abedf8b066320',
+    test: '64d1b4593659df05e596c1bd2578d21b61ba95be1edf0b7eb4dcd434d0036654',
+    demographics: 'b48051469cf6c90d620b141cc8f5bf6b6de7291aeeaf63d21886e9f765a3fbcd',
+    stats: '7bcd93069959d3ce5c09a1ac22c3666c2e877e780fe5d779f645c0a32c002c84',
+    summary: '752d293b3c1ccbdf910053d436e6fb111958cb46780189bd1182bea9e99626a0',
   },
 };
 

@@ -11,7 +11,7 @@
 import type { Habits } from '../../cohort/patientProfile.ts';
 import { bernoulli, uniformBetween, type RandomStream } from '../../util/random.ts';
 import type { PlannedMeals } from '../scenario.ts';
-import type { ControllerInputs, TherapyTimeline } from './types.ts';
+import type { ControllerInputs, Food, TherapyTimeline } from './types.ts';
 
 /** Eating speed of fast carbs (snacks, hypo treatment), g/min (simglucose). */
 export const FAST_EATING_RATE_G_PER_MIN = 5;
@@ -110,7 +110,7 @@ export interface PersonStreams {
 }
 
 export interface PersonActions {
-  eat: { grams: number; rateGPerMin: number }[];
+  eat: Food[];
   bolusUnits: number;
   restUntilMinute: number;
 }
@@ -161,7 +161,8 @@ export class Person {
     while (this.nextMeal < meals.count && meals.minute[this.nextMeal]! <= minute) {
       const meal = this.nextMeal++;
       const grams = meals.carbsGrams[meal]!;
-      actions.eat.push({ grams, rateGPerMin: meals.isSnack[meal] === 1 ? FAST_EATING_RATE_G_PER_MIN : MEAL_EATING_RATE_G_PER_MIN });
+      const snack = meals.isSnack[meal] === 1;
+      actions.eat.push({ grams, rateGPerMin: snack ? FAST_EATING_RATE_G_PER_MIN : MEAL_EATING_RATE_G_PER_MIN, fast: snack });
       timeline.mealMinutes.push(minute);
       timeline.mealGrams.push(grams);
       const counted = countedCarbsGrams(habits, grams, this.countingNoise[meal]!);
@@ -190,7 +191,7 @@ export class Person {
           ((this.lastAlarmMinute = minute), bernoulli(hypoStream, habits.nightAlarmWakeProbability))
         : bernoulli(hypoStream, habits.hypoNoticeProbabilityPerMin * (now.moving ? EXERCISE_MASKS_HYPO_FACTOR : 1));
       if (notices) {
-        actions.eat.push({ grams: habits.hypoTreatmentGrams, rateGPerMin: FAST_EATING_RATE_G_PER_MIN });
+        actions.eat.push({ grams: habits.hypoTreatmentGrams, rateGPerMin: FAST_EATING_RATE_G_PER_MIN, fast: true });
         this.lastHypoTreatmentMinute = minute;
         timeline.hypoTreatmentMinutes.push(minute);
         this.restUntilMinute = minute + 20 + Math.round(10 * hypoStream.uniform());

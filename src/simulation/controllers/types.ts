@@ -11,9 +11,17 @@ export interface ControllerInputs {
   moving: boolean;
 }
 
+/** Carbohydrate the person starts eating: a mixed meal, or fast sugars (snacks, hypo treatments). */
+export interface Food {
+  grams: number;
+  rateGPerMin: number;
+  /** Sugars taken on their own, absorbed through the body's fast route. */
+  fast: boolean;
+}
+
 /** What happens this minute: carbs to start eating (in order), insulin delivered, and whether to rest. */
 export interface ControllerActions {
-  eat: { grams: number; rateGPerMin: number }[];
+  eat: Food[];
   /** Bolus given this minute, U. */
   bolusUnits: number;
   /** Basal insulin delivered this minute, U/min (long-acting insulin on pens, the pump's rate otherwise). */

@@ -1,0 +1,93 @@
+// Sugars taken on their own reach the blood through a fast route; everyday meals through the
+// UVA/Padova stomach and gut, absorbed more slowly than the laboratory meal (docs/PHYSIOLOGY.md §1).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { drawPatientProfile, EVERYDAY_MEAL_ABSORPTION_SCALE } from '../../src/cohort/patientProfile.ts';
+import { loadVirtualPatients } from '../../src/cohort/uvaPadovaParameters.ts';
+import { singleMix } from '../../src/domain/cohort.ts';
+import {
+  Rk4Integrator,
+  STATE_SIZE,
+  plasmaGlucoseMgdl,
+  type GlucoseInsulinParameters,
+  type ModelInputs,
+} from '../../src/physiology/glucoseInsulin.ts';
+import { quantile } from '../../src/realism/realismBands.ts';
+import { FAST_EATING_RATE_G_PER_MIN } from '../../src/simulation/controllers/person.ts';
+
+const adultSets = loadVirtualPatients().filter((set) => set.name.startsWith('adult#'));
+const TREATMENT_GRAMS = 16;
+const LOW_MGDL = 58;
+
+/**
+ * Drives a published adult into insulin-induced hypoglycaemia (four times the basal infusion, kept
+ * on), then gives 16 g of carbohydrate through one route: plasma glucose rise per minute after it.
+ */
+function riseAfterTreatment(index: number, route: 'fast' | 'meal'): { rise: number[]; minutesToAbove70: number } {
+  const set = adultSets[index]!;
+  const p: GlucoseInsulinParameters = { ...set, restingHeartRateBpm: 65 };
+  const state = new Float64Array(STATE_SIZE);
+  set.x0.forEach((value, i) => (state[i] = value));
+  const inputs: ModelInputs = {
+    carbIntakeMgPerMin: 0,
+    fastCarbIntakeMgPerMin: 0,
+    insulinPmolPerKgPerMin: 4 * set.u2ss,
+    mealDoseMg: 0,
+    heartRateExcessBpm: 0,
+    insulinSensitivityMultiplier: 1,
+  };
+  const rk4 = new Rk4Integrator();
+  for (let minute = 0; plasmaGlucoseMgdl(state, p) > LOW_MGDL; minute++) {
+    assert.ok(minute < 1000, `${set.name} never fell below ${LOW_MGDL} mg/dL`);
+    rk4.step(state, p, inputs, 1, 2);
+  }
+  const start = plasmaGlucoseMgdl(state, p);
+  if (route === 'meal') inputs.mealDoseMg = TREATMENT_GRAMS * 1000;
+  let left = TREATMENT_GRAMS;
+  let minutesToAbove70 = Number.POSITIVE_INFINITY;
+  const rise: number[] = [];
+  for (let minute = 0; minute <= 60; minute++) {
+    const glucose = plasmaGlucoseMgdl(state, p);
+    rise.push(glucose - start);
+    if (glucose > 70 && minutesToAbove70 === Number.POSITIVE_INFINITY) minutesToAbove70 = minute;
+    const eatenMg = Math.min(left, FAST_EATING_RATE_G_PER_MIN) * 1000;
+    left -= eatenMg / 1000;
+    if (route === 'fast') inputs.fastCarbIntakeMgPerMin = eatenMg;
+    else inputs.carbIntakeMgPerMin = eatenMg;
+    rk4.step(state, p, inputs, 1, 2);
+  }
+  return { rise, minutesToAbove70 };
+}
+
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+describe('fast carbohydrate', () => {
+  const fast = adultSets.map((_, index) => riseAfterTreatment(index, 'fast'));
+
+  it('raises plasma glucose within 10 minutes of a hypo treatment (Slama et al. 1990)', () => {
+    for (const { rise } of fast) assert.ok(rise[10]! > 5, `rise at 10 min ${rise[10]!.toFixed(1)} mg/dL`);
+  });
+
+  it('16 g raise it by 0.85 ± 0.66 mmol/L in 15 minutes, within two SD, and end the low within 30 (Gingras et al. 2018)', () => {
+    // 0.85 ± 0.66 mmol/L is 15.3 ± 11.9 mg/dL; the study's lows ended after 19.5 ± 12.0 min.
+    const at15 = fast.map(({ rise }) => rise[15]!);
+    assert.ok(mean(at15) > 15.3 - 2 * 11.9 && mean(at15) < 15.3 + 2 * 11.9, `mean rise at 15 min ${mean(at15).toFixed(1)} mg/dL`);
+    for (const { minutesToAbove70 } of fast) assert.ok(minutesToAbove70 <= 30, `above 70 mg/dL after ${minutesToAbove70} min`);
+  });
+
+  it('the mixed-meal route would leave the same sugar hardly felt for 15 minutes, the reason for the fast one', () => {
+    const meal = adultSets.map((_, index) => riseAfterTreatment(index, 'meal'));
+    assert.ok(mean(meal.map(({ rise }) => rise[15]!)) < 5);
+    assert.ok(mean(meal.map(({ rise }) => rise[15]!)) < mean(fast.map(({ rise }) => rise[15]!)) / 4);
+  });
+});
+
+describe('everyday meals', () => {
+  it("are absorbed from the gut at half the parameter set's rate (kabs), each person's jittered around it", () => {
+    assert.equal(EVERYDAY_MEAL_ABSORPTION_SCALE, 0.5);
+    const adults = Array.from({ length: 300 }, (_, index) => drawPatientProfile(42, index, singleMix('mdi', 'adult')));
+    const ratios = adults.map(({ model, baseParameterSet }) => model.kabs / loadVirtualPatients().find((set) => set.name === baseParameterSet)!.kabs);
+    const median = quantile(ratios, 0.5);
+    assert.ok(median > 0.47 && median < 0.53, `median kabs over the set's ${median.toFixed(3)}`);
+  });
+});
