@@ -86,7 +86,9 @@ describe('everyday meals', () => {
   it("are absorbed from the gut at half the parameter set's rate (kabs), each person's jittered around it", () => {
     assert.equal(EVERYDAY_MEAL_ABSORPTION_SCALE, 0.5);
     const adults = Array.from({ length: 300 }, (_, index) => drawPatientProfile(42, index, singleMix('mdi', 'adult')));
-    const ratios = adults.map(({ model, baseParameterSet }) => model.kabs / loadVirtualPatients().find((set) => set.name === baseParameterSet)!.kabs);
+    const ratios = adults.map(
+      ({ model, baseParameterSet }) => model.kabs / loadVirtualPatients().find((set) => set.name === baseParameterSet)!.kabs,
+    );
     const median = quantile(ratios, 0.5);
     assert.ok(median > 0.47 && median < 0.53, `median kabs over the set's ${median.toFixed(3)}`);
   });
