@@ -100,9 +100,9 @@ const COUNTER_REGULATION_MG_PER_KG_MIN_PER_MGDL = 0.1;
 // insulin-induced hypoglycaemia; juice and gels hardly at 10 min); 16 g raised plasma glucose by
 // 0.85 ± 0.66 mmol/L in 15 min in pump users (Gingras et al., Acta Diabetol 2018).
 // The UVA/Padova meal route, identified on a mixed meal, lets such sugars appear over an hour or
-// more. Three stages of 5 min each (mean transit 15 min) put the test's 16 g within that range
-// (test/fast/fastCarbs.test.ts); the rest of the sugar's fate (bioavailability f) is the meal's.
-export const FAST_CARB_STAGE_RATE_PER_MIN = 0.2;
+// more. Three stages of 6.7 min each (mean transit 20 min) put the test's 16 g near those
+// figures (test/fast/fastCarbs.test.ts); the rest of the sugar's fate (bioavailability f) is the meal's.
+export const FAST_CARB_STAGE_RATE_PER_MIN = 0.15;
 
 // Exercise constants, Dalla Man, Breton & Cobelli 2009.
 const T_HR_MIN = 5;

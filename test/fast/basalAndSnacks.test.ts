@@ -30,7 +30,7 @@ describe('basal doses', () => {
     assert.ok(Math.min(...all) >= Math.exp(-0.6) - 1e-9 && Math.max(...all) <= Math.exp(0.35) + 1e-9);
   });
 
-  it('hold fasting glucose 28 mg/dL above the parameter set’s level, inside 135–195 mg/dL', () => {
+  it('hold fasting glucose 25 mg/dL above the parameter set’s level, inside 135–195 mg/dL', () => {
     const levels = adults.map((p) => p.basalGlucoseMgdl);
     assert.ok(Math.min(...levels) >= 135 && Math.max(...levels) <= 195);
     const median = quantile(levels, 0.5);
