@@ -87,6 +87,18 @@ export interface ModelInputs {
   insulinSensitivityMultiplier: number;
 }
 
+/** Inputs with nothing eaten, no exercise and the person's own sensitivity: `insulin` pmol/kg/min only. */
+export function restingInputs(insulinPmolPerKgPerMin = 0): ModelInputs {
+  return {
+    carbIntakeMgPerMin: 0,
+    fastCarbIntakeMgPerMin: 0,
+    insulinPmolPerKgPerMin,
+    mealDoseMg: 0,
+    heartRateExcessBpm: 0,
+    insulinSensitivityMultiplier: 1,
+  };
+}
+
 // Counter-regulation: below ~60 mg/dL adrenaline (glucagon's response is lost early in type 1
 // diabetes) raises hepatic glucose output (Cryer 2008, Diabetes 57:3169–3176: blunted in T1D, not
 // absent). The UVA/Padova equations alone let plasma glucose fall towards 0 under a large insulin

@@ -9,7 +9,7 @@ import {
   insulinOnBoardUnits,
   interstitialGlucoseMgdl,
   plasmaGlucoseMgdl,
-  type ModelInputs,
+  restingInputs,
 } from '../physiology/glucoseInsulin.ts';
 import { circadianBumpByMinute, DAWN_HOUR } from '../physiology/circadian.ts';
 import * as wear from '../physiology/wearables.ts';
@@ -36,6 +36,24 @@ const LATE_EXERCISE_MAX_RISE = 0.6;
 /** The dawn sensitivity bump by minute of the day (physiology/circadian.ts). */
 const DAWN_SHAPE = circadianBumpByMinute(DAWN_HOUR);
 
+/** Carbohydrate still being eaten on one route: swallowed at the fastest rate of what was started. */
+class EatingQueue {
+  leftGrams = 0;
+  private rateGPerMin = 0;
+
+  add(grams: number, rateGPerMin: number): void {
+    this.rateGPerMin = this.leftGrams > 0 ? Math.max(this.rateGPerMin, rateGPerMin) : rateGPerMin;
+    this.leftGrams += grams;
+  }
+
+  /** Swallows this minute's share, mg. */
+  swallowMg(): number {
+    const grams = Math.min(this.leftGrams, this.rateGPerMin);
+    this.leftGrams -= grams;
+    return grams * 1000;
+  }
+}
+
 export class PatientBody {
   /** Fraction of heart-rate reserve the current activity demands (first-order, ~2 min). */
   intensity: number;
@@ -45,21 +63,12 @@ export class PatientBody {
   hypoSeverity = 0;
   private readonly state: Float64Array;
   private readonly integrator = new Rk4Integrator();
-  private readonly inputs: ModelInputs = {
-    carbIntakeMgPerMin: 0,
-    fastCarbIntakeMgPerMin: 0,
-    insulinPmolPerKgPerMin: 0,
-    mealDoseMg: 0,
-    heartRateExcessBpm: 0,
-    insulinSensitivityMultiplier: 1,
-  };
+  private readonly inputs = restingInputs();
   private readonly unitsPerMinToPmolPerKgPerMin: number;
   /** Units that sit in the subcutaneous depots at steady basal delivery (Isc1 = u/(ka1+kd), Isc2 = kd·Isc1/ka2). */
   private readonly basalDepotUnits: number;
-  private carbsLeftToEatGrams = 0;
-  private eatingRateGPerMin = 0;
-  private fastCarbsLeftToEatGrams = 0;
-  private fastEatingRateGPerMin = 0;
+  private readonly mealEating = new EatingQueue();
+  private readonly fastEating = new EatingQueue();
   // Slowly varying log insulin sensitivity (Ornstein–Uhlenbeck, τ = 4 h) plus the dawn phenomenon.
   private readonly sensitivityDecay = Math.exp(-1 / SENSITIVITY_TAU_MIN);
   private readonly sensitivityKick: number;
@@ -104,7 +113,7 @@ export class PatientBody {
 
   /** Carbohydrate in the stomach plus what is still being eaten, g. */
   carbsInStomachGrams(): number {
-    return carbsInStomachGrams(this.state) + this.carbsLeftToEatGrams + this.fastCarbsLeftToEatGrams;
+    return carbsInStomachGrams(this.state) + this.mealEating.leftGrams + this.fastEating.leftGrams;
   }
 
   /**
@@ -113,14 +122,12 @@ export class PatientBody {
    */
   eat(grams: number, rateGPerMin: number, fast: boolean): void {
     if (fast) {
-      this.fastEatingRateGPerMin = this.fastCarbsLeftToEatGrams > 0 ? Math.max(this.fastEatingRateGPerMin, rateGPerMin) : rateGPerMin;
-      this.fastCarbsLeftToEatGrams += grams;
+      this.fastEating.add(grams, rateGPerMin);
       return;
     }
-    this.eatingRateGPerMin = this.carbsLeftToEatGrams > 0 ? Math.max(this.eatingRateGPerMin, rateGPerMin) : rateGPerMin;
     // D: what is in the stomach when the meal starts plus the meal (Dalla Man 2006), mg.
-    this.inputs.mealDoseMg = this.state[S.Qsto1]! + this.state[S.Qsto2]! + (this.carbsLeftToEatGrams + grams) * 1000;
-    this.carbsLeftToEatGrams += grams;
+    this.inputs.mealDoseMg = this.state[S.Qsto1]! + this.state[S.Qsto2]! + (this.mealEating.leftGrams + grams) * 1000;
+    this.mealEating.add(grams, rateGPerMin);
   }
 
   /** Activity follows what the person is doing (~2 min), the heart follows activity and a low. */
@@ -150,12 +157,8 @@ export class PatientBody {
   advance(minute: number, basalUnitsPerMin: number, bolusUnits: number): void {
     const { profile, inputs } = this;
     const { habits } = profile;
-    const eatenGrams = Math.min(this.carbsLeftToEatGrams, this.eatingRateGPerMin);
-    this.carbsLeftToEatGrams -= eatenGrams;
-    inputs.carbIntakeMgPerMin = eatenGrams * 1000;
-    const fastGrams = Math.min(this.fastCarbsLeftToEatGrams, this.fastEatingRateGPerMin);
-    this.fastCarbsLeftToEatGrams -= fastGrams;
-    inputs.fastCarbIntakeMgPerMin = fastGrams * 1000;
+    inputs.carbIntakeMgPerMin = this.mealEating.swallowMg();
+    inputs.fastCarbIntakeMgPerMin = this.fastEating.swallowMg();
     inputs.insulinPmolPerKgPerMin = (basalUnitsPerMin + bolusUnits) * this.unitsPerMinToPmolPerKgPerMin;
     this.logSensitivity = this.logSensitivity * this.sensitivityDecay + this.sensitivityKick * this.rng.normal();
     const minuteOfDay = minute % 1440;

@@ -5,17 +5,12 @@ import { describe, it } from 'node:test';
 import { drawPatientProfile } from '../../src/cohort/patientProfile.ts';
 import { loadVirtualPatients } from '../../src/cohort/uvaPadovaParameters.ts';
 import { singleMix } from '../../src/domain/cohort.ts';
-import {
-  Rk4Integrator,
-  STATE_SIZE,
-  plasmaGlucoseMgdl,
-  type GlucoseInsulinParameters,
-  type ModelInputs,
-} from '../../src/physiology/glucoseInsulin.ts';
+import { Rk4Integrator, plasmaGlucoseMgdl, restingInputs } from '../../src/physiology/glucoseInsulin.ts';
 import { quantile } from '../../src/realism/realismBands.ts';
 import { FAST_EATING_RATE_G_PER_MIN } from '../../src/simulation/controllers/person.ts';
+import { publishedPatientsOf, type PublishedPatient } from '../helpers/publishedPatient.ts';
 
-const adultSets = loadVirtualPatients().filter((set) => set.name.startsWith('adult#'));
+const adultSets = publishedPatientsOf('adult');
 const TREATMENT_GRAMS = 16;
 const LOW_MGDL = 58;
 
@@ -23,22 +18,15 @@ const LOW_MGDL = 58;
  * Drives a published adult into insulin-induced hypoglycaemia (four times the basal infusion, kept
  * on), then gives 16 g of carbohydrate through one route: plasma glucose rise per minute after it.
  */
-function riseAfterTreatment(index: number, route: 'fast' | 'meal'): { rise: number[]; minutesToAbove70: number } {
-  const set = adultSets[index]!;
-  const p: GlucoseInsulinParameters = { ...set, restingHeartRateBpm: 65 };
-  const state = new Float64Array(STATE_SIZE);
-  set.x0.forEach((value, i) => (state[i] = value));
-  const inputs: ModelInputs = {
-    carbIntakeMgPerMin: 0,
-    fastCarbIntakeMgPerMin: 0,
-    insulinPmolPerKgPerMin: 4 * set.u2ss,
-    mealDoseMg: 0,
-    heartRateExcessBpm: 0,
-    insulinSensitivityMultiplier: 1,
-  };
+function riseAfterTreatment(
+  { name, p, x0, basalPmolPerKgPerMin }: PublishedPatient,
+  route: 'fast' | 'meal',
+): { rise: number[]; minutesToAbove70: number } {
+  const state = Float64Array.from(x0);
+  const inputs = restingInputs(4 * basalPmolPerKgPerMin);
   const rk4 = new Rk4Integrator();
   for (let minute = 0; plasmaGlucoseMgdl(state, p) > LOW_MGDL; minute++) {
-    assert.ok(minute < 1000, `${set.name} never fell below ${LOW_MGDL} mg/dL`);
+    assert.ok(minute < 1000, `${name} never fell below ${LOW_MGDL} mg/dL`);
     rk4.step(state, p, inputs, 1, 2);
   }
   const start = plasmaGlucoseMgdl(state, p);
@@ -62,7 +50,7 @@ function riseAfterTreatment(index: number, route: 'fast' | 'meal'): { rise: numb
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
 describe('fast carbohydrate', () => {
-  const fast = adultSets.map((_, index) => riseAfterTreatment(index, 'fast'));
+  const fast = adultSets.map((set) => riseAfterTreatment(set, 'fast'));
 
   it('raises plasma glucose within 10 minutes of a hypo treatment (Slama et al. 1990)', () => {
     const at10 = fast.map(({ rise }) => rise[10]!);
@@ -78,7 +66,7 @@ describe('fast carbohydrate', () => {
   });
 
   it('the mixed-meal route would leave the same sugar hardly felt for 15 minutes, the reason for the fast one', () => {
-    const meal = adultSets.map((_, index) => riseAfterTreatment(index, 'meal'));
+    const meal = adultSets.map((set) => riseAfterTreatment(set, 'meal'));
     assert.ok(mean(meal.map(({ rise }) => rise[15]!)) < 5);
     assert.ok(mean(meal.map(({ rise }) => rise[15]!)) < mean(fast.map(({ rise }) => rise[15]!)) / 4);
   });

@@ -4,26 +4,12 @@ import { drawPatientProfile } from '../../src/cohort/patientProfile.ts';
 import { singleMix } from '../../src/domain/cohort.ts';
 import { loadVirtualPatients } from '../../src/cohort/uvaPadovaParameters.ts';
 import { F } from '../../src/domain/features.ts';
-import {
-  Rk4Integrator,
-  S,
-  STATE_SIZE,
-  plasmaGlucoseMgdl,
-  type GlucoseInsulinParameters,
-  type ModelInputs,
-} from '../../src/physiology/glucoseInsulin.ts';
+import { Rk4Integrator, S, plasmaGlucoseMgdl, restingInputs, type GlucoseInsulinParameters } from '../../src/physiology/glucoseInsulin.ts';
 import { solveSteadyState } from '../../src/physiology/steadyState.ts';
 import { RK4_SUBSTEPS_PER_MINUTE, simulatePatient } from '../../src/simulation/simulatePatient.ts';
+import { publishedPatient } from '../helpers/publishedPatient.ts';
 
 const ADULTS_ON_PENS = singleMix('mdi', 'adult');
-
-function publishedPatient(index: number): { p: GlucoseInsulinParameters; x0: Float64Array; basalPmolPerKgPerMin: number } {
-  const v = loadVirtualPatients()[index]!;
-  const p: GlucoseInsulinParameters = { ...v, restingHeartRateBpm: 65 };
-  const x0 = new Float64Array(STATE_SIZE);
-  v.x0.forEach((value, i) => (x0[i] = value));
-  return { p, x0, basalPmolPerKgPerMin: v.u2ss };
-}
 
 type Event = { minute: number; carbsGrams?: number; bolusUnits?: number; heartRateExcessBpm?: number; durationMin?: number };
 
@@ -39,14 +25,7 @@ function runModel(
   const state = Float64Array.from(x0);
   const rk4 = new Rk4Integrator();
   const glucose = new Float64Array(minutes);
-  const inputs: ModelInputs = {
-    carbIntakeMgPerMin: 0,
-    fastCarbIntakeMgPerMin: 0,
-    insulinPmolPerKgPerMin: 0,
-    mealDoseMg: 0,
-    heartRateExcessBpm: 0,
-    insulinSensitivityMultiplier: 1,
-  };
+  const inputs = restingInputs();
   let carbsLeft = 0;
   for (let m = 0; m < minutes; m++) {
     let bolusUnits = 0;
