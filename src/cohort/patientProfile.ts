@@ -121,7 +121,7 @@ const FASTING_LEVEL_ABOVE_GB = 25;
  * (physiology/glucoseInsulin.ts): how a rise goes on, and how well a model trained on the data
  * forecasts real people.
  */
-export const EVERYDAY_MEAL_ABSORPTION_SCALE = 0.5;
+const EVERYDAY_MEAL_ABSORPTION_SCALE = 0.5;
 
 /** Picks a name by its share with one uniform draw (shares in the given order; they sum to 1). */
 export function pickByShare<Name extends string>(names: readonly Name[], shares: Record<Name, number>, uniform: number): Name {

@@ -114,7 +114,7 @@ const COUNTER_REGULATION_MG_PER_KG_MIN_PER_MGDL = 0.1;
 // The UVA/Padova meal route, identified on a mixed meal, lets such sugars appear over an hour or
 // more. Three stages of 6.7 min each (mean transit 20 min) put the test's 16 g near those
 // figures (test/fast/fastCarbs.test.ts); the rest of the sugar's fate (bioavailability f) is the meal's.
-export const FAST_CARB_STAGE_RATE_PER_MIN = 0.15;
+const FAST_CARB_STAGE_RATE_PER_MIN = 0.15;
 
 // Exercise constants, Dalla Man, Breton & Cobelli 2009.
 const T_HR_MIN = 5;

@@ -37,7 +37,7 @@ const LATE_EXERCISE_MAX_RISE = 0.6;
 const DAWN_SHAPE = circadianBumpByMinute(DAWN_HOUR);
 
 /** Carbohydrate still being eaten on one route: swallowed at the fastest rate of what was started. */
-class EatingQueue {
+export class EatingQueue {
   leftGrams = 0;
   private rateGPerMin = 0;
 

@@ -8,6 +8,7 @@ import { singleMix } from '../../src/domain/cohort.ts';
 import { Rk4Integrator, plasmaGlucoseMgdl, restingInputs } from '../../src/physiology/glucoseInsulin.ts';
 import { quantile } from '../../src/realism/realismBands.ts';
 import { FAST_EATING_RATE_G_PER_MIN } from '../../src/simulation/controllers/person.ts';
+import { EatingQueue } from '../../src/simulation/patient.ts';
 import { publishedPatientsOf, type PublishedPatient } from '../helpers/publishedPatient.ts';
 
 const adultSets = publishedPatientsOf('adult');
@@ -31,15 +32,15 @@ function riseAfterTreatment(
   }
   const start = plasmaGlucoseMgdl(state, p);
   if (route === 'meal') inputs.mealDoseMg = TREATMENT_GRAMS * 1000;
-  let left = TREATMENT_GRAMS;
+  const eating = new EatingQueue();
+  eating.add(TREATMENT_GRAMS, FAST_EATING_RATE_G_PER_MIN);
   let minutesToAbove70 = Number.POSITIVE_INFINITY;
   const rise: number[] = [];
   for (let minute = 0; minute <= 60; minute++) {
     const glucose = plasmaGlucoseMgdl(state, p);
     rise.push(glucose - start);
     if (glucose > 70 && minutesToAbove70 === Number.POSITIVE_INFINITY) minutesToAbove70 = minute;
-    const eatenMg = Math.min(left, FAST_EATING_RATE_G_PER_MIN) * 1000;
-    left -= eatenMg / 1000;
+    const eatenMg = eating.swallowMg();
     if (route === 'fast') inputs.fastCarbIntakeMgPerMin = eatenMg;
     else inputs.carbIntakeMgPerMin = eatenMg;
     rk4.step(state, p, inputs, 1, 2);
@@ -75,9 +76,8 @@ describe('fast carbohydrate', () => {
 describe('everyday meals', () => {
   it("are absorbed from the gut at half the parameter set's rate (kabs), each person's jittered around it", () => {
     const adults = Array.from({ length: 300 }, (_, index) => drawPatientProfile(42, index, singleMix('mdi', 'adult')));
-    const ratios = adults.map(
-      ({ model, baseParameterSet }) => model.kabs / loadVirtualPatients().find((set) => set.name === baseParameterSet)!.kabs,
-    );
+    const setKabs = new Map(loadVirtualPatients().map((set) => [set.name, set.kabs]));
+    const ratios = adults.map(({ model, baseParameterSet }) => model.kabs / setKabs.get(baseParameterSet)!);
     const median = quantile(ratios, 0.5);
     assert.ok(median > 0.47 && median < 0.53, `median kabs over the set's ${median.toFixed(3)}`);
   });
