@@ -12,13 +12,12 @@ import {
   restingInputs,
 } from '../physiology/glucoseInsulin.ts';
 import { circadianBumpByMinute, DAWN_HOUR } from '../physiology/circadian.ts';
+import { SensitivityDrift } from '../physiology/sensitivityDrift.ts';
 import * as wear from '../physiology/wearables.ts';
 import type { RandomStream } from '../util/random.ts';
 
 /** Intensity of everyday sitting and pottering, below which the exercise model sees no exercise. */
 const SEDENTARY_INTENSITY = 0.2;
-/** Time constant of day-to-day insulin-sensitivity drift, min. */
-const SENSITIVITY_TAU_MIN = 240;
 
 // Late-onset post-exercise sensitivity: besides the effect during and just after exercise (the
 // Dalla Man 2009 model), insulin sensitivity rises again 7–11 h after moderate afternoon exercise
@@ -69,10 +68,8 @@ export class PatientBody {
   private readonly basalDepotUnits: number;
   private readonly mealEating = new EatingQueue();
   private readonly fastEating = new EatingQueue();
-  // Slowly varying log insulin sensitivity (Ornstein–Uhlenbeck, τ = 4 h) plus the dawn phenomenon.
-  private readonly sensitivityDecay = Math.exp(-1 / SENSITIVITY_TAU_MIN);
-  private readonly sensitivityKick: number;
-  private logSensitivity: number;
+  // Slowly varying insulin sensitivity (physiology/sensitivityDrift.ts); the dawn phenomenon and exercise on top.
+  private readonly sensitivityDrift: SensitivityDrift;
   /** The late post-exercise effect's stages (intensity-minutes in transit). */
   private readonly lateExerciseStages = new Float64Array(LATE_EXERCISE_STAGES);
 
@@ -81,7 +78,7 @@ export class PatientBody {
     startIntensity: number,
     asleepAtStart: boolean,
     private readonly subStepsPerMinute: number,
-    private readonly rng: RandomStream,
+    rng: RandomStream,
   ) {
     const { model, therapy, habits } = profile;
     this.state = Float64Array.from(profile.initialState);
@@ -89,8 +86,7 @@ export class PatientBody {
     this.basalDepotUnits = (therapy.basalUnitsPerMin / (model.ka1 + model.kd)) * (1 + model.kd / model.ka2);
     this.intensity = startIntensity;
     this.heartRate = wear.activityHeartRateBpm(profile.restingHeartRateBpm, profile.maxHeartRateBpm, startIntensity, asleepAtStart);
-    this.sensitivityKick = habits.sensitivityVariabilitySd * Math.sqrt(1 - this.sensitivityDecay ** 2);
-    this.logSensitivity = habits.sensitivityVariabilitySd * rng.normal();
+    this.sensitivityDrift = new SensitivityDrift(habits.sensitivityVariabilitySd, rng);
   }
 
   interstitialGlucoseMgdl(): number {
@@ -160,11 +156,11 @@ export class PatientBody {
     inputs.carbIntakeMgPerMin = this.mealEating.swallowMg();
     inputs.fastCarbIntakeMgPerMin = this.fastEating.swallowMg();
     inputs.insulinPmolPerKgPerMin = (basalUnitsPerMin + bolusUnits) * this.unitsPerMinToPmolPerKgPerMin;
-    this.logSensitivity = this.logSensitivity * this.sensitivityDecay + this.sensitivityKick * this.rng.normal();
+    const drift = this.sensitivityDrift.step();
     const minuteOfDay = minute % 1440;
     const dawn = habits.dawnPhenomenon * DAWN_SHAPE[minuteOfDay]!;
     const afterExercise = Math.min(LATE_EXERCISE_MAX_RISE, LATE_EXERCISE_GAIN * this.lateExerciseEffect());
-    inputs.insulinSensitivityMultiplier = Math.exp(Math.max(-0.7, Math.min(0.5, this.logSensitivity))) * (1 - dawn) * (1 + afterExercise);
+    inputs.insulinSensitivityMultiplier = drift * (1 - dawn) * (1 + afterExercise);
     // The exercise model's HRb is the person's everyday (sedentary) heart rate, not the sleeping one.
     inputs.heartRateExcessBpm = Math.max(0, this.intensity - SEDENTARY_INTENSITY) * (profile.maxHeartRateBpm - profile.restingHeartRateBpm);
     this.integrator.step(this.state, profile.model, inputs, 1, this.subStepsPerMinute);
