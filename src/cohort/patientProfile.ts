@@ -107,10 +107,31 @@ const STRUGGLE_EXPONENT: Record<AgeGroup, number> = { child: 0.35, adolescent: 0
 /**
  * How far above the parameter set's basal glucose (Gb) a person's basal insulin holds their fasting
  * glucose, mg/dL: our calibration, a rise that keeps every therapy × age cell of `npm run realism`
- * in its band once basal doses are drawn near the need and meals absorb at the everyday rate
- * (pump-using adults at 67.1 % time in range, band ≤ 68; at 22 mg/dL they were above it).
+ * in its band once basal doses are drawn near the need and meals absorb at the everyday rate.
+ * Adults' is higher since they miss fewer meal boluses (ADULT_MISSED_BOLUS_SCALE): at 25 their
+ * pump-using and closed-loop cells rose above their time-in-range bands (≤ 68 and ≤ 80 %).
  */
-const FASTING_LEVEL_ABOVE_GB = 25;
+const FASTING_LEVEL_ABOVE_GB: Record<AgeGroup, number> = { child: 25, adolescent: 25, adult: 30 };
+/**
+ * Adults miss a meal bolus at 0.4 of the rate the struggle rule gives the young: about 12 % of
+ * meals, as in real-world smart-pen data (22,964 adults with CGM and a connected pen: 7.5 % of
+ * breakfasts, 12.2 % of lunches and 11.1 % of dinners without a bolus from 15 min before to 60 min
+ * after; Ampudia-Blasco et al., Diabetes 2024;73 Suppl 1:843-P). Without the factor, 30 %.
+ */
+const ADULT_MISSED_BOLUS_SCALE = 0.4;
+/**
+ * Per-person SD of log insulin sensitivity's drift (physiology/sensitivityDrift.ts), adults; the
+ * young's is larger (see habits). Free-living adults on a closed loop needed overnight insulin with
+ * a day-to-day CV of 31 % (SD 4 across people), daytime 22 %, whole days 17 % (Ruan et al.,
+ * Diabetes Care 2016;39:830–832, 32 adults over 12 weeks). With the drift's 4-hour time constant
+ * this range gives the median adult (SD 0.405) 27 %, 22 % and 19 %; before (0.2–0.38), 21, 17, 15.
+ */
+const SENSITIVITY_DRIFT_SD_RANGE: readonly [number, number] = [0.28, 0.53];
+
+/** A meal bolus forgotten: 2 % + 45 % × struggle², adults at ADULT_MISSED_BOLUS_SCALE of that. */
+export function missedMealBolusProbability(struggle: number, ageGroup: AgeGroup): number {
+  return (0.02 + 0.45 * struggle ** 2) * (ageGroup === 'adult' ? ADULT_MISSED_BOLUS_SCALE : 1);
+}
 /**
  * Everyday mixed meals reach the blood more slowly than the standard laboratory meal the UVA/Padova
  * sets were identified on: the parameter set's gut absorption rate kabs is halved. The direction
@@ -207,7 +228,7 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
   // Less sensitive people need more basal insulin; the steady state is re-solved, never broken.
   const u2ss = base.u2ss / Math.sqrt(sensitivity);
   // The fasting level the person's basal insulin holds (FASTING_LEVEL_ABOVE_GB).
-  const basalGlucoseMgdl = normalBetween(rng, base.Gb + FASTING_LEVEL_ABOVE_GB, 10, 135, 195);
+  const basalGlucoseMgdl = normalBetween(rng, base.Gb + FASTING_LEVEL_ABOVE_GB[ageGroup], 10, 135, 195);
   const steady = solveSteadyState(modelWithoutBasal, u2ss, basalGlucoseMgdl);
   const model: GlucoseInsulinParameters = { ...modelWithoutBasal, Ib: steady.Ib, kp1: steady.kp1 };
 
@@ -243,7 +264,8 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
     snackBolusProbability: (young ? 0.55 : 0.7) - 0.5 * struggle,
     // The young's insulin needs vary more from day to day: growth and, in puberty, growth-hormone
     // driven insulin resistance (Amiel et al., NEJM 1986).
-    sensitivityVariabilitySd: uniformBetween(rng, 0.2, 0.38) * (ageGroup === 'child' ? 1.25 : ageGroup === 'adolescent' ? 1.4 : 1),
+    sensitivityVariabilitySd:
+      uniformBetween(rng, ...SENSITIVITY_DRIFT_SD_RANGE) * (ageGroup === 'child' ? 1.25 : ageGroup === 'adolescent' ? 1.4 : 1),
     dawnPhenomenon,
     // Children, adolescents and their carers misjudge carbs more (Smart et al., Diabet Med 2010).
     carbCountErrorSd: (0.15 + 0.3 * struggle) * (young ? 1.3 : 1),
@@ -253,7 +275,7 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
     hypoNoticeProbabilityPerMin: rng.uniform() < 0.3 ? 0.02 : ageGroup === 'child' ? 0.07 : 0.12,
     // A parent hears a child's CGM alarm (or a follower app's) more often than a sleeping adult wakes.
     nightAlarmWakeProbability: uniformBetween(rng, 0.05, 0.35) + (ageGroup === 'child' ? 0.2 : 0),
-    missedBolusProbability: 0.02 + 0.45 * struggle ** 2,
+    missedBolusProbability: missedMealBolusProbability(struggle, ageGroup),
     lateBolusProbability: 0.05 + 0.3 * struggle,
     correctionProbability: 0.9 - 0.75 * struggle,
     hypoTreatmentGrams: Math.round(young ? uniformBetween(rng, 8, 18) : uniformBetween(rng, 12, 25)),

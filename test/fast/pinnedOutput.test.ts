@@ -14,24 +14,24 @@ import { AGE_GROUPS, THERAPIES } from '../../src/domain/cohort.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 
 /** The version that wrote the hashes below. */
-const PINNED_VERSION = '0.12.0';
+const PINNED_VERSION = '0.13.0';
 
 const PINNED: Record<string, Record<string, string>> = {
   libre3: {
-    train: 'a7d0340be8b25195acc81b4f72815c202136852ccae9f5f8a67d5f8b475136ef',
-    val: '32dca13d152629a6a572c7033ace6cb39c51b070c5443dbb27ec12b9490c7f8f',
-    test: 'a725e58c97ffe79776940c79234e9a5552f638461dd1b9beefd0c185aca1b6e5',
-    demographics: 'f67f28e89abd35f1fb2297abf3a6e166d9e8e4eb983c7b1a6218e6274d350491',
-    stats: '5db7d8a94ea6e68d7f198ad588a4762fc87195b84cc8fb23d763695b282ed986',
-    summary: '86246259c9cfc95a8fb192cd73e76bf10349d4a8564f937b40966b54aac82040',
+    train: 'f1f118103ec5c3d0e669c637f8542aab05e5a85a9eea5a042d0876766ba36bca',
+    val: '90d479ea0d14f5e58471f6621ab4a897d6413a9635368e8079795620a62e6f54',
+    test: '2148e00e137fafcb2be0651e11089e3cd1bc43fa3544b2d5423ada65282ed73e',
+    demographics: 'cf2ab719b41d95bc6984d6f9f600fd1f7ec89d9555ca56a51c8bb1948a03100e',
+    stats: '4c8dd49a003a425b83dae0ccd8322694e082ceec8cdfc87ff6e75460006a8706',
+    summary: '1ac2d180a2a6d12749c9c019b1d0f6cbd36132d03595c4a68187a2f2fac1a77d',
   },
   g6: {
-    train: '60aedfc049e69346e896b7e5287623bdafbafcd9b7bfee24013f9df226d7b18d',
-    val: '0bf92fec3d7e9af6c57282c79a3b957eadc1ce102344adcbe8ad04189b5ad8f3',
-    test: '643ff1343094a1f3ae7f8b85b41167d884726ba8ab2f0fa80affbf37dd1013b4',
-    demographics: 'c4631e3f46774d89897eae6da1a74564255fb03d3cae235c97ba4d48aa9961c1',
-    stats: '2ee1c1a9c7dfee97b2f4b2bfc0b270b0f7f2b43354887aa7833fcb46fe2f31fa',
-    summary: 'ed0cf938b8ea91616e63f571e47012eacb3ed7cbf505d94cf5f5d0299af71d78',
+    train: 'e11c108111dfc5684660917de8d21a827926c949b8aae116554481b94ad69aed',
+    val: '3b7e72b4980f11e397c4a7c25e0b35ad4d6776ac11b04b9124fee54ca7640d7b',
+    test: '24e6738c7e1505cccee0a6408f14856da805dd582893000a53dd0eb859f2a155',
+    demographics: '118e4c99f31aff576e3fcf3afe6fbb0771367f8071f9be522406a12928e72170',
+    stats: '0a608ba9d08edbf38fa354c50eb344a199713eaabd80af53685ef0c2523d0faf',
+    summary: '2041df4f9627e14775a3b8e05c4ef36d5bb68473f4c473a117972108c0d7ffc3',
   },
 };
 
