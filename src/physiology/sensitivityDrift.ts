@@ -7,7 +7,7 @@
 import type { RandomStream } from '../util/random.ts';
 
 /** Time constant of the drift, min. */
-export const SENSITIVITY_TAU_MIN = 240;
+const SENSITIVITY_TAU_MIN = 240;
 /** Bounds on log sensitivity: e^−0.7 ≈ 0.5, e^0.5 ≈ 1.65 of the person's own. */
 const LOG_SENSITIVITY_MIN = -0.7;
 const LOG_SENSITIVITY_MAX = 0.5;
