@@ -1,8 +1,9 @@
-// Two rules of the cohort against published figures: how often adults forget a meal bolus, and how
-// much insulin sensitivity drifts from day to day (cohort/patientProfile.ts, physiology/sensitivityDrift.ts).
+// Three rules of the cohort against real figures: how often adults forget a meal bolus, how often
+// they cover a snack, and how much insulin sensitivity drifts from day to day
+// (cohort/patientProfile.ts, physiology/sensitivityDrift.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { drawPatientProfile, missedMealBolusProbability } from '../../src/cohort/patientProfile.ts';
+import { drawPatientProfile, missedMealBolusProbability, snackBolusProbability } from '../../src/cohort/patientProfile.ts';
 import { DEFAULT_CONFIG } from '../../src/config/config.ts';
 import { SensitivityDrift } from '../../src/physiology/sensitivityDrift.ts';
 import { quantile } from '../../src/realism/realismBands.ts';
@@ -28,6 +29,22 @@ describe('missed meal boluses', () => {
     assert.equal(missedMealBolusProbability(0.5, 'adolescent'), 0.02 + 0.45 * 0.25);
     assert.equal(missedMealBolusProbability(0.5, 'child'), missedMealBolusProbability(0.5, 'adolescent'));
     assert.ok(Math.abs(missedMealBolusProbability(0.5, 'adult') - 0.4 * (0.02 + 0.45 * 0.25)) < 1e-12);
+  });
+});
+
+describe('snack boluses', () => {
+  it('adults cover snacks at 0.58–0.72 of their meal-bolus rate (T1D-UOM: per-person median 0.65)', () => {
+    const snackRate = mean(adults.map((p) => p.habits.snackBolusProbability));
+    const mealRate = 1 - mean(adults.map((p) => p.habits.missedBolusProbability));
+    const ratio = snackRate / mealRate;
+    assert.ok(ratio >= 0.58 && ratio <= 0.72, `snacks ${snackRate.toFixed(3)} / meals ${mealRate.toFixed(3)} = ${ratio.toFixed(3)}`);
+  });
+
+  it('falls with the struggle to keep control; the young cover fewer', () => {
+    assert.ok(snackBolusProbability(0.9, 'adult') < snackBolusProbability(0.3, 'adult'));
+    assert.ok(Math.abs(snackBolusProbability(0.5, 'adolescent') - 0.3) < 1e-12);
+    assert.equal(snackBolusProbability(0.5, 'child'), snackBolusProbability(0.5, 'adolescent'));
+    assert.ok(snackBolusProbability(0, 'adult') <= 1 && snackBolusProbability(1, 'adult') > snackBolusProbability(1, 'child'));
   });
 });
 

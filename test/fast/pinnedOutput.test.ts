@@ -14,24 +14,24 @@ import { AGE_GROUPS, THERAPIES } from '../../src/domain/cohort.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 
 /** The version that wrote the hashes below. */
-const PINNED_VERSION = '0.13.0';
+const PINNED_VERSION = '0.14.0';
 
 const PINNED: Record<string, Record<string, string>> = {
   libre3: {
-    train: 'f1f118103ec5c3d0e669c637f8542aab05e5a85a9eea5a042d0876766ba36bca',
-    val: '90d479ea0d14f5e58471f6621ab4a897d6413a9635368e8079795620a62e6f54',
-    test: '2148e00e137fafcb2be0651e11089e3cd1bc43fa3544b2d5423ada65282ed73e',
-    demographics: 'cf2ab719b41d95bc6984d6f9f600fd1f7ec89d9555ca56a51c8bb1948a03100e',
-    stats: '4c8dd49a003a425b83dae0ccd8322694e082ceec8cdfc87ff6e75460006a8706',
-    summary: '1ac2d180a2a6d12749c9c019b1d0f6cbd36132d03595c4a68187a2f2fac1a77d',
+    train: 'f4cddabeb5d259a2115bd223ca70bf8ac5d978f05598b6d82f684340796d6249',
+    val: '3d80f245a111927729b56f95cd8aa15c6272c8bbac27b79e3e3c38bbe3170d23',
+    test: '2c5efffb9de8d80a6fd37136918e184a3e397bed8ac23d69e07d2da22a31be82',
+    demographics: '2529946705da3794f809ebfb818d007e9b333ac7032603d4f1270a26e7bf11aa',
+    stats: '54b388a4f1f5469ead12c61d33f58424768a02ddd2b8ae914f7ed0a0f57f59fb',
+    summary: 'a8fe2bc5848e8ce2766d04bdb20f57d5f336d5949d2804fc60249dc6750ccdc4',
   },
   g6: {
-    train: 'e11c108111dfc5684660917de8d21a827926c949b8aae116554481b94ad69aed',
-    val: '3b7e72b4980f11e397c4a7c25e0b35ad4d6776ac11b04b9124fee54ca7640d7b',
-    test: '24e6738c7e1505cccee0a6408f14856da805dd582893000a53dd0eb859f2a155',
-    demographics: '118e4c99f31aff576e3fcf3afe6fbb0771367f8071f9be522406a12928e72170',
-    stats: '0a608ba9d08edbf38fa354c50eb344a199713eaabd80af53685ef0c2523d0faf',
-    summary: '2041df4f9627e14775a3b8e05c4ef36d5bb68473f4c473a117972108c0d7ffc3',
+    train: '8a28ab45dd470022546139ffa8e8523e064daa728012b4095e2d34d1c69b6863',
+    val: 'afacf041ab2c1c9db0bc6756843f853327b651cccc6a7404d30da1960aa3938d',
+    test: '4ce5989cc3c6903e5974080362a979d524a228b2d0f157540f712c8bf26a2291',
+    demographics: '6bf71ef40b7de6182b6ee9d461b4bf8a103b9f6ea00d39d4c5a1fac66db44491',
+    stats: '56b6d878f6bc8aa531da0e297c7cd8bb92d3a03f0a4dae88716994a8843d3bb3',
+    summary: 'c2aac22320cd25dcce4f7e6980e778322fa2fa874464afa5cd8f27a453cb2228',
   },
 };
 
