@@ -145,7 +145,10 @@ export function missedMealBolusProbability(struggle: number, ageGroup: AgeGroup)
   return (0.02 + 0.45 * struggle ** 2) * (ageGroup === 'adult' ? ADULT_MISSED_BOLUS_SCALE : 1);
 }
 
-/** A snack covered by a bolus: 0.55 − 0.5 × struggle for the young (carers cover fewer), 0.7 − 0.5 × struggle + ADULT_SNACK_BOLUS_SHIFT for adults. */
+/**
+ * A snack covered by a bolus: 0.55 − 0.5 × struggle for the young (their carers cover fewer),
+ * 0.7 − 0.5 × struggle + ADULT_SNACK_BOLUS_SHIFT for adults.
+ */
 export function snackBolusProbability(struggle: number, ageGroup: AgeGroup): number {
   return ageGroup === 'adult' ? 0.7 + ADULT_SNACK_BOLUS_SHIFT - 0.5 * struggle : 0.55 - 0.5 * struggle;
 }
