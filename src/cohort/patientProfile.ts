@@ -150,7 +150,7 @@ export function missedMealBolusProbability(struggle: number, ageGroup: AgeGroup)
  * 0.7 − 0.5 × struggle + ADULT_SNACK_BOLUS_SHIFT for adults.
  */
 export function snackBolusProbability(struggle: number, ageGroup: AgeGroup): number {
-  return ageGroup === 'adult' ? 0.7 + ADULT_SNACK_BOLUS_SHIFT - 0.5 * struggle : 0.55 - 0.5 * struggle;
+  return (ageGroup === 'adult' ? 0.7 + ADULT_SNACK_BOLUS_SHIFT : 0.55) - 0.5 * struggle;
 }
 
 /**

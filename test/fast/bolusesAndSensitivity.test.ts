@@ -18,10 +18,12 @@ const cv = (values: number[]) => {
   return Math.sqrt(values.reduce((sum, v) => sum + (v - mu) ** 2, 0) / (values.length - 1)) / mu;
 };
 
+/** Adults' mean chance of missing a meal bolus. */
+const adultsMissedRate = mean(adults.map((p) => p.habits.missedBolusProbability));
+
 describe('missed meal boluses', () => {
   it('adults miss 9–14 % of meal boluses (smart-pen data: 7.5–12.2 % of main meals, Ampudia-Blasco et al. 2024)', () => {
-    const rate = mean(adults.map((p) => p.habits.missedBolusProbability));
-    assert.ok(rate >= 0.09 && rate <= 0.14, `adults' mean rate ${rate.toFixed(3)}`);
+    assert.ok(adultsMissedRate >= 0.09 && adultsMissedRate <= 0.14, `adults' mean rate ${adultsMissedRate.toFixed(3)}`);
   });
 
   it('grows with the struggle to keep control, and the young keep the full rule', () => {
@@ -35,7 +37,7 @@ describe('missed meal boluses', () => {
 describe('snack boluses', () => {
   it('adults cover snacks at 0.58–0.72 of their meal-bolus rate (T1D-UOM: per-person median 0.65)', () => {
     const snackRate = mean(adults.map((p) => p.habits.snackBolusProbability));
-    const mealRate = 1 - mean(adults.map((p) => p.habits.missedBolusProbability));
+    const mealRate = 1 - adultsMissedRate;
     const ratio = snackRate / mealRate;
     assert.ok(ratio >= 0.58 && ratio <= 0.72, `snacks ${snackRate.toFixed(3)} / meals ${mealRate.toFixed(3)} = ${ratio.toFixed(3)}`);
   });

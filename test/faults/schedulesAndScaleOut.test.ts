@@ -1,7 +1,7 @@
 // Nightly growth with Temporal Schedules, one run at a time per dataset, and two worker groups.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { TEMPORAL_BINARY, type DevServer } from '../../src/temporal/devServer.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
-import { assertCommittedLayout, assertUniquePatients, datasetHash } from '../helpers/datasetChecks.ts';
+import { assertCommittedLayout, assertUniquePatients, datasetHash, runStaged } from '../helpers/datasetChecks.ts';
 import { startTemporalWithDuckdb } from '../helpers/servers.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -107,11 +107,7 @@ describe('schedules', () => {
       );
       assert.equal(created.code, 0, created.stderr);
       const leasePath = join(out, '_staging', '_lease.json');
-      await waitFor(
-        'a scheduled run with a staged batch',
-        () => existsSync(leasePath) && readdirSync(join(out, '_staging')).length > 1,
-        60_000,
-      );
+      await waitFor('a scheduled run with a staged batch', () => runStaged(out), 60_000);
       const stale = JSON.parse(readFileSync(leasePath, 'utf8')) as { runId: string; workflowId: string };
       await exec(TEMPORAL_BINARY, [
         'workflow',

@@ -22,6 +22,15 @@ export async function datasetHash(db: DuckDBConnection, dataset: string): Promis
 }
 
 /** The part files of a table directory (its `_delta_log/` left out). */
+/**
+ * A run holds the dataset's lease and has staged something of its own under `_staging/`. Counting
+ * entries is not enough: while the lease is being created its temp file sits beside it.
+ */
+export function runStaged(dataset: string): boolean {
+  const staging = join(dataset, '_staging');
+  return existsSync(join(staging, '_lease.json')) && readdirSync(staging).some((name) => !name.startsWith('_'));
+}
+
 export const partFilesIn = (tableDirectory: string): string[] =>
   existsSync(tableDirectory) ? readdirSync(tableDirectory).filter((f) => f !== DELTA_LOG) : [];
 

@@ -22,18 +22,9 @@ import {
 import { workflowIdFor } from '../../src/temporal/connection.ts';
 import { runCli, startCli } from '../helpers/cli.ts';
 import { rows, scalar, tableGlob } from '../helpers/duckdb.ts';
-import { assertCommittedLayout, partFilesIn } from '../helpers/datasetChecks.ts';
+import { assertCommittedLayout, partFilesIn, runStaged } from '../helpers/datasetChecks.ts';
 import { runLog, waitFor } from '../helpers/wait.ts';
 import { embeddedServerEnv, startTemporalWithDuckdb } from '../helpers/servers.ts';
-
-/**
- * The lease is taken and the run has staged something of its own. Counting entries is not enough:
- * while the lease is being created its temp file sits beside it for a moment.
- */
-function runStaged(out: string): boolean {
-  const staging = join(out, '_staging');
-  return existsSync(join(staging, '_lease.json')) && readdirSync(staging).some((name) => !name.startsWith('_'));
-}
 
 const exec = promisify(execFile);
 const TABLES = ['patient_demographics', 'timeseries_features_train', 'timeseries_features_val', 'timeseries_features_test'];
