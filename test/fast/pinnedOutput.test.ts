@@ -14,16 +14,16 @@ import { AGE_GROUPS, THERAPIES } from '../../src/domain/cohort.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 
 /** The version that wrote the hashes below. */
-const PINNED_VERSION = '0.14.0';
+const PINNED_VERSION = '0.15.0';
 
 const PINNED: Record<string, Record<string, string>> = {
   libre3: {
-    train: 'f4cddabeb5d259a2115bd223ca70bf8ac5d978f05598b6d82f684340796d6249',
-    val: '3d80f245a111927729b56f95cd8aa15c6272c8bbac27b79e3e3c38bbe3170d23',
-    test: '2c5efffb9de8d80a6fd37136918e184a3e397bed8ac23d69e07d2da22a31be82',
-    demographics: '2529946705da3794f809ebfb818d007e9b333ac7032603d4f1270a26e7bf11aa',
-    stats: '54b388a4f1f5469ead12c61d33f58424768a02ddd2b8ae914f7ed0a0f57f59fb',
-    summary: 'a8fe2bc5848e8ce2766d04bdb20f57d5f336d5949d2804fc60249dc6750ccdc4',
+    train: '6a87aa59c4af6bc296f507ca65ad1880ac8c24bd1c71f79b2d7e0936b6ef1bc4',
+    val: 'c8fb7302b1ef0461994e9e4e2b9143b2a7e1d072f140de0d4c40711c7f3dcd9d',
+    test: 'd31f764eaa78eaf6de8f07ec508228e224175d759b34b5abb8c4f91fc6a5ffa1',
+    demographics: 'afee454bd9ec6656def273623dbd42bd85ba4b30762afc54ddcc1be58db5917d',
+    stats: '1b7553073f3cb9a871457b69756f06d3a2ccf1da0c1d2ece2da05e9c1b79493e',
+    summary: 'da1fe55a681846755ea6e5a901158b07c05a828135bf29fc5ced12b997e6c8b4',
   },
   g6: {
     train: '8a28ab45dd470022546139ffa8e8523e064daa728012b4095e2d34d1c69b6863',
