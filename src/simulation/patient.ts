@@ -126,14 +126,16 @@ export class PatientBody {
     this.mealEating.add(grams, rateGPerMin);
   }
 
-  /** Activity follows what the person is doing (~2 min), the heart follows activity and a low. */
+  /** Activity follows what the person is doing (~2 min), the heart follows activity, digestion and a low. */
   moveAndRespond(intensityTarget: number, asleep: boolean): void {
     const { profile } = this;
     this.intensity += (intensityTarget - this.intensity) * 0.4;
     this.hypoSeverity = wear.hypoglycemiaSeverity(this.plasmaGlucoseMgdl());
     const activityHr = wear.activityHeartRateBpm(profile.restingHeartRateBpm, profile.maxHeartRateBpm, this.intensity, asleep);
     // Fast vagal recovery: heart rate falls 12–25 bpm in the first minute after effort (Cole 1999).
-    this.heartRate += (activityHr + wear.hypoglycemiaHeartRateRiseBpm(this.hypoSeverity) - this.heartRate) * 0.75;
+    // A meal being digested raises it too (the mixed meal's stomach, not sugars on their fast route).
+    const digesting = wear.postprandialHeartRateRiseBpm((this.state[S.Qsto1]! + this.state[S.Qsto2]!) / 1000);
+    this.heartRate += (activityHr + digesting + wear.hypoglycemiaHeartRateRiseBpm(this.hypoSeverity) - this.heartRate) * 0.75;
   }
 
   /** Passes this minute's effort through the late post-exercise stages; returns the last stage's outflow per minute. */

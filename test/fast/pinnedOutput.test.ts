@@ -14,24 +14,24 @@ import { AGE_GROUPS, THERAPIES } from '../../src/domain/cohort.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 
 /** The version that wrote the hashes below. */
-const PINNED_VERSION = '0.15.0';
+const PINNED_VERSION = '0.16.0';
 
 const PINNED: Record<string, Record<string, string>> = {
   libre3: {
-    train: '6a87aa59c4af6bc296f507ca65ad1880ac8c24bd1c71f79b2d7e0936b6ef1bc4',
-    val: 'c8fb7302b1ef0461994e9e4e2b9143b2a7e1d072f140de0d4c40711c7f3dcd9d',
-    test: 'd31f764eaa78eaf6de8f07ec508228e224175d759b34b5abb8c4f91fc6a5ffa1',
+    train: '3d569b98eaec78519445a04d5c25692476be7a8057d4b2801dd1742742fb930c',
+    val: 'bf8f159942677925c4a9e5e7d3722132592332e8aeb975972dd30937e42fa21a',
+    test: 'f5741d00773b50fd07337c7a048c37d9648570e3a9b81eda955cd0ba3045a02b',
     demographics: 'afee454bd9ec6656def273623dbd42bd85ba4b30762afc54ddcc1be58db5917d',
-    stats: '1b7553073f3cb9a871457b69756f06d3a2ccf1da0c1d2ece2da05e9c1b79493e',
-    summary: 'da1fe55a681846755ea6e5a901158b07c05a828135bf29fc5ced12b997e6c8b4',
+    stats: 'a43a73e908d72ab35649f8b6fe616cf55456e41ef80188d911dcada622136ebb',
+    summary: 'a0ea829a35a26e88b3e802798a234c6822aad50872235a35b8da62ec725c48d7',
   },
   g6: {
-    train: '8a28ab45dd470022546139ffa8e8523e064daa728012b4095e2d34d1c69b6863',
-    val: 'afacf041ab2c1c9db0bc6756843f853327b651cccc6a7404d30da1960aa3938d',
-    test: '4ce5989cc3c6903e5974080362a979d524a228b2d0f157540f712c8bf26a2291',
+    train: '8704465afe21a74b95d57345ec45f3d637f49a81b4f6cf10b6606e5714b78d38',
+    val: 'd23330a455ab14c06146543d7acf9db557bc3824b3eedf3eebffc2f93cca1d21',
+    test: 'e844266f1422472353c292c4704749a94f0fec52c6e25b7907dae5a5e75c4606',
     demographics: '6bf71ef40b7de6182b6ee9d461b4bf8a103b9f6ea00d39d4c5a1fac66db44491',
-    stats: '56b6d878f6bc8aa531da0e297c7cd8bb92d3a03f0a4dae88716994a8843d3bb3',
-    summary: 'c2aac22320cd25dcce4f7e6980e778322fa2fa874464afa5cd8f27a453cb2228',
+    stats: '81bd1962b7a88e56e0b998fd0013a990e78077b1ff4467f21068c5def00a295d',
+    summary: 'a369aceb6cea45984e70843634f7ca8de3bf27cc86bedb48d38dd7f086f98951',
   },
 };
 
