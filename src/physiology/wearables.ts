@@ -22,16 +22,17 @@ export function activityHeartRateBpm(restingBpm: number, maxBpm: number, intensi
  * it. After an 800-kcal meal, resting heart rate rose from 65 to a peak of 77 bpm 15–30 min later
  * in 14 healthy young adults ("The integrated response of the cardiovascular system to food",
  * Kearney et al.), and larger meals raise it more (Sidery & Macdonald, Br J Nutr, "The effect of
- * meal size on the cardiovascular responses to food ingestion"). Here the rise follows the mixed
- * meal's carbohydrate still in the stomach: such a meal carries about 100 g of carbohydrate, and
- * the adult parameter sets' stomachs hold a median 90 g of it when eating ends (test/fast/
- * wearables.test.ts), so 12 bpm per 90 g, at most 15 bpm.
+ * meal size on the cardiovascular responses to food ingestion"). Such a meal carries about 100 g
+ * of carbohydrate, of which the adult parameter sets' stomachs hold a median 90 g when eating ends
+ * (test/fast/wearables.test.ts): 12 bpm per 90 g still in the stomach, at most 15 bpm.
  */
+const POSTPRANDIAL_RISE_BPM_PER_GRAM = 12 / 90;
+const POSTPRANDIAL_MAX_RISE_BPM = 15;
+
+/** The rise for the mixed meal's carbohydrate still in the stomach (g); see the constants above. */
 export function postprandialHeartRateRiseBpm(mealCarbsInStomachGrams: number): number {
   return Math.min(POSTPRANDIAL_MAX_RISE_BPM, POSTPRANDIAL_RISE_BPM_PER_GRAM * Math.max(0, mealCarbsInStomachGrams));
 }
-const POSTPRANDIAL_RISE_BPM_PER_GRAM = 12 / 90;
-const POSTPRANDIAL_MAX_RISE_BPM = 15;
 
 /** Sympathetic heart-rate rise in hypoglycemia: clamp studies +6–8 bpm; up to ~+12 when severe. */
 export function hypoglycemiaHeartRateRiseBpm(severity: number): number {

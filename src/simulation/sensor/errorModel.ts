@@ -107,9 +107,9 @@ export function calibrationGain(p: SensorErrorParameters, days: number): number 
 
 /** Autocorrelation of the AR(2) process e_k = φ1·e_{k−1} + φ2·e_{k−2} + w_k at `lag` steps (Yule–Walker recursion). */
 export function ar2AutocorrelationAt(phi1: number, phi2: number, lag: number): number {
+  if (lag === 0) return 1;
   let beforePrevious = 1;
   let previous = phi1 / (1 - phi2);
-  if (lag === 0) return 1;
   for (let k = 2; k <= lag; k++) [beforePrevious, previous] = [previous, phi1 * previous + phi2 * beforePrevious];
   return previous;
 }
