@@ -368,5 +368,7 @@ export const plasmaGlucoseMgdl = (x: Float64Array, p: GlucoseInsulinParameters):
 export const interstitialGlucoseMgdl = (x: Float64Array, p: GlucoseInsulinParameters): number => x[S.Gs]! / p.Vg;
 /** Insulin on board, U: insulin still in the subcutaneous depots (basal and bolus). */
 export const insulinOnBoardUnits = (x: Float64Array, p: GlucoseInsulinParameters): number => ((x[S.Isc1]! + x[S.Isc2]!) * p.BW) / 6000;
+/** The mixed meal's carbohydrate in the stomach (not fast sugars), g. */
+export const mealCarbsInStomachGrams = (x: Float64Array): number => (x[S.Qsto1]! + x[S.Qsto2]!) / 1000;
 /** Carbohydrate in the stomach (a meal's and fast sugars'), g. */
 export const carbsInStomachGrams = (x: Float64Array): number => (x[S.Qsto1]! + x[S.Qsto2]! + x[S.Qfast1]!) / 1000;

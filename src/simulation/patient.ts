@@ -8,6 +8,7 @@ import {
   carbsInStomachGrams,
   insulinOnBoardUnits,
   interstitialGlucoseMgdl,
+  mealCarbsInStomachGrams,
   plasmaGlucoseMgdl,
   restingInputs,
 } from '../physiology/glucoseInsulin.ts';
@@ -134,7 +135,7 @@ export class PatientBody {
     const activityHr = wear.activityHeartRateBpm(profile.restingHeartRateBpm, profile.maxHeartRateBpm, this.intensity, asleep);
     // Fast vagal recovery: heart rate falls 12–25 bpm in the first minute after effort (Cole 1999).
     // A meal being digested raises it too (the mixed meal's stomach, not sugars on their fast route).
-    const digesting = wear.postprandialHeartRateRiseBpm((this.state[S.Qsto1]! + this.state[S.Qsto2]!) / 1000);
+    const digesting = wear.postprandialHeartRateRiseBpm(mealCarbsInStomachGrams(this.state));
     this.heartRate += (activityHr + digesting + wear.hypoglycemiaHeartRateRiseBpm(this.hypoSeverity) - this.heartRate) * 0.75;
   }
 

@@ -146,7 +146,8 @@ export function ar2AtShorterStep(p: Pick<SensorErrorParameters, 'phi1' | 'phi2' 
     ar2AutocorrelationAt(a, b, stepsPerSample) - rho1,
     ar2AutocorrelationAt(a, b, 2 * stepsPerSample) - rho2,
   ];
-  let [a, b] = rootsAtShorterStep(phi1, phi2, stepsPerSample);
+  const start = rootsAtShorterStep(phi1, phi2, stepsPerSample);
+  let [a, b] = start;
   const h = 1e-7;
   for (let iteration = 0; iteration < 50; iteration++) {
     const [f1, f2] = residual(a, b);
@@ -171,7 +172,7 @@ export function ar2AtShorterStep(p: Pick<SensorErrorParameters, 'phi1' | 'phi2' 
   }
   // Every population draw converges (test/fast/cgm.test.ts); should one not, the same-decay AR(2) stands in.
   const [f1, f2] = residual(a, b);
-  if (!(Math.abs(f1) < 1e-9 && Math.abs(f2) < 1e-9)) [a, b] = rootsAtShorterStep(phi1, phi2, stepsPerSample);
+  if (!(Math.abs(f1) < 1e-9 && Math.abs(f2) < 1e-9)) [a, b] = start;
   const unitVariance = ar2StationaryVariance(a, b, 1);
   const targetVariance = ar2StationaryVariance(phi1, phi2, p.sigmaW);
   return { phi1: a, phi2: b, sigmaW: Math.sqrt(targetVariance / unitVariance) };
