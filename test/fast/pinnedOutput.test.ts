@@ -14,24 +14,24 @@ import { AGE_GROUPS, THERAPIES } from '../../src/domain/cohort.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 
 /** The version that wrote the hashes below. */
-const PINNED_VERSION = '0.16.0';
+const PINNED_VERSION = '0.17.0';
 
 const PINNED: Record<string, Record<string, string>> = {
   libre3: {
-    train: '3d569b98eaec78519445a04d5c25692476be7a8057d4b2801dd1742742fb930c',
-    val: 'bf8f159942677925c4a9e5e7d3722132592332e8aeb975972dd30937e42fa21a',
-    test: 'f5741d00773b50fd07337c7a048c37d9648570e3a9b81eda955cd0ba3045a02b',
-    demographics: 'afee454bd9ec6656def273623dbd42bd85ba4b30762afc54ddcc1be58db5917d',
-    stats: 'a43a73e908d72ab35649f8b6fe616cf55456e41ef80188d911dcada622136ebb',
-    summary: 'a0ea829a35a26e88b3e802798a234c6822aad50872235a35b8da62ec725c48d7',
+    train: '8de33d7ae6f282707d96cc77365384f72c96a29540ba6406be23458c1a2fc10d',
+    val: '47477be1efbd559024f04a0dd62444581c0303e40476316af6e2c33dbfcc233f',
+    test: '7899f2c5c4e8e4a6b89afff9a02b9f7a97ca3bb78444ea3e1efe5fd615af8f16',
+    demographics: '327fdc52cae1ef77ffe386f7dccb26abe16a0fe8fb8ee5f07ca8f1a1e5659a8f',
+    stats: '0ceaafdb7156d103db83bb1efabbe48843e59a0bcb68f26c1ca275ecd3d9af0b',
+    summary: '624f60a63e238dd5818c28dbfeb6879a2d357cd054868ae03b95e172bebd3b00',
   },
   g6: {
-    train: '8704465afe21a74b95d57345ec45f3d637f49a81b4f6cf10b6606e5714b78d38',
-    val: 'd23330a455ab14c06146543d7acf9db557bc3824b3eedf3eebffc2f93cca1d21',
-    test: 'e844266f1422472353c292c4704749a94f0fec52c6e25b7907dae5a5e75c4606',
-    demographics: '6bf71ef40b7de6182b6ee9d461b4bf8a103b9f6ea00d39d4c5a1fac66db44491',
-    stats: '81bd1962b7a88e56e0b998fd0013a990e78077b1ff4467f21068c5def00a295d',
-    summary: 'a369aceb6cea45984e70843634f7ca8de3bf27cc86bedb48d38dd7f086f98951',
+    train: 'f7259f5de053f923beefe3af4add2cc9bfa170a2429215a9fb7222194124b352',
+    val: '8091bce59e686e5e040ed264091da8a39069ebe64685e748ffac667eaa3996ae',
+    test: '2a2b642398c85988205c303bced1b38c854ab3386c2f8579f0f5b05f603122da',
+    demographics: '0f7cbd9da0d04d3e379cfc8c562df97fa9f16c14b6f0b57855a5ca32cfc69a3b',
+    stats: '2ce2f13aeaf9407ca9d0aae3a2d82f7a8509f6f7eebfc460c77387881fe18828',
+    summary: '2c38617399f12bc196d5a1f271b4b23f443e084b8a171b39e98eeba35f7650cb',
   },
 };
 
