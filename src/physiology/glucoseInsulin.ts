@@ -371,4 +371,4 @@ export const insulinOnBoardUnits = (x: Float64Array, p: GlucoseInsulinParameters
 /** The mixed meal's carbohydrate in the stomach (not fast sugars), g. */
 export const mealCarbsInStomachGrams = (x: Float64Array): number => (x[S.Qsto1]! + x[S.Qsto2]!) / 1000;
 /** Carbohydrate in the stomach (a meal's and fast sugars'), g. */
-export const carbsInStomachGrams = (x: Float64Array): number => (x[S.Qsto1]! + x[S.Qsto2]! + x[S.Qfast1]!) / 1000;
+export const carbsInStomachGrams = (x: Float64Array): number => mealCarbsInStomachGrams(x) + x[S.Qfast1]! / 1000;
