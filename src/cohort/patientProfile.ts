@@ -116,6 +116,16 @@ const STRUGGLE_EXPONENT: Record<AgeGroup, number> = { child: 0.35, adolescent: 0
  */
 const FASTING_LEVEL_ABOVE_GB: Record<AgeGroup, number> = { child: 25, adolescent: 25, adult: 37 };
 /**
+ * How widely that fasting level varies between people (SD, mg/dL, and the bounds it is clipped to).
+ * Adults': calibrated on T1D-UOM, whose 3-day segments' mean glucose from 04:00 to 07:00 (after the
+ * night, before breakfast) has an SD of 36.4 mg/dL across segments; with an SD of 10 the generated
+ * adults' had 31.4, with 30 they have 35.8 (docs/FIDELITY.md §7). The young's is not calibrated.
+ */
+const FASTING_LEVEL_SPREAD: Record<'adult' | 'young', { sd: number; min: number; max: number }> = {
+  adult: { sd: 30, min: 100, max: 280 },
+  young: { sd: 10, min: 135, max: 195 },
+};
+/**
  * Adults miss a meal bolus at 0.4 of the rate the struggle rule gives the young: about 12 % of
  * meals, as in real-world smart-pen data (22,964 adults with CGM and a connected pen: 7.5 % of
  * breakfasts, 12.2 % of lunches and 11.1 % of dinners without a bolus from 15 min before to 60 min
@@ -259,8 +269,9 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
   };
   // Less sensitive people need more basal insulin; the steady state is re-solved, never broken.
   const u2ss = base.u2ss / Math.sqrt(sensitivity);
-  // The fasting level the person's basal insulin holds (FASTING_LEVEL_ABOVE_GB).
-  const basalGlucoseMgdl = normalBetween(rng, base.Gb + FASTING_LEVEL_ABOVE_GB[ageGroup], 10, 135, 195);
+  // The fasting level the person's basal insulin holds (FASTING_LEVEL_ABOVE_GB, FASTING_LEVEL_SPREAD).
+  const spread = FASTING_LEVEL_SPREAD[adult ? 'adult' : 'young'];
+  const basalGlucoseMgdl = normalBetween(rng, base.Gb + FASTING_LEVEL_ABOVE_GB[ageGroup], spread.sd, spread.min, spread.max);
   const steady = solveSteadyState(modelWithoutBasal, u2ss, basalGlucoseMgdl);
   const model: GlucoseInsulinParameters = { ...modelWithoutBasal, Ib: steady.Ib, kp1: steady.kp1 };
 

@@ -32,14 +32,27 @@ describe('basal doses', () => {
     assert.ok(Math.min(...all) >= Math.exp(-0.6) - 1e-9 && Math.max(...all) <= Math.exp(0.35) + 1e-9);
   });
 
-  it('hold adults’ fasting glucose 37 mg/dL above the parameter set’s level, inside 135–195 mg/dL', () => {
+  it('hold adults’ fasting glucose 37 mg/dL above the parameter set’s level, inside 100–280 mg/dL', () => {
     const levels = adults.map((p) => p.basalGlucoseMgdl);
-    assert.ok(Math.min(...levels) >= 135 && Math.max(...levels) <= 195);
+    assert.ok(Math.min(...levels) >= 100 && Math.max(...levels) <= 280);
     const median = quantile(
       adults.map((p) => p.basalGlucoseMgdl - setGb.get(p.baseParameterSet)!),
       0.5,
     );
-    assert.ok(median > 34 && median < 40, `median ${median.toFixed(1)} mg/dL above Gb`);
+    assert.ok(median > 33 && median < 41, `median ${median.toFixed(1)} mg/dL above Gb`);
+  });
+
+  it('spread adults’ fasting levels as widely as T1D-UOM’s pre-breakfast glucose (SD 30 mg/dL), the young’s by 10', () => {
+    const sd = (values: number[]) => {
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
+    };
+    const aboveGb = (profiles: PatientProfile[]) => profiles.map((p) => p.basalGlucoseMgdl - setGb.get(p.baseParameterSet)!);
+    const adultSd = sd(aboveGb(adults));
+    assert.ok(adultSd > 26 && adultSd < 34, `adults' SD ${adultSd.toFixed(1)} mg/dL`);
+    const children = Array.from({ length: 300 }, (_, index) => drawPatientProfile(SEED, index, singleMix('mdi', 'child')));
+    const childSd = sd(aboveGb(children));
+    assert.ok(childSd > 8 && childSd < 12, `children's SD ${childSd.toFixed(1)} mg/dL`);
   });
 
   it("a pump's profile follows the dawn phenomenon only: the small hours get the daytime rate", () => {

@@ -14,24 +14,24 @@ import { AGE_GROUPS, THERAPIES } from '../../src/domain/cohort.ts';
 import { GENERATOR_VERSION } from '../../src/version.ts';
 
 /** The version that wrote the hashes below. */
-const PINNED_VERSION = '0.17.0';
+const PINNED_VERSION = '0.18.0';
 
 const PINNED: Record<string, Record<string, string>> = {
   libre3: {
-    train: '8de33d7ae6f282707d96cc77365384f72c96a29540ba6406be23458c1a2fc10d',
-    val: '47477be1efbd559024f04a0dd62444581c0303e40476316af6e2c33dbfcc233f',
-    test: '7899f2c5c4e8e4a6b89afff9a02b9f7a97ca3bb78444ea3e1efe5fd615af8f16',
-    demographics: '327fdc52cae1ef77ffe386f7dccb26abe16a0fe8fb8ee5f07ca8f1a1e5659a8f',
-    stats: '0ceaafdb7156d103db83bb1efabbe48843e59a0bcb68f26c1ca275ecd3d9af0b',
-    summary: '624f60a63e238dd5818c28dbfeb6879a2d357cd054868ae03b95e172bebd3b00',
+    train: '473b2116fbf483ba82825515ae79d1e5f6d2bf820bc973c8d97d045597792a66',
+    val: '45f922aa6037a935ce6cfe9c1cadc3d47da516b4c19fe5f49d089fe9728729c6',
+    test: '7e039fe46782651908ccdb437c96ed812421f32e724f9a6b45743ff0d8e41eeb',
+    demographics: '85c4b49c17206e656167d405f4d437b8ab58197aa072bf66460e6bcb733a1fd5',
+    stats: '1ce459c4d419067648047a4cf1a1a147832dd96ac2fab710f559e2214c566791',
+    summary: '882612856db051f7adf46063a4b206574be1db5f2bb389b2d0d2aaf5a54f9035',
   },
   g6: {
-    train: 'f7259f5de053f923beefe3af4add2cc9bfa170a2429215a9fb7222194124b352',
-    val: '8091bce59e686e5e040ed264091da8a39069ebe64685e748ffac667eaa3996ae',
-    test: '2a2b642398c85988205c303bced1b38c854ab3386c2f8579f0f5b05f603122da',
-    demographics: '0f7cbd9da0d04d3e379cfc8c562df97fa9f16c14b6f0b57855a5ca32cfc69a3b',
-    stats: '2ce2f13aeaf9407ca9d0aae3a2d82f7a8509f6f7eebfc460c77387881fe18828',
-    summary: '2c38617399f12bc196d5a1f271b4b23f443e084b8a171b39e98eeba35f7650cb',
+    train: '17df969466bd485f55fd70800126c1847a6f97e232ecb3b5f2b04d478b638714',
+    val: '55a36ce96362083d621b67a8a1c4a572965c7f4f02f59f3b321393324aa7297b',
+    test: 'c8651834724fa0f3ee35467bc771822b04649149aaa23f1752e37453545608c7',
+    demographics: '784d33f5f5f9513524bbcbd45d0b0b991598ae6066f7f0deb717a02817b6770d',
+    stats: '9fdfd3e321533db0fa2ae786e7f83b3e737f3d8226c3f8d2bc8939b3951e0d44',
+    summary: 'e55199a5678d5d67ab147a615732a15836b08b514545263db0afe3ddf2ae12f6',
   },
 };
 
