@@ -121,9 +121,11 @@ const FASTING_LEVEL_ABOVE_GB: Record<AgeGroup, number> = { child: 25, adolescent
  * night, before breakfast) has an SD of 36.4 mg/dL across segments; with an SD of 10 the generated
  * adults' had 31.4, with 30 they have 35.8 (docs/FIDELITY.md §7). The young's is not calibrated.
  */
-const FASTING_LEVEL_SPREAD: Record<'adult' | 'young', { sd: number; min: number; max: number }> = {
+const YOUNG_FASTING_LEVEL_SPREAD = { sd: 10, min: 135, max: 195 };
+const FASTING_LEVEL_SPREAD: Record<AgeGroup, { sd: number; min: number; max: number }> = {
+  child: YOUNG_FASTING_LEVEL_SPREAD,
+  adolescent: YOUNG_FASTING_LEVEL_SPREAD,
   adult: { sd: 30, min: 100, max: 280 },
-  young: { sd: 10, min: 135, max: 195 },
 };
 /**
  * Adults miss a meal bolus at 0.4 of the rate the struggle rule gives the young: about 12 % of
@@ -270,7 +272,7 @@ export function drawPatientProfile(randomSeed: number, patientIndex: number, mix
   // Less sensitive people need more basal insulin; the steady state is re-solved, never broken.
   const u2ss = base.u2ss / Math.sqrt(sensitivity);
   // The fasting level the person's basal insulin holds (FASTING_LEVEL_ABOVE_GB, FASTING_LEVEL_SPREAD).
-  const spread = FASTING_LEVEL_SPREAD[adult ? 'adult' : 'young'];
+  const spread = FASTING_LEVEL_SPREAD[ageGroup];
   const basalGlucoseMgdl = normalBetween(rng, base.Gb + FASTING_LEVEL_ABOVE_GB[ageGroup], spread.sd, spread.min, spread.max);
   const steady = solveSteadyState(modelWithoutBasal, u2ss, basalGlucoseMgdl);
   const model: GlucoseInsulinParameters = { ...modelWithoutBasal, Ib: steady.Ib, kp1: steady.kp1 };

@@ -12,6 +12,8 @@ import { planSchedule } from '../../src/simulation/scenario.ts';
 const SEED = 42;
 const setGb = new Map(loadVirtualPatients().map((set) => [set.name, set.Gb]));
 const adults = Array.from({ length: 300 }, (_, index) => drawPatientProfile(SEED, index, singleMix('mdi', 'adult')));
+/** Each person's fasting level above their parameter set's basal glucose, mg/dL. */
+const levelsAboveGb = (profiles: PatientProfile[]) => profiles.map((p) => p.basalGlucoseMgdl - setGb.get(p.baseParameterSet)!);
 
 /** The person's basal dose over the infusion that holds their plasma insulin at Ib (the fasting steady state). */
 function doseOverNeed({ model, therapy, basalGlucoseMgdl }: PatientProfile): number {
@@ -35,10 +37,7 @@ describe('basal doses', () => {
   it('hold adults’ fasting glucose 37 mg/dL above the parameter set’s level, inside 100–280 mg/dL', () => {
     const levels = adults.map((p) => p.basalGlucoseMgdl);
     assert.ok(Math.min(...levels) >= 100 && Math.max(...levels) <= 280);
-    const median = quantile(
-      adults.map((p) => p.basalGlucoseMgdl - setGb.get(p.baseParameterSet)!),
-      0.5,
-    );
+    const median = quantile(levelsAboveGb(adults), 0.5);
     assert.ok(median > 33 && median < 41, `median ${median.toFixed(1)} mg/dL above Gb`);
   });
 
@@ -47,11 +46,10 @@ describe('basal doses', () => {
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
       return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
     };
-    const aboveGb = (profiles: PatientProfile[]) => profiles.map((p) => p.basalGlucoseMgdl - setGb.get(p.baseParameterSet)!);
-    const adultSd = sd(aboveGb(adults));
+    const adultSd = sd(levelsAboveGb(adults));
     assert.ok(adultSd > 26 && adultSd < 34, `adults' SD ${adultSd.toFixed(1)} mg/dL`);
     const children = Array.from({ length: 300 }, (_, index) => drawPatientProfile(SEED, index, singleMix('mdi', 'child')));
-    const childSd = sd(aboveGb(children));
+    const childSd = sd(levelsAboveGb(children));
     assert.ok(childSd > 8 && childSd < 12, `children's SD ${childSd.toFixed(1)} mg/dL`);
   });
 
